@@ -1,0 +1,96 @@
+import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type {
+  APIGatewayProxyEvent,
+  APIGatewayProxyResult,
+  Context,
+  SQSBatchResponse,
+  SQSEvent,
+  SQSRecord,
+} from 'aws-lambda';
+import type { z } from 'zod';
+import { isRetryable, ValidationError } from './errors';
+import { toHttpResponse } from './http-errors';
+import { logger as defaultLogger } from './logger';
+import { parseWith } from './validation';
+
+/** Options shared by the handler factories. */
+export interface HandlerOptions {
+  /** Logger to enrich with the Lambda context; the container's singleton by default. */
+  readonly logger?: Logger;
+  /** Passed to middy; tests set 0 so that a context without a deadline never times out early. */
+  readonly timeoutEarlyInMillis?: number;
+}
+
+const middyOptions = (options: HandlerOptions) =>
+  options.timeoutEarlyInMillis === undefined ? {} : { timeoutEarlyInMillis: options.timeoutEarlyInMillis };
+
+/**
+ * Wraps an API Gateway handler: adds the Lambda context to every log line and maps any thrown error to the
+ * hub's JSON error response (see `toHttpResponse`), so the handler itself only ever returns the happy path.
+ */
+export const httpHandler = (
+  handle: (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>,
+  options: HandlerOptions = {},
+) => {
+  const log = options.logger ?? defaultLogger;
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>(handle, middyOptions(options))
+    .use(injectLambdaContext(log, { resetKeys: true }))
+    .use({
+      onError: async (request) => {
+        const response = toHttpResponse(request.error);
+        if (response.statusCode >= 500) log.error('request failed', { error: request.error as Error });
+        else log.warn('request refused', { statusCode: response.statusCode, reason: (request.error as Error).message });
+        request.response = response;
+      },
+    });
+};
+
+/** What a queue consumer receives for each message: the parsed body and the raw SQS record. */
+export type MessageHandler<T> = (message: T, record: SQSRecord) => Promise<void>;
+
+/**
+ * Wraps a FIFO queue consumer. Each record's body is parsed as JSON and validated with `schema`, then handed to
+ * `handle`. A failure fails that record and every later record of the same message group in the batch (order
+ * within a group is kept) while other groups go on; the failures are reported as `batchItemFailures`, so SQS
+ * redelivers only those, and after the queue's maxReceiveCount moves them to the DLQ.
+ */
+export const sqsFifoHandler = <S extends z.ZodType>(
+  schema: S,
+  handle: MessageHandler<z.output<S>>,
+  options: HandlerOptions = {},
+) => {
+  const log = options.logger ?? defaultLogger;
+  const processor = new SqsFifoPartialProcessorAsync();
+  const recordHandler = async (record: SQSRecord): Promise<void> => {
+    try {
+      let body: unknown;
+      try {
+        body = JSON.parse(record.body);
+      } catch {
+        throw new ValidationError('queue message body is not JSON', [{ field: '(root)', message: 'not JSON' }]);
+      }
+      await handle(parseWith(schema, body, 'queue message'), record);
+    } catch (error) {
+      log.warn('message failed', {
+        messageId: record.messageId,
+        messageGroupId: record.attributes.MessageGroupId,
+        receiveCount: record.attributes.ApproximateReceiveCount,
+        retryable: isRetryable(error),
+        error: error as Error,
+      });
+      throw error;
+    }
+  };
+  return middy<SQSEvent, SQSBatchResponse>(
+    async (event: SQSEvent, context: Context) =>
+      processPartialResponse(event, recordHandler, processor, {
+        context,
+        skipGroupOnError: true,
+        throwOnFullBatchFailure: false,
+      }),
+    middyOptions(options),
+  ).use(injectLambdaContext(log, { resetKeys: true }));
+};

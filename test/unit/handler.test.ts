@@ -1,0 +1,89 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { UpstreamError, ValidationError } from '../../shared/runtime/errors';
+import { httpHandler, sqsFifoHandler } from '../../shared/runtime/handler';
+import { apiEvent, fifoRecord, lambdaContext, sqsEvent } from '../helpers/events';
+
+beforeEach(() => {
+  // Keep failure logs out of the test output; the behaviour under test is the response.
+  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+});
+afterEach(() => vi.restoreAllMocks());
+
+describe('httpHandler', () => {
+  it('returns what the handler returns', async () => {
+    const handler = httpHandler(async () => ({ statusCode: 202, body: '{}' }), { timeoutEarlyInMillis: 0 });
+    expect(await handler(apiEvent(), lambdaContext())).toEqual({ statusCode: 202, body: '{}' });
+  });
+
+  it('maps a thrown error to the hub error response', async () => {
+    const handler = httpHandler(
+      async () => {
+        throw new ValidationError('invalid webhook', [{ field: 'event', message: 'required' }]);
+      },
+      { timeoutEarlyInMillis: 0 },
+    );
+    const response = await handler(apiEvent(), lambdaContext());
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body).issues).toEqual([{ field: 'event', message: 'required' }]);
+  });
+});
+
+describe('sqsFifoHandler', () => {
+  const schema = z.object({ orderId: z.string(), fail: z.boolean().optional() });
+
+  it('fails the failing message and the rest of its group, and lets other groups go on', async () => {
+    const handled: string[] = [];
+    const handler = sqsFifoHandler(
+      schema,
+      async (message, record) => {
+        if (message.fail) throw new UpstreamError('OrderWise answered 503', 503);
+        handled.push(record.messageId);
+      },
+      { timeoutEarlyInMillis: 0 },
+    );
+    const result = await handler(
+      sqsEvent(
+        fifoRecord('a1', 'order-A', { orderId: 'A' }),
+        fifoRecord('b1', 'order-B', { orderId: 'B', fail: true }),
+        fifoRecord('a2', 'order-A', { orderId: 'A' }),
+        fifoRecord('b2', 'order-B', { orderId: 'B' }),
+        fifoRecord('c1', 'order-C', { orderId: 'C' }),
+      ),
+      lambdaContext(),
+    );
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'b1' }, { itemIdentifier: 'b2' }] });
+    expect(handled).toEqual(['a1', 'a2', 'c1']);
+  });
+
+  it('fails a message whose body is not JSON or not of the expected shape', async () => {
+    const seen = vi.fn();
+    const handler = sqsFifoHandler(schema, seen, { timeoutEarlyInMillis: 0 });
+    const result = await handler(
+      sqsEvent(
+        fifoRecord('x1', 'g1', 'not json'),
+        fifoRecord('x2', 'g2', { orderId: 7 }),
+        fifoRecord('x3', 'g3', { orderId: '3' }),
+      ),
+      lambdaContext(),
+    );
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'x1' }, { itemIdentifier: 'x2' }] });
+    expect(seen).toHaveBeenCalledTimes(1);
+  });
+
+  it('reports a batch that failed entirely instead of throwing, so SQS keeps the per-message counts', async () => {
+    const handler = sqsFifoHandler(
+      schema,
+      async () => {
+        throw new ValidationError('always');
+      },
+      { timeoutEarlyInMillis: 0 },
+    );
+    const result = await handler(
+      sqsEvent(fifoRecord('1', 'g', { orderId: '1' }), fifoRecord('2', 'h', { orderId: '2' })),
+      lambdaContext(),
+    );
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '1' }, { itemIdentifier: '2' }] });
+  });
+});
