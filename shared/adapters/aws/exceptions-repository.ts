@@ -1,0 +1,155 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { EXCEPTION_TYPES, type ExceptionType, type Owner, runbookAnchor } from '../../domain/exception-types';
+import { type Clock, systemClock } from '../../runtime/clock';
+import { NotFoundError } from '../../runtime/errors';
+import { isConditionFailure } from './dynamodb';
+import { EXCEPTIONS_TABLE } from './table-schemas';
+
+/** Whether somebody still has to act on an exception. */
+export type ExceptionStatus = 'open' | 'resolved';
+
+/** One exception: the same failure seen again is the same item with a higher count. */
+export interface ExceptionItem {
+  readonly id: string;
+  readonly type: ExceptionType;
+  readonly key: string;
+  readonly owner: Owner;
+  readonly status: ExceptionStatus;
+  readonly count: number;
+  readonly firstSeenAt: string;
+  readonly lastSeenAt: string;
+  readonly resolvedAt?: string;
+  readonly summary: string;
+  readonly runbook: string;
+  /** What the raiser knew: the SKU, the order, the amounts... the latest occurrence wins. */
+  readonly details: Record<string, unknown>;
+}
+
+/** A filter for listing exceptions; every given field must match. */
+export interface ExceptionFilter {
+  readonly type?: ExceptionType;
+  readonly owner?: Owner;
+  readonly status?: ExceptionStatus;
+}
+
+/** The id of the exception of `type` about `key`. */
+export const exceptionId = (type: ExceptionType, key: string): string => `${type}#${key}`;
+
+/**
+ * The exceptions list in DynamoDB. `raise` is an idempotent upsert: it counts occurrences, keeps when the
+ * failure was first and last seen, and re-opens a resolved exception when the failure comes back.
+ */
+export class ExceptionsRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  /** Records one occurrence of `type` about `key` (a SKU, an order id, a settlement id ...). */
+  async raise(type: ExceptionType, key: string, details: Record<string, unknown> = {}): Promise<ExceptionItem> {
+    const info = EXCEPTION_TYPES[type];
+    const at = new Date(this.clock.now()).toISOString();
+    const result = await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { [EXCEPTIONS_TABLE.partitionKey]: exceptionId(type, key) },
+        UpdateExpression:
+          'SET #type = :type, #key = :key, #owner = :owner, #status = :open, #summary = :summary, #runbook = :runbook, ' +
+          '#details = :details, #lastSeenAt = :at, #firstSeenAt = if_not_exists(#firstSeenAt, :at) ' +
+          'REMOVE #resolvedAt ADD #count :one',
+        ExpressionAttributeNames: {
+          '#type': 'type',
+          '#key': 'key',
+          '#owner': 'owner',
+          '#status': 'status',
+          '#summary': 'summary',
+          '#runbook': 'runbook',
+          '#details': 'details',
+          '#lastSeenAt': 'lastSeenAt',
+          '#firstSeenAt': 'firstSeenAt',
+          '#resolvedAt': 'resolvedAt',
+          '#count': 'count',
+        },
+        ExpressionAttributeValues: {
+          ':type': type,
+          ':key': key,
+          ':owner': info.owner,
+          ':open': 'open',
+          ':summary': info.summary,
+          ':runbook': runbookAnchor(type),
+          ':details': details,
+          ':at': at,
+          ':one': 1,
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return result.Attributes as ExceptionItem;
+  }
+
+  /** Marks an exception resolved. @throws NotFoundError when there is no such exception. */
+  async resolve(id: string): Promise<ExceptionItem> {
+    try {
+      const result = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [EXCEPTIONS_TABLE.partitionKey]: id },
+          UpdateExpression: 'SET #status = :resolved, #resolvedAt = :at',
+          ConditionExpression: 'attribute_exists(#id)',
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            '#resolvedAt': 'resolvedAt',
+            '#id': EXCEPTIONS_TABLE.partitionKey,
+          },
+          ExpressionAttributeValues: { ':resolved': 'resolved', ':at': new Date(this.clock.now()).toISOString() },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return result.Attributes as ExceptionItem;
+    } catch (error) {
+      if (isConditionFailure(error)) throw new NotFoundError(`no exception ${id}`);
+      throw error;
+    }
+  }
+
+  /** One exception by id, or undefined. */
+  async get(id: string): Promise<ExceptionItem | undefined> {
+    const result = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { [EXCEPTIONS_TABLE.partitionKey]: id } }),
+    );
+    return result.Item as ExceptionItem | undefined;
+  }
+
+  /** Exceptions matching the filter, most recently seen first. */
+  async list(filter: ExceptionFilter = {}): Promise<ExceptionItem[]> {
+    const items: ExceptionItem[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        filter.status
+          ? new QueryCommand({
+              TableName: this.tableName,
+              IndexName: 'byStatus',
+              KeyConditionExpression: '#status = :status',
+              ExpressionAttributeNames: { '#status': EXCEPTIONS_TABLE.indexes.byStatus.partitionKey },
+              ExpressionAttributeValues: { ':status': filter.status },
+              ScanIndexForward: false,
+              ExclusiveStartKey: startKey,
+            })
+          : new ScanCommand({ TableName: this.tableName, ExclusiveStartKey: startKey }),
+      );
+      items.push(...((page.Items ?? []) as ExceptionItem[]));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items
+      .filter((item) => (!filter.type || item.type === filter.type) && (!filter.owner || item.owner === filter.owner))
+      .sort((a, b) => b.lastSeenAt.localeCompare(a.lastSeenAt));
+  }
+}
