@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { ConfigError } from '../../shared/runtime/errors';
+import { fieldIssues } from '../../shared/runtime/validation';
+
+const schedule = z
+  .string()
+  .regex(/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/, 'must be rate(...) or cron(...)');
+const marketplaceId = z.string().regex(/^[A-Z0-9]{10,14}$/, 'must be an Amazon MarketplaceId such as A1F83G8C2ARO7P');
+const secretName = z
+  .string()
+  .min(1)
+  .regex(/^[\w/+=.@-]+$/, 'must be a Secrets Manager secret name');
+
+/**
+ * Everything that differs between stages (dev, staging, prod ...), validated at synth time so a bad value
+ * fails `cdk synth` with the field named instead of failing in production.
+ */
+export const stageConfigSchema = z.object({
+  /** Short name used in resource names, e.g. `dev`. */
+  stage: z.string().regex(/^[a-z][a-z0-9-]{1,15}$/, 'lower-case letters, digits and dashes, 2-16 characters'),
+  /** Account and region to deploy to; omitted means the CLI's current ones (environment-agnostic). */
+  env: z.object({ account: z.string().regex(/^\d{12}$/), region: z.string().min(1) }).optional(),
+  /** Where alarms are e-mailed; omitted means the SNS topic has no subscription yet. */
+  alarmEmail: z.email().optional(),
+  logRetentionDays: z.union([z.literal(7), z.literal(14), z.literal(30), z.literal(90), z.literal(365)]),
+  /** Keep tables and the bucket when the stack is deleted; true for every stage that holds real data. */
+  retainData: z.boolean(),
+  scayle: z.object({
+    /** `https://{tenant}-{space}.admin.api.scayle.cloud/api/admin/v1` */
+    adminApiUrl: z.url(),
+    shopKeys: z.array(z.string().min(1)).min(1),
+    countryCodes: z.array(z.string().regex(/^[A-Z]{2}$/)).min(1),
+    warehouseReferenceKey: z.string().min(1),
+  }),
+  orderwise: z.object({
+    /** `https://{instance}.orderwisecloud.com/owapi` */
+    apiUrl: z.url(),
+    sessionId: z.number().int().positive(),
+    customerAccount: z.string().min(1),
+  }),
+  amazon: z.object({
+    endpoint: z.url(),
+    tokenUrl: z.url(),
+    sellerId: z.string().min(1),
+    marketplaceIds: z.array(marketplaceId).min(1),
+  }),
+  /** Secrets Manager names; the secrets are created by the operator before the first deploy (README). */
+  secrets: z.object({
+    scayleApi: secretName,
+    orderwiseApi: secretName,
+    amazonLwa: secretName,
+    scayleWebhook: secretName,
+    orderwiseWebhook: secretName,
+  }),
+  schedules: z.object({
+    stockReconcile: schedule,
+    amazonOrderPoll: schedule,
+    monitors: schedule,
+    financialReconciliation: schedule,
+    settlementPoll: schedule,
+  }),
+  stock: z.object({
+    /** Units held back from SCAYLE for every SKU. */
+    defaultBuffer: z.number().int().min(0),
+    /** Per-SKU overrides of the default buffer. */
+    skuBuffers: z.record(z.string(), z.number().int().min(0)),
+    /** Extra units held back from Amazon on top of SCAYLE's sellable quantity. */
+    amazonBuffer: z.number().int().min(0),
+    /** Drift (units) above which the reconcile raises STOCK_DRIFT. */
+    driftThreshold: z.number().int().min(0),
+  }),
+  windows: z.object({
+    ghostOrderMinutes: z.number().int().positive(),
+    fulfilmentAckMinutes: z.number().int().positive(),
+    amazonConfirmationAckMinutes: z.number().int().positive(),
+    lateShipmentMarginHours: z.number().positive(),
+  }),
+  reconciliation: z.object({
+    /** Largest difference in minor units between SCAYLE and OrderWise totals that is not a mismatch. */
+    toleranceMinor: z.number().int().min(0),
+  }),
+});
+
+/** A stage's validated configuration. */
+export type StageConfig = z.output<typeof stageConfigSchema>;
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Merges `override` into `base` key by key (objects recursively; arrays and values replace). */
+export const mergeConfig = (base: unknown, override: unknown): unknown => {
+  if (!isPlainObject(base) || !isPlainObject(override)) return override === undefined ? base : override;
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) merged[key] = mergeConfig(base[key], value);
+  return merged;
+};
+
+/**
+ * Validates a stage configuration.
+ * @throws ConfigError naming every invalid field, e.g. `stage config 'prod' is not valid: amazon.marketplaceIds.0: ...`.
+ */
+export const parseStageConfig = (input: unknown, name = 'unnamed'): StageConfig => {
+  const result = stageConfigSchema.safeParse(input);
+  if (result.success) return result.data;
+  const issues = fieldIssues(result.error);
+  throw new ConfigError(
+    `stage config '${name}' is not valid: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
+    issues,
+  );
+};

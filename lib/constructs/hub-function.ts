@@ -1,0 +1,186 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type CfnResource, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { HubTable } from '../stateful-stack';
+
+/** Root of the repository, from which function entries are resolved. */
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Metadata key naming a function's entry file; the local hub reads it from the template to run the same code. */
+export const ENTRY_METADATA_KEY = 'scayle-hub:entry';
+
+/** The runtime every hub function runs on; tests and the local hub run on the same major version. */
+export const HUB_RUNTIME = Runtime.NODEJS_22_X;
+
+const TABLE_READ_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DescribeTable',
+];
+const TABLE_WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
+
+/** Properties of a hub function. */
+export interface HubFunctionProps {
+  /** Folder holding `handler.ts`, relative to the repository root, e.g. `functions/scayle-webhook`. */
+  readonly entry: string;
+  readonly description: string;
+  /** Powertools service name; defaults to `scayle-hub`. */
+  readonly serviceName?: string;
+  /** Default 30 seconds. */
+  readonly timeout?: Duration;
+  /** Default 512 MB. */
+  readonly memorySize?: number;
+  readonly logRetentionDays: number;
+  /** Merged over the base environment (Powertools settings), never replacing it. */
+  readonly environment?: Record<string, string>;
+  /** Caps concurrent executions, e.g. for a consumer that must respect a peer's rate limit alone. */
+  readonly reservedConcurrentExecutions?: number;
+}
+
+const retentionOf = (days: number): RetentionDays => {
+  const match = Object.values(RetentionDays).find((value) => value === days);
+  if (match === undefined) throw new Error(`HubFunction: ${days} is not a CloudWatch Logs retention period`);
+  return match as RetentionDays;
+};
+
+/**
+ * The base of every hub Lambda: Node 22 on arm64, an ESM bundle with source maps built by the locally installed
+ * esbuild (no Docker), its own log group with retention, active tracing and the Powertools environment. The
+ * `bind*` helpers grant least-privilege access and set the environment variable that names the resource in
+ * one call, so a handler never has a permission without knowing the resource or the other way round.
+ */
+export class HubFunction extends NodejsFunction {
+  /** The entry file, relative to the repository root. */
+  readonly entryPath: string;
+
+  constructor(scope: Construct, id: string, props: HubFunctionProps) {
+    const entryPath = path.join(props.entry, 'handler.ts');
+    const entry = path.join(PROJECT_ROOT, entryPath);
+    if (!existsSync(entry)) throw new Error(`HubFunction ${id}: no handler at ${entryPath}`);
+    const logGroup = new LogGroup(scope, `${id}LogGroup`, {
+      retention: retentionOf(props.logRetentionDays),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    super(scope, id, {
+      entry,
+      handler: 'handler',
+      description: props.description,
+      runtime: HUB_RUNTIME,
+      architecture: Architecture.ARM_64,
+      timeout: props.timeout ?? Duration.seconds(30),
+      memorySize: props.memorySize ?? 512,
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      environment: {
+        POWERTOOLS_SERVICE_NAME: props.serviceName ?? 'scayle-hub',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        POWERTOOLS_METRICS_NAMESPACE: 'ScayleHub',
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        platform: 'node',
+        mainFields: ['module', 'main'],
+        minify: true,
+        sourceMap: true,
+        sourceMapMode: SourceMapMode.DEFAULT,
+        // Some dependencies still call require(); ESM bundles need it defined.
+        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        // The runtime ships AWS SDK v3, but bundling our pinned version keeps tests and Lambda on the same code.
+        externalModules: [],
+      },
+    });
+    this.entryPath = entryPath;
+    (this.node.defaultChild as CfnResource).addMetadata(ENTRY_METADATA_KEY, entryPath);
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: 'The AWS managed basic execution policy only allows writing to CloudWatch Logs.',
+    });
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'Pinned to nodejs22.x on purpose: tests and the local hub run on Node 22 too (README "Runtime").',
+    });
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions.',
+    });
+  }
+
+  /** Sets a plain (non-secret) environment variable. */
+  setEnv(name: string, value: string): this {
+    this.addEnvironment(name, value);
+    return this;
+  }
+
+  /**
+   * Grants read or read-write on a table and each of its indexes by name (no wildcard) and sets `envName` to
+   * the table name.
+   */
+  bindTable(envName: string, table: HubTable, access: 'read' | 'readWrite'): this {
+    const actions = access === 'read' ? TABLE_READ_ACTIONS : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS];
+    const indexArns = Object.keys(table.schema.indexes).map((name) => `${table.tableArn}/index/${name}`);
+    this.addToRolePolicy(new PolicyStatement({ actions, resources: [table.tableArn, ...indexArns] }));
+    this.addEnvironment(envName, table.tableName);
+    return this;
+  }
+
+  /**
+   * Grants access to a bucket under one key prefix (e.g. `rejected/`) and sets `envName` to the bucket name.
+   * `access` `put` can only write; `readWrite` can read and write.
+   */
+  bindBucket(envName: string, bucket: IBucket, prefix: string, access: 'read' | 'put' | 'readWrite'): this {
+    const pattern = `${prefix}*`;
+    if (access !== 'put') bucket.grantRead(this, pattern);
+    if (access !== 'read') bucket.grantPut(this, pattern);
+    this.addEnvironment(envName, bucket.bucketName);
+    return this;
+  }
+
+  /** Grants sending to a queue and sets `envName` to its URL. */
+  bindQueue(envName: string, queue: IQueue): this {
+    queue.grantSendMessages(this);
+    this.addEnvironment(envName, queue.queueUrl);
+    return this;
+  }
+
+  /** Grants putting events on a bus and sets `envName` to its name. */
+  bindEventBus(envName: string, bus: IEventBus): this {
+    bus.grantPutEventsTo(this);
+    this.addEnvironment(envName, bus.eventBusName);
+    return this;
+  }
+
+  /**
+   * Grants reading a Secrets Manager secret by name and sets `envName` to that name; the value is read at run
+   * time (and cached), never placed in the environment.
+   */
+  bindSecret(envName: string, secretName: string): this {
+    const secret = Secret.fromSecretNameV2(this, `Secret${envName}`, secretName);
+    secret.grantRead(this);
+    this.addEnvironment(envName, secretName);
+    return this;
+  }
+}

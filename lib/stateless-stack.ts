@@ -1,0 +1,28 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { StageConfig } from './config/stage-config';
+import { OperationsDashboard } from './constructs/operations-dashboard';
+import type { StatefulResources } from './stateful-stack';
+
+/** Properties of the stateless stack. */
+export interface StatelessStackProps extends StackProps {
+  readonly config: StageConfig;
+  readonly stateful: StatefulResources;
+}
+
+/**
+ * Functions, queues, schedules, state machines and the API: everything that can be replaced without losing
+ * data. One construct per loop is added here as the loops are built.
+ */
+export class StatelessStack extends Stack {
+  readonly config: StageConfig;
+  readonly stateful: StatefulResources;
+  readonly operations: OperationsDashboard;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    this.config = props.config;
+    this.stateful = props.stateful;
+    this.operations = new OperationsDashboard(this, 'Operations', { stage: props.config.stage });
+  }
+}

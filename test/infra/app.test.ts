@@ -1,0 +1,200 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { describe, expect, it } from 'vitest';
+import { resolveStage } from '../../lib/config/stages';
+import { FifoConsumer } from '../../lib/constructs/fifo-consumer';
+import { ENTRY_METADATA_KEY, HubFunction } from '../../lib/constructs/hub-function';
+import { addHubStage } from '../../lib/hub-app';
+import { synthDevStage, testApp } from '../helpers/app';
+import { allInvariants } from '../helpers/invariants';
+
+describe('the scayle-hub app', () => {
+  const { stateful, stateless } = synthDevStage();
+
+  it('holds every operational invariant in both stacks', () => {
+    expect(allInvariants(stateful.toJSON())).toEqual([]);
+    expect(allInvariants(stateless.toJSON())).toEqual([]);
+  });
+
+  it('keeps five tables with point-in-time recovery and KMS encryption', () => {
+    stateful.resourceCountIs('AWS::DynamoDB::GlobalTable', 5);
+    stateful.allResourcesProperties('AWS::DynamoDB::GlobalTable', {
+      SSESpecification: { SSEEnabled: true },
+      Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
+      BillingMode: 'PAY_PER_REQUEST',
+    });
+  });
+
+  it('indexes the ledger by status for the monitors and reconciliation', () => {
+    stateful.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [
+        Match.objectLike({
+          IndexName: 'byStatus',
+          KeySchema: [
+            { AttributeName: 'status', KeyType: 'HASH' },
+            { AttributeName: 'updatedAt', KeyType: 'RANGE' },
+          ],
+        }),
+      ],
+    });
+  });
+
+  it('keeps the data bucket private, versioned, logged and announcing objects to EventBridge', () => {
+    stateful.hasResourceProperties('AWS::S3::Bucket', {
+      VersioningConfiguration: { Status: 'Enabled' },
+      LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'data-bucket/' }),
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+    });
+    stateful.hasResourceProperties('Custom::S3BucketNotifications', {
+      NotificationConfiguration: { EventBridgeConfiguration: {} },
+    });
+  });
+
+  it('has a stage-named event bus with a replay archive, and an encrypted alarm topic CloudWatch can use', () => {
+    stateful.hasResourceProperties('AWS::Events::EventBus', { Name: 'scayle-hub-dev' });
+    stateful.resourceCountIs('AWS::Events::Archive', 1);
+    stateful.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    stateful.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('retains data and protects tables for stages that hold real data', () => {
+    const { stateful: retained } = synthDevStage({ retainData: true, alarmEmail: 'ops@example.com' });
+    retained.allResources('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Retain' });
+    retained.allResourcesProperties('AWS::DynamoDB::GlobalTable', {
+      Replicas: [Match.objectLike({ DeletionProtectionEnabled: true })],
+    });
+    retained.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+  });
+});
+
+describe('FifoConsumer', () => {
+  const build = () => {
+    const app = testApp();
+    const { stateless, stateful } = addHubStage(app, resolveStage('dev'));
+    const consumer = new HubFunction(stateless, 'NoopConsumer', {
+      entry: 'test/fixtures/functions/noop',
+      description: 'test consumer',
+      logRetentionDays: 14,
+      timeout: Duration.seconds(20),
+      environment: { EXTRA: 'yes' },
+    }).bindTable('LEDGER_TABLE', stateful.ledgerTable, 'readWrite');
+    new FifoConsumer(stateless, 'Noop', {
+      consumer,
+      alarmTopic: stateful.alarmTopic,
+      purpose: 'test events',
+      maxReceiveCount: 3,
+      dashboard: stateless.operations,
+    });
+    app.synth();
+    return Template.fromStack(stateless);
+  };
+  const template = build();
+
+  it('wires a FIFO queue with a FIFO dead-letter queue after maxReceiveCount deliveries', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      FifoQueue: true,
+      ContentBasedDeduplication: false,
+      VisibilityTimeout: 120,
+      RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 3 },
+      SqsManagedSseEnabled: true,
+    });
+    template.resourcePropertiesCountIs('AWS::SQS::Queue', { FifoQueue: true }, 2);
+  });
+
+  it('reports batch item failures and alarms on the first dead letter', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: 10,
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [Match.anyValue()],
+    });
+  });
+
+  it('holds every operational invariant', () => {
+    expect(allInvariants(template.toJSON())).toEqual([]);
+  });
+
+  it('pins the hub runtime, merges the environment and records the entry for the local hub', () => {
+    const [fn] = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(fn?.Properties).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      TracingConfig: { Mode: 'Active' },
+      Timeout: 20,
+      Environment: {
+        Variables: {
+          POWERTOOLS_SERVICE_NAME: 'scayle-hub',
+          NODE_OPTIONS: '--enable-source-maps',
+          EXTRA: 'yes',
+          LEDGER_TABLE: expect.anything(),
+        },
+      },
+    });
+    expect(fn?.Metadata?.[ENTRY_METADATA_KEY]).toBe('test/fixtures/functions/noop/handler.ts');
+  });
+
+  it('refuses props outside the FIFO limits with a clear error', () => {
+    const stack = new Stack(testApp(), 'Limits');
+    const consumer = new HubFunction(stack, 'Fn', {
+      entry: 'test/fixtures/functions/noop',
+      description: 'x',
+      logRetentionDays: 7,
+    });
+    const topic = new Topic(stack, 'T');
+    expect(() => new FifoConsumer(stack, 'A', { consumer, alarmTopic: topic, purpose: 'x', batchSize: 11 })).toThrow(
+      /batchSize must be an integer from 1 to 10/,
+    );
+    expect(
+      () => new FifoConsumer(stack, 'B', { consumer, alarmTopic: topic, purpose: 'x', maxReceiveCount: 0 }),
+    ).toThrow(/maxReceiveCount must be an integer from 1 to 100/);
+  });
+
+  it('refuses a function whose handler file does not exist', () => {
+    const stack = new Stack(testApp(), 'Missing');
+    expect(
+      () => new HubFunction(stack, 'Fn', { entry: 'functions/nope', description: 'x', logRetentionDays: 7 }),
+    ).toThrow(/no handler at functions\/nope\/handler.ts/);
+  });
+});
+
+describe('cdk-nag on synth', () => {
+  it('fails synth on an unacknowledged AwsSolutions finding', () => {
+    const app = testApp();
+    const { stateless } = addHubStage(app, resolveStage('dev'));
+    new Bucket(stateless, 'CarelessBucket');
+    expect(() => app.synth()).toThrow(/AwsSolutions-S10/);
+  });
+
+  it('passes once the finding is fixed', () => {
+    const app = testApp();
+    const { stateless, stateful } = addHubStage(app, resolveStage('dev'));
+    new Bucket(stateless, 'CarefulBucket', {
+      enforceSSL: true,
+      serverAccessLogsBucket: stateful.dataBucket,
+      serverAccessLogsPrefix: 'careful/',
+    });
+    expect(() => app.synth()).not.toThrow();
+  });
+});

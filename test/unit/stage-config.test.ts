@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { mergeConfig, parseStageConfig } from '../../lib/config/stage-config';
+import { devStage, resolveStage } from '../../lib/config/stages';
+import { ConfigError } from '../../shared/runtime/errors';
+
+describe('stage configuration', () => {
+  it('has a dev stage that is valid out of the box', () => {
+    expect(resolveStage('dev').stage).toBe('dev');
+  });
+
+  it('applies overrides from CDK context, as JSON text or object', () => {
+    expect(resolveStage('dev', '{"stock":{"defaultBuffer":3}}').stock).toMatchObject({
+      defaultBuffer: 3,
+      amazonBuffer: 1,
+    });
+    expect(resolveStage('dev', { windows: { ghostOrderMinutes: 30 } }).windows.ghostOrderMinutes).toBe(30);
+  });
+
+  it('names every invalid field', () => {
+    const attempt = () =>
+      parseStageConfig(
+        mergeConfig(devStage, { amazon: { marketplaceIds: ['uk'] }, schedules: { monitors: 'every 5 minutes' } }),
+        'prod',
+      );
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(
+      /stage config 'prod' is not valid: .*amazon\.marketplaceIds\.0: .*schedules\.monitors: must be rate/,
+    );
+  });
+
+  it('refuses an unknown stage and overrides that are not JSON', () => {
+    expect(() => resolveStage('qa')).toThrow(/unknown stage 'qa'; known stages: dev/);
+    expect(() => resolveStage('dev', '{oops')).toThrow(/stageOverrides is not JSON/);
+  });
+
+  it('replaces arrays and values but merges objects', () => {
+    expect(mergeConfig({ a: { b: 1, c: [1, 2] }, d: 1 }, { a: { c: [3] } })).toEqual({ a: { b: 1, c: [3] }, d: 1 });
+  });
+});
