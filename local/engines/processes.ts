@@ -1,0 +1,80 @@
+import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+
+/** A free TCP port on 127.0.0.1, found by letting the OS pick one. */
+export const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+
+const running = new Set<ChildProcess>();
+
+const killGroup = (child: ChildProcess, signal: NodeJS.Signals): void => {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    // Negative pid: the whole process group, so wrappers cannot leave their own children behind.
+    process.kill(-child.pid, signal);
+  } catch {
+    // Already gone.
+  }
+};
+
+// A test runner or the hub dying must not leave engines behind.
+process.once('exit', () => {
+  for (const child of running) killGroup(child, 'SIGKILL');
+});
+
+/** A child process started in its own process group; `stop` ends the whole group. */
+export interface ManagedProcess {
+  readonly child: ChildProcess;
+  /** Output so far (stdout and stderr), for error messages. */
+  output(): string;
+  /** SIGTERM to the group, SIGKILL after `graceMs`; resolves when the process has exited. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** Spawns `command` detached in a new process group and tracks it until it exits. */
+export const startProcess = (command: string, args: string[], options: SpawnOptions = {}): ManagedProcess => {
+  const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output = (output + chunk.toString('utf8')).slice(-20_000);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null) resolve();
+    child.once('exit', () => resolve());
+    child.once('error', () => resolve());
+  });
+  exited.then(() => running.delete(child));
+  return {
+    child,
+    output: () => output,
+    stop: async (graceMs = 3_000) => {
+      killGroup(child, 'SIGTERM');
+      const timer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+};
+
+/** Polls `probe` until it resolves true or `timeoutMs` passes. */
+export const waitUntil = async (probe: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await probe().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${what} was not ready within ${timeoutMs} ms`);
+};
