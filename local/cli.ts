@@ -1,0 +1,24 @@
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+/**
+ * The `hub` command line. Each loop adds its commands here (the local hub, demo, stock explain, exceptions,
+ * redrive, trace, settlement parse ...), each working against the local hub or a deployed stage.
+ */
+export const program = new Command()
+  .name('hub')
+  .description('scayle-hub: keeps SCAYLE, OrderWise and Amazon Seller Central in step')
+  .version(version);
+
+program
+  .command('runtime')
+  .description('print the Node.js version the hub runs on (the Lambda runtime is nodejs22.x)')
+  .action(() => {
+    console.log(process.version);
+  });
+
+await program.parseAsync(process.argv);
