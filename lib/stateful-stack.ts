@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -21,6 +21,9 @@ import type { StageConfig } from './config/stage-config';
 export interface StatefulStackProps extends StackProps {
   readonly config: StageConfig;
 }
+
+/** The data bucket's name: unique per stage, account and region, and known to every stack without an import. */
+export const dataBucketName = (stage: string): string => `scayle-hub-${stage}-data-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
 
 /** A table built from one of the hub's key schemas; `schema` lets grants name each index exactly. */
 export class HubTable extends TableV2 {
@@ -57,6 +60,11 @@ export interface StatefulResources {
   readonly settlementsTable: HubTable;
   /** Settlement reports, rejected payloads, journals and reports, each under its own prefix. */
   readonly dataBucket: Bucket;
+  /**
+   * The data bucket's name, built from the stage, account and region. Grants use it instead of the bucket's
+   * ARN token so a policy on a key prefix reads the same in every stack (and its cdk-nag finding id is stable).
+   */
+  readonly dataBucketName: string;
   readonly eventBus: EventBus;
   readonly alarmTopic: Topic;
 }
@@ -73,6 +81,7 @@ export class StatefulStack extends Stack implements StatefulResources {
   readonly catalogueTable: HubTable;
   readonly settlementsTable: HubTable;
   readonly dataBucket: Bucket;
+  readonly dataBucketName: string;
   readonly eventBus: EventBus;
   readonly alarmTopic: Topic;
 
@@ -102,7 +111,9 @@ export class StatefulStack extends Stack implements StatefulResources {
       id: 'AwsSolutions-S1',
       reason: 'This is the access-log bucket itself; logging it into itself would loop.',
     });
+    this.dataBucketName = dataBucketName(config.stage);
     this.dataBucket = new Bucket(this, 'DataBucket', {
+      bucketName: this.dataBucketName,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       encryption: BucketEncryption.S3_MANAGED,
       enforceSSL: true,

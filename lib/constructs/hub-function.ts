@@ -1,13 +1,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type CfnResource, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aws, type CfnResource, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -36,6 +35,22 @@ const TABLE_WRITE_ACTIONS = [
   'dynamodb:DeleteItem',
   'dynamodb:BatchWriteItem',
 ];
+
+/**
+ * Renders a string holding pseudo-parameter tokens the way cdk-nag names it in a finding id
+ * (`{Ref: AWS::AccountId}` becomes `<AWS::AccountId>`), so an acknowledgement can name the exact finding.
+ */
+const renderForNag = (stack: Stack, value: string): string => {
+  const render = (part: unknown): string => {
+    if (typeof part === 'string') return part;
+    const ref = (part as { Ref?: string }).Ref;
+    if (ref) return `<${ref}>`;
+    const join = (part as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+    if (join) return join[1].map(render).join(join[0]);
+    throw new Error(`cannot render ${JSON.stringify(part)} for a cdk-nag acknowledgement`);
+  };
+  return Token.isUnresolved(value) ? render(stack.resolve(value)) : value;
+};
 
 /** Properties of a hub function. */
 export interface HubFunctionProps {
@@ -148,14 +163,21 @@ export class HubFunction extends NodejsFunction {
   }
 
   /**
-   * Grants access to a bucket under one key prefix (e.g. `rejected/`) and sets `envName` to the bucket name.
-   * `access` `put` can only write; `readWrite` can read and write.
+   * Grants reading and/or writing objects under one key prefix (e.g. `rejected/`) of a bucket named
+   * `bucketName` and sets `envName` to that name. Only object actions on that prefix are granted.
    */
-  bindBucket(envName: string, bucket: IBucket, prefix: string, access: 'read' | 'put' | 'readWrite'): this {
-    const pattern = `${prefix}*`;
-    if (access !== 'put') bucket.grantRead(this, pattern);
-    if (access !== 'read') bucket.grantPut(this, pattern);
-    this.addEnvironment(envName, bucket.bucketName);
+  bindBucket(envName: string, bucketName: string, prefix: string, access: 'read' | 'put' | 'readWrite'): this {
+    if (!/^[a-z0-9][a-z0-9-/]*\/$/.test(prefix)) {
+      throw new Error(`HubFunction ${this.node.id}: bucket prefix '${prefix}' must be a folder such as 'rejected/'`);
+    }
+    const actions = [...(access !== 'put' ? ['s3:GetObject'] : []), ...(access !== 'read' ? ['s3:PutObject'] : [])];
+    const objects = `arn:${Aws.PARTITION}:s3:::${bucketName}/${prefix}*`;
+    this.addToRolePolicy(new PolicyStatement({ actions, resources: [objects] }));
+    this.addEnvironment(envName, bucketName);
+    Validations.of(this).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${renderForNag(Stack.of(this), bucketName)}/${prefix}*]`,
+      reason: `Object access is limited to the ${prefix} prefix the function works in; object keys are not known in advance.`,
+    });
     return this;
   }
 

@@ -95,7 +95,11 @@ describe('FifoConsumer', () => {
       logRetentionDays: 14,
       timeout: Duration.seconds(20),
       environment: { EXTRA: 'yes' },
-    }).bindTable('LEDGER_TABLE', stateful.ledgerTable, 'readWrite');
+    })
+      .bindTable('LEDGER_TABLE', stateful.ledgerTable, 'readWrite')
+      .bindBucket('DATA_BUCKET', stateful.dataBucketName, 'rejected/', 'readWrite')
+      .bindSecret('WEBHOOK_SECRET', 'scayle-hub/dev/scayle-webhook')
+      .bindEventBus('EVENT_BUS', stateful.eventBus);
     new FifoConsumer(stateless, 'Noop', {
       consumer,
       alarmTopic: stateful.alarmTopic,
@@ -153,6 +157,25 @@ describe('FifoConsumer', () => {
       },
     });
     expect(fn?.Metadata?.[ENTRY_METADATA_KEY]).toBe('test/fixtures/functions/noop/handler.ts');
+  });
+
+  it('grants object access under the bound prefix only, and each table index by name', () => {
+    const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
+    expect(policies).toContain('"Action":["s3:GetObject","s3:PutObject"]');
+    expect(policies).toContain('/rejected/*');
+    expect(policies).toContain('/index/byStatus');
+    expect(policies).not.toContain('/index/*');
+    expect(policies).not.toContain('s3:List');
+  });
+
+  it('refuses a bucket prefix that is not a folder', () => {
+    const stack = new Stack(testApp(), 'Prefix');
+    const fn = new HubFunction(stack, 'Fn', {
+      entry: 'test/fixtures/functions/noop',
+      description: 'x',
+      logRetentionDays: 7,
+    });
+    expect(() => fn.bindBucket('B', 'bucket', 'rejected', 'put')).toThrow(/must be a folder such as 'rejected\/'/);
   });
 
   it('refuses props outside the FIFO limits with a clear error', () => {
