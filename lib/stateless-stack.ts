@@ -1,7 +1,9 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { StageConfig } from './config/stage-config';
+import { HubApi } from './constructs/hub-api';
 import { OperationsDashboard } from './constructs/operations-dashboard';
+import { OrdersLoop } from './constructs/orders-loop';
 import type { StatefulResources } from './stateful-stack';
 
 /** Properties of the stateless stack. */
@@ -18,11 +20,20 @@ export class StatelessStack extends Stack {
   readonly config: StageConfig;
   readonly stateful: StatefulResources;
   readonly operations: OperationsDashboard;
+  readonly api: HubApi;
+  readonly orders: OrdersLoop;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
     this.config = props.config;
     this.stateful = props.stateful;
     this.operations = new OperationsDashboard(this, 'Operations', { stage: props.config.stage });
+    this.api = new HubApi(this, 'Api', { stage: props.config.stage });
+    this.orders = new OrdersLoop(this, 'Orders', {
+      config: props.config,
+      stateful: props.stateful,
+      api: this.api,
+      dashboard: this.operations,
+    });
   }
 }

@@ -21,7 +21,7 @@ const allowed: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   // received: the webhook was accepted; pending: a worker holds the order and is posting it.
   received: ['pending', 'flagged', 'cancelled'],
   // pending -> pending lets a retry take over an attempt that crashed; the look-up before create keeps it once.
-  pending: ['pending', 'sent', 'flagged', 'cancelled'],
+  pending: ['pending', 'sent', 'flagged', 'cancelled', 'return_required'],
   sent: ['acknowledged', 'cancelled', 'return_required'],
   acknowledged: ['cancelled', 'return_required'],
   // A flagged order is retried once its cause (e.g. a SKU mapping) is fixed.

@@ -1,6 +1,7 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type {
   APIGatewayProxyEvent,
@@ -14,6 +15,7 @@ import type { z } from 'zod';
 import { isRetryable, ValidationError } from './errors';
 import { toHttpResponse } from './http-errors';
 import { logger as defaultLogger } from './logger';
+import { metrics } from './metrics';
 import { parseWith } from './validation';
 
 /** Options shared by the handler factories. */
@@ -38,6 +40,7 @@ export const httpHandler = (
   const log = options.logger ?? defaultLogger;
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>(handle, middyOptions(options))
     .use(injectLambdaContext(log, { resetKeys: true }))
+    .use(logMetrics(metrics))
     .use({
       onError: async (request) => {
         const response = toHttpResponse(request.error);
@@ -92,5 +95,7 @@ export const sqsFifoHandler = <S extends z.ZodType>(
         throwOnFullBatchFailure: false,
       }),
     middyOptions(options),
-  ).use(injectLambdaContext(log, { resetKeys: true }));
+  )
+    .use(injectLambdaContext(log, { resetKeys: true }))
+    .use(logMetrics(metrics));
 };

@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { z } from 'zod';
+import { ExceptionsRepository } from '../../shared/adapters/aws/exceptions-repository';
+import { S3ObjectStore } from '../../shared/adapters/aws/object-store';
+import { readSecret } from '../../shared/adapters/aws/secrets';
+import { documentClient, s3Client } from '../../shared/adapters/wiring';
+import { verifyBasicAuth } from '../../shared/runtime/basic-auth';
+import { parseEnv } from '../../shared/runtime/env';
+import {
+  PayloadTooLargeError,
+  PermanentError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '../../shared/runtime/errors';
+import { httpHandler } from '../../shared/runtime/handler';
+import { jsonResponse } from '../../shared/runtime/http-errors';
+import { count } from '../../shared/runtime/metrics';
+import { parseWith } from '../../shared/runtime/validation';
+import type { OrderEventMessage } from '../../shared/schemas/queue-messages';
+import { type ScayleWebhook, scayleWebhookSchema } from '../../shared/schemas/scayle';
+
+const env = parseEnv(
+  z.object({
+    ORDER_EVENTS_QUEUE_URL: z.url(),
+    DATA_BUCKET: z.string().min(1),
+    EXCEPTIONS_TABLE: z.string().min(1),
+    WEBHOOK_SECRET: z.string().min(1),
+  }),
+);
+const sqs = new SQSClient({});
+const rejected = new S3ObjectStore(s3Client, env.DATA_BUCKET);
+const exceptions = new ExceptionsRepository(documentClient, env.EXCEPTIONS_TABLE);
+const credentialsSchema = z.object({ username: z.string().min(1), password: z.string().min(1) });
+
+/** SQS takes 256 KiB per message; an order webhook is a few KiB. */
+export const MAX_BODY_BYTES = 200 * 1024;
+
+const header = (event: APIGatewayProxyEvent, name: string): string | undefined =>
+  Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1] ?? undefined;
+
+/** The FIFO deduplication id: SCAYLE's event id, else a hash of what makes the event unique. */
+export const deduplicationId = (webhook: ScayleWebhook): string =>
+  webhook.id ??
+  createHash('sha256').update(`${webhook.event}|${webhook.payload.id}|${webhook.occurredAt}`).digest('hex');
+
+const parse = (event: APIGatewayProxyEvent, raw: string): ScayleWebhook => {
+  const contentType = header(event, 'content-type') ?? '';
+  if (!/^application\/json\b/i.test(contentType)) {
+    throw new UnsupportedMediaTypeError(`content-type must be application/json, got '${contentType || 'none'}'`);
+  }
+  if (Buffer.byteLength(raw) > MAX_BODY_BYTES)
+    throw new PayloadTooLargeError(`body is larger than ${MAX_BODY_BYTES} bytes`);
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (error) {
+    throw new ValidationError(`body is not JSON: ${(error as Error).message}`, [
+      { field: '(root)', message: 'not JSON' },
+    ]);
+  }
+  return parseWith(scayleWebhookSchema, json, 'SCAYLE webhook');
+};
+
+/**
+ * `POST /webhooks/scayle`: authenticates SCAYLE (Basic credentials, compared in constant time), validates the
+ * envelope and queues the event on the orders FIFO queue (group = SCAYLE order id, deduplication id = event
+ * id), answering 202. A body that fails validation gets a 4xx naming the field and is kept under `rejected/`.
+ */
+export const handler = httpHandler(async (event, context) => {
+  verifyBasicAuth(header(event, 'authorization'), await readSecret(env.WEBHOOK_SECRET, credentialsSchema));
+  const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
+  let webhook: ScayleWebhook;
+  try {
+    webhook = parse(event, raw);
+  } catch (error) {
+    if (error instanceof PermanentError) {
+      const key = `rejected/scayle-webhook/${new Date().toISOString().slice(0, 10)}/${context.awsRequestId}.body`;
+      await rejected.put(key, raw, header(event, 'content-type') ?? 'application/octet-stream', {
+        reason: error.message.slice(0, 1_000),
+      });
+      await exceptions.raise('PAYLOAD_REJECTED', 'scayle-webhook', { s3Key: key, reason: error.message });
+      count('WebhooksRejected');
+    }
+    throw error;
+  }
+  const message: OrderEventMessage = {
+    eventId: deduplicationId(webhook),
+    event: webhook.event === 'order-confirmed' ? 'order-confirmed' : 'order-cancelled',
+    shopKey: webhook.payload.shopKey,
+    countryCode: webhook.payload.countryCode,
+    orderId: String(webhook.payload.id),
+    occurredAt: webhook.occurredAt,
+    receivedAt: new Date().toISOString(),
+  };
+  await sqs.send(
+    new SendMessageCommand({
+      QueueUrl: env.ORDER_EVENTS_QUEUE_URL,
+      MessageBody: JSON.stringify(message),
+      MessageGroupId: message.orderId,
+      MessageDeduplicationId: message.eventId,
+    }),
+  );
+  count('WebhooksAccepted');
+  return jsonResponse(202, { accepted: true, eventId: message.eventId });
+});

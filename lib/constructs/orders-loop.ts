@@ -1,0 +1,131 @@
+import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Construct } from 'constructs';
+import type { StageConfig } from '../config/stage-config';
+import type { StatefulResources } from '../stateful-stack';
+import { FifoConsumer } from './fifo-consumer';
+import type { HubApi } from './hub-api';
+import { HubFunction } from './hub-function';
+import type { OperationsDashboard } from './operations-dashboard';
+
+/** Properties of the order loop. */
+export interface OrdersLoopProps {
+  readonly config: StageConfig;
+  readonly stateful: StatefulResources;
+  readonly api: HubApi;
+  readonly dashboard: OperationsDashboard;
+}
+
+/** Powertools service name of the order loop's functions: the `service` dimension of its metrics. */
+export const ORDERS_SERVICE = 'orders';
+
+/**
+ * Loops 1, 2 and 10: SCAYLE order webhooks -> orders FIFO queue -> OrderWise sales orders exactly once,
+ * cancellations, and the daily money check with its CSV report.
+ */
+export class OrdersLoop extends Construct {
+  readonly webhook: HubFunction;
+  readonly consumer: HubFunction;
+  readonly reconciliation: HubFunction;
+  readonly queue: FifoConsumer;
+
+  constructor(scope: Construct, id: string, props: OrdersLoopProps) {
+    super(scope, id);
+    const { config, stateful, api, dashboard } = props;
+    const common = { logRetentionDays: config.logRetentionDays, serviceName: ORDERS_SERVICE };
+    const orderwise = (fn: HubFunction) =>
+      fn
+        .setEnv('ORDERWISE_API_URL', config.orderwise.apiUrl)
+        .setEnv('ORDERWISE_SESSION_ID', String(config.orderwise.sessionId))
+        .setEnv('ORDERWISE_CUSTOMER_ACCOUNT', config.orderwise.customerAccount)
+        .bindSecret('ORDERWISE_API_SECRET', config.secrets.orderwiseApi);
+
+    this.consumer = orderwise(
+      new HubFunction(this, 'OrderEvents', {
+        ...common,
+        entry: 'functions/order-events',
+        description: 'Posts confirmed SCAYLE orders to OrderWise once and carries cancellations',
+        timeout: Duration.seconds(60),
+      })
+        .bindTable('LEDGER_TABLE', stateful.ledgerTable, 'readWrite')
+        .bindTable('EXCEPTIONS_TABLE', stateful.exceptionsTable, 'readWrite')
+        .bindTable('CATALOGUE_TABLE', stateful.catalogueTable, 'read')
+        .setEnv('SCAYLE_API_URL', config.scayle.adminApiUrl)
+        .bindSecret('SCAYLE_API_SECRET', config.secrets.scayleApi),
+    );
+    this.queue = new FifoConsumer(this, 'OrderEventsQueue', {
+      consumer: this.consumer,
+      alarmTopic: stateful.alarmTopic,
+      purpose: 'SCAYLE order events',
+      dashboard,
+    });
+
+    this.webhook = new HubFunction(this, 'ScayleWebhook', {
+      ...common,
+      entry: 'functions/scayle-webhook',
+      description: 'Accepts SCAYLE order webhooks and queues them',
+      timeout: Duration.seconds(10),
+    })
+      .bindQueue('ORDER_EVENTS_QUEUE_URL', this.queue.queue)
+      .bindBucket('DATA_BUCKET', stateful.dataBucketName, 'rejected/', 'put')
+      .bindTable('EXCEPTIONS_TABLE', stateful.exceptionsTable, 'readWrite')
+      .bindSecret('WEBHOOK_SECRET', config.secrets.scayleWebhook);
+    api.addRoute('POST', '/webhooks/scayle', this.webhook);
+
+    this.reconciliation = orderwise(
+      new HubFunction(this, 'OrderReconciliation', {
+        ...common,
+        entry: 'functions/order-reconciliation',
+        description: 'Compares SCAYLE order totals with OrderWise sales order values',
+        timeout: Duration.minutes(10),
+      })
+        .bindTable('LEDGER_TABLE', stateful.ledgerTable, 'read')
+        .bindTable('EXCEPTIONS_TABLE', stateful.exceptionsTable, 'readWrite')
+        .bindBucket('DATA_BUCKET', stateful.dataBucketName, 'reports/', 'put')
+        .setEnv('TOLERANCE_MINOR', String(config.reconciliation.toleranceMinor)),
+    );
+    new Rule(this, 'DailyReconciliation', {
+      description: 'Daily SCAYLE vs OrderWise money check',
+      schedule: Schedule.expression(config.schedules.financialReconciliation),
+      targets: [new LambdaFunction(this.reconciliation, { retryAttempts: 2 })],
+    });
+
+    const metric = (metricName: string) =>
+      new Metric({
+        namespace: 'ScayleHub',
+        metricName,
+        dimensionsMap: { service: ORDERS_SERVICE },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      });
+    const alarm = (alarmId: string, metricName: string, description: string) =>
+      new Alarm(this, alarmId, {
+        alarmDescription: description,
+        metric: metric(metricName),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }).addAlarmAction(new SnsAction(stateful.alarmTopic));
+    alarm(
+      'FlaggedOrdersAlarm',
+      'OrdersFlagged',
+      'SCAYLE orders were flagged instead of posted (SKU_UNMAPPED, ORDER_TOTAL_MISMATCH). See RUNBOOK.md#sku_unmapped.',
+    );
+    alarm(
+      'TotalMismatchAlarm',
+      'OrderTotalMismatches',
+      'SCAYLE and OrderWise order totals differ. See RUNBOOK.md#order_total_mismatch.',
+    );
+    dashboard.addMetrics('Orders: posted, duplicates prevented, flagged, cancelled', [
+      metric('OrdersPosted'),
+      metric('DuplicatesPrevented'),
+      metric('OrdersFlagged'),
+      metric('OrdersCancelled'),
+      metric('CancellationsTooLate'),
+    ]);
+  }
+}

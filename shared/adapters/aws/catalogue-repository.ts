@@ -1,0 +1,60 @@
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  type DynamoDBDocumentClient,
+  PutCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { CatalogueLookup } from '../../ports';
+import { CATALOGUE_TABLE } from './table-schemas';
+
+/** One variant of the catalogue map: SCAYLE variant <-> OrderWise stock code <-> Amazon SellerSKU per marketplace. */
+export interface CatalogueEntry {
+  /** SCAYLE variant reference key. */
+  readonly sku: string;
+  readonly scayleVariantId?: number;
+  readonly orderwiseVariantCode?: string;
+  /** Per MarketplaceId. */
+  readonly amazon?: Readonly<Record<string, { readonly sellerSku: string; readonly asin?: string }>>;
+}
+
+const variantKey = (sku: string) => `variant#${sku}`;
+
+/** The catalogue map in DynamoDB. */
+export class CatalogueRepository implements CatalogueLookup {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** Writes (replaces) one variant's mapping. */
+  async put(entry: CatalogueEntry): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { [CATALOGUE_TABLE.partitionKey]: variantKey(entry.sku), ...entry },
+      }),
+    );
+  }
+
+  /** The OrderWise stock codes of the given SKUs; SKUs without one are absent from the map. */
+  async stockCodes(skus: readonly string[]): Promise<ReadonlyMap<string, string>> {
+    const found = new Map<string, string>();
+    const unique = [...new Set(skus)];
+    // BatchGetItem takes 100 keys at a time; unprocessed keys are asked for again.
+    for (let i = 0; i < unique.length; i += 100) {
+      let keys: Record<string, unknown>[] | undefined = unique
+        .slice(i, i + 100)
+        .map((sku) => ({ [CATALOGUE_TABLE.partitionKey]: variantKey(sku) }));
+      while (keys && keys.length > 0) {
+        const result: BatchGetCommandOutput = await this.db.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }),
+        );
+        for (const item of (result.Responses?.[this.tableName] ?? []) as CatalogueEntry[]) {
+          if (item.orderwiseVariantCode) found.set(item.sku, item.orderwiseVariantCode);
+        }
+        keys = result.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    }
+    return found;
+  }
+}

@@ -1,0 +1,206 @@
+import { z } from 'zod';
+import { fromDecimal, toDecimal } from '../../domain/money';
+import type { SalesOrder } from '../../domain/sales-order';
+import { type AuthProvider, HttpClient, type RetryPolicy } from '../../http/client';
+import type { DeliveryAddress, ErpGateway, ErpOrderRef, ErpOrderState } from '../../ports';
+import type { Clock } from '../../runtime/clock';
+import { UpstreamRejectedError } from '../../runtime/errors';
+import { parseWith } from '../../runtime/validation';
+
+/**
+ * Everything about OrderWise's OW API that no public source confirms ([A] in ../shared/reference/orderwise.md),
+ * in one place so it is easy to correct against a customer's instance.
+ */
+export const ORDERWISE_ASSUMPTIONS = {
+  /** Export definition that returns the sales orders with a given `eCommerceOrderNumber` (parameter `@ref`). */
+  salesOrderByRefExport: 'SalesOrderByEcomRef',
+  /** The cancel call. */
+  cancelPath: (orderId: number) => `sales/order/${orderId}/cancel`,
+  /** Statuses in which an order can be cancelled without a return. */
+  cancellableStatuses: ['Awaiting authorisation', 'Awaiting despatch', 'On hold'],
+  /** A sub-status that means picking has started, even though the status still reads "Awaiting despatch". */
+  pickingSubStatus: 'Picking in progress',
+  cancelledStatus: 'Cancelled',
+  /** OrderWise's `systemOrderType` for a normal order. [O] */
+  systemOrderTypeOrder: 1,
+} as const;
+
+/** Credentials of the OW API user (secret `orderwise-api`). */
+export const orderwiseCredentialsSchema = z.object({ username: z.string().min(1), password: z.string().min(1) });
+
+const orderRefSchema = z.looseObject({
+  orderId: z.number().int(),
+  orderNumber: z.union([z.string(), z.number()]).transform(String),
+});
+
+const orderStatusSchema = orderRefSchema.extend({
+  eCommerceOrderNumber: z.union([z.string(), z.number()]).transform(String),
+  orderStatus: z.string(),
+  subStatus: z.string().nullish(),
+  totalGross: z.string(),
+  totalTax: z.string(),
+});
+
+/** Settings of the OrderWise client. */
+export interface OrderwiseClientOptions {
+  /** `https://{instance}.orderwisecloud.com/owapi` */
+  readonly baseUrl: string;
+  readonly sessionId: number;
+  readonly customerAccount: string;
+  readonly credentials: () => Promise<z.output<typeof orderwiseCredentialsSchema>>;
+  readonly timeoutMs?: number;
+  readonly retry?: RetryPolicy;
+  readonly clock?: Clock;
+}
+
+/** OW API token flow [O]: `GET /token/gettoken` with Basic credentials answers a quoted token; re-minted on 401. */
+class OrderwiseAuth implements AuthProvider {
+  #token: Promise<string> | undefined;
+
+  constructor(
+    private readonly http: HttpClient,
+    private readonly credentials: OrderwiseClientOptions['credentials'],
+  ) {}
+
+  async headers(): Promise<Record<string, string>> {
+    this.#token ??= this.#mint().catch((error) => {
+      this.#token = undefined;
+      throw error;
+    });
+    return { authorization: `Bearer ${await this.#token}` };
+  }
+
+  invalidate(): void {
+    this.#token = undefined;
+  }
+
+  async #mint(): Promise<string> {
+    const { username, password } = await this.credentials();
+    const response = await this.http.send<unknown>({
+      operation: 'getToken',
+      method: 'GET',
+      path: 'token/gettoken',
+      headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` },
+    });
+    const token = typeof response.body === 'string' ? response.body.replace(/^"|"$/g, '') : undefined;
+    if (!token)
+      throw new UpstreamRejectedError('OrderWise getToken answered without a token', response.status, response.body);
+    return token;
+  }
+}
+
+/**
+ * The OrderWise OW API client behind the `ErpGateway` port: token flow, sales order create with
+ * `eCommerceOrderNumber`, the look-up by that reference, status and cancel. Money leaves the hub here as
+ * two-decimal strings.
+ */
+export class OrderwiseClient implements ErpGateway {
+  readonly #http: HttpClient;
+
+  constructor(private readonly options: OrderwiseClientOptions) {
+    const base = {
+      peer: 'OrderWise',
+      baseUrl: options.baseUrl,
+      timeoutMs: options.timeoutMs ?? 8_000,
+      retry: options.retry,
+      clock: options.clock,
+    };
+    const auth = new OrderwiseAuth(new HttpClient(base), options.credentials);
+    this.#http = new HttpClient({ ...base, auth });
+  }
+
+  async findSalesOrder(externalReference: string): Promise<ErpOrderRef | undefined> {
+    const response = await this.#http.send<unknown>({
+      operation: 'runExport',
+      method: 'POST',
+      path: `system/export-definition/${ORDERWISE_ASSUMPTIONS.salesOrderByRefExport}`,
+      json: { '@ref': externalReference },
+      // A look-up changes nothing, so it is safe to repeat.
+      idempotent: true,
+    });
+    const rows = parseWith(z.array(orderRefSchema), response.body, 'OrderWise export rows');
+    const [first] = rows;
+    return first ? { orderId: first.orderId, orderNumber: first.orderNumber } : undefined;
+  }
+
+  async createSalesOrder(order: SalesOrder, delivery: DeliveryAddress): Promise<ErpOrderRef> {
+    const response = await this.#http.send<unknown>({
+      operation: 'createSalesOrder',
+      method: 'POST',
+      path: 'sales/order',
+      query: { session_id: this.options.sessionId },
+      json: {
+        customer: { accountNumber: this.options.customerAccount },
+        orderHeader: {
+          orderDate: order.orderDate,
+          eCommerceOrderNumber: order.externalReference,
+          systemOrderType: ORDERWISE_ASSUMPTIONS.systemOrderTypeOrder,
+          currencyCode: order.currency,
+        },
+        customerDeliveryAddress: {
+          deliveryName: delivery.name,
+          address1: delivery.lines[0] ?? '',
+          address2: delivery.lines[1] ?? '',
+          address3: delivery.lines[2] ?? '',
+          town: delivery.town,
+          postcode: delivery.postcode,
+          countryCode: delivery.countryCode,
+          email: delivery.email ?? '',
+          telephone: delivery.telephone ?? '',
+        },
+        // [A] Prices are sent, not looked up (SCAYLE is the source of truth for prices).
+        orderLines: order.lines.map((line) => ({
+          variantCode: line.variantCode,
+          quantity: line.quantity,
+          calculateLineSystemPrice: false,
+          unitPriceGross: toDecimal(line.unitGrossMinor),
+          discountGross: toDecimal(line.discountMinor),
+          taxRate: line.taxRate,
+        })),
+        deliveryCharges: order.shipping.map((fee) => ({
+          code: fee.key,
+          gross: toDecimal(fee.grossMinor),
+          taxRate: fee.taxRate,
+        })),
+        orderDiscounts: order.vouchers.map((voucher) => ({
+          code: voucher.key,
+          gross: toDecimal(voucher.grossMinor),
+          taxRate: voucher.taxRate,
+        })),
+      },
+    });
+    return parseWith(orderRefSchema, response.body, 'OrderWise sales order');
+  }
+
+  async getSalesOrder(orderId: number): Promise<ErpOrderState> {
+    const response = await this.#http.send<unknown>({
+      operation: 'getOrderStatus',
+      method: 'GET',
+      path: `sales/order/${orderId}/status`,
+    });
+    const body = parseWith(orderStatusSchema, response.body, 'OrderWise order status');
+    const status = body.orderStatus;
+    const picking = body.subStatus === ORDERWISE_ASSUMPTIONS.pickingSubStatus;
+    return {
+      orderId: body.orderId,
+      orderNumber: body.orderNumber,
+      externalReference: body.eCommerceOrderNumber,
+      status,
+      ...(body.subStatus ? { subStatus: body.subStatus } : {}),
+      cancellable: (ORDERWISE_ASSUMPTIONS.cancellableStatuses as readonly string[]).includes(status) && !picking,
+      cancelled: status === ORDERWISE_ASSUMPTIONS.cancelledStatus,
+      totalGrossMinor: fromDecimal(body.totalGross),
+      totalTaxMinor: fromDecimal(body.totalTax),
+    };
+  }
+
+  async cancelSalesOrder(orderId: number): Promise<'cancelled' | 'too-late'> {
+    const response = await this.#http.send<unknown>({
+      operation: 'cancelSalesOrder',
+      method: 'PUT',
+      path: ORDERWISE_ASSUMPTIONS.cancelPath(orderId),
+      accept: [409],
+    });
+    return response.status === 409 ? 'too-late' : 'cancelled';
+  }
+}

@@ -1,0 +1,45 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { z } from 'zod';
+import { makeDocumentClient } from './aws/dynamodb';
+import { readSecret } from './aws/secrets';
+import { OrderwiseClient, orderwiseCredentialsSchema } from './orderwise/client';
+import { ScayleClient, scayleCredentialsSchema } from './scayle/client';
+
+/**
+ * Environment fragments and client factories shared by the handlers, so each handler's module scope is a
+ * few lines and every function builds its clients the same way. Names match what the CDK `bind*` helpers set.
+ */
+
+/** Environment of a function that talks to SCAYLE. */
+export const scayleEnv = z.object({ SCAYLE_API_URL: z.url(), SCAYLE_API_SECRET: z.string().min(1) });
+
+/** Environment of a function that talks to OrderWise. */
+export const orderwiseEnv = z.object({
+  ORDERWISE_API_URL: z.url(),
+  ORDERWISE_SESSION_ID: z.coerce.number().int().positive(),
+  ORDERWISE_CUSTOMER_ACCOUNT: z.string().min(1),
+  ORDERWISE_API_SECRET: z.string().min(1),
+});
+
+/** The SCAYLE client of a function. */
+export const scayleFrom = (env: z.output<typeof scayleEnv>): ScayleClient =>
+  new ScayleClient({
+    baseUrl: env.SCAYLE_API_URL,
+    credentials: () => readSecret(env.SCAYLE_API_SECRET, scayleCredentialsSchema),
+  });
+
+/** The OrderWise client of a function. */
+export const orderwiseFrom = (env: z.output<typeof orderwiseEnv>): OrderwiseClient =>
+  new OrderwiseClient({
+    baseUrl: env.ORDERWISE_API_URL,
+    sessionId: env.ORDERWISE_SESSION_ID,
+    customerAccount: env.ORDERWISE_CUSTOMER_ACCOUNT,
+    credentials: () => readSecret(env.ORDERWISE_API_SECRET, orderwiseCredentialsSchema),
+  });
+
+/** One DynamoDB document client per container. */
+export const documentClient = makeDocumentClient(new DynamoDBClient({}));
+
+/** One S3 client per container. */
+export const s3Client = new S3Client({});

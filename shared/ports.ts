@@ -1,0 +1,62 @@
+import type { ExceptionsRepository } from './adapters/aws/exceptions-repository';
+import type { LedgerRepository } from './adapters/aws/ledger-repository';
+import type { SalesOrder } from './domain/sales-order';
+import type { ScayleOrder } from './schemas/scayle';
+
+/** A sales order as the ERP identifies it. */
+export interface ErpOrderRef {
+  readonly orderId: number;
+  readonly orderNumber: string;
+}
+
+/** What the ERP says of a sales order now. */
+export interface ErpOrderState extends ErpOrderRef {
+  readonly externalReference: string;
+  /** The ERP's own status words, kept for people to read. */
+  readonly status: string;
+  readonly subStatus?: string;
+  /** True while the order can still be cancelled without a return (nothing picked or despatched). */
+  readonly cancellable: boolean;
+  readonly cancelled: boolean;
+  readonly totalGrossMinor: number;
+  readonly totalTaxMinor: number;
+}
+
+/** The ERP (OrderWise) as the order loop needs it. */
+export interface ErpGateway {
+  /** The sales order created for `externalReference`, if any: the look-up before every create. */
+  findSalesOrder(externalReference: string): Promise<ErpOrderRef | undefined>;
+  createSalesOrder(order: SalesOrder, delivery: DeliveryAddress): Promise<ErpOrderRef>;
+  getSalesOrder(orderId: number): Promise<ErpOrderState>;
+  /** Cancels the order; resolves `too-late` when picking or despatch has started. */
+  cancelSalesOrder(orderId: number): Promise<'cancelled' | 'too-late'>;
+}
+
+/** Where the parcel goes, as the ERP's delivery address takes it. */
+export interface DeliveryAddress {
+  readonly name: string;
+  readonly lines: readonly string[];
+  readonly town: string;
+  readonly postcode: string;
+  readonly countryCode: string;
+  readonly email?: string;
+  readonly telephone?: string;
+}
+
+/** The commerce platform (SCAYLE) as the order loop needs it. */
+export interface CommerceGateway {
+  getOrder(shopKey: string, countryCode: string, orderId: string): Promise<ScayleOrder>;
+  /** Stores the ERP order number on the SCAYLE order (`PUT .../reference-key`). */
+  setOrderReference(shopKey: string, countryCode: string, orderId: string, referenceKey: string): Promise<void>;
+}
+
+/** The catalogue map: SCAYLE variant reference key -> OrderWise stock code. */
+export interface CatalogueLookup {
+  stockCodes(skus: readonly string[]): Promise<ReadonlyMap<string, string>>;
+}
+
+/** The order ledger operations the use cases need. */
+export type OrderLedger = Pick<LedgerRepository, 'create' | 'get' | 'transition' | 'listByStatus' | 'findByReference'>;
+
+/** Where use cases record exceptions. */
+export type ExceptionSink = Pick<ExceptionsRepository, 'raise'>;

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+
+/**
+ * Shapes of the SCAYLE Admin API as the hub uses them (../shared/reference/scayle.md). Only the fields the hub
+ * reads are required; everything else passes through untouched so a new field never breaks parsing.
+ */
+
+const minor = z.number().int();
+
+/** A price of one order item (one unit) in minor units. [V] OrderItem.price */
+export const scayleItemPriceSchema = z.looseObject({
+  withTax: minor,
+  withoutTax: minor,
+  tax: z.looseObject({ vat: z.looseObject({ amount: minor, rate: z.number().min(0).max(100) }) }),
+  /** Price before item-level reductions; absent when there were none. */
+  undiscountedWithTax: minor.optional(),
+});
+
+/** One order item: always one unit (SCAYLE has no quantity field). */
+export const scayleOrderItemSchema = z.looseObject({
+  id: z.number().int(),
+  status: z.string().optional(),
+  variant: z.looseObject({ id: z.number().int(), referenceKey: z.string().min(1) }),
+  price: scayleItemPriceSchema,
+});
+
+/** A fee (shipping) or reduction (voucher) at order level. [V] Order.cost.appliedFees/appliedReductions */
+export const scayleAppliedAmountSchema = z.looseObject({
+  category: z.string().optional(),
+  key: z.string().optional(),
+  amount: z.looseObject({ withTax: minor, withoutTax: minor.optional() }),
+  tax: z.looseObject({ vat: z.looseObject({ amount: minor, rate: z.number() }) }).optional(),
+});
+
+/** A postal address on an order. [A] field names follow SCAYLE's customer address model; all optional here. */
+export const scayleAddressSchema = z.looseObject({
+  firstName: z.string().nullish(),
+  lastName: z.string().nullish(),
+  street: z.string().nullish(),
+  houseNumber: z.string().nullish(),
+  additional: z.string().nullish(),
+  zipCode: z.string().nullish(),
+  city: z.string().nullish(),
+  countryCode: z.string().nullish(),
+  email: z.string().nullish(),
+  phone: z.string().nullish(),
+});
+
+/** An order as `GET /shops/{shopKey}/countries/{countryCode}/orders/{id}` returns it. */
+export const scayleOrderSchema = z.looseObject({
+  id: z.number().int(),
+  referenceKey: z.string().nullish(),
+  status: z.string(),
+  detailedStatus: z.looseObject({}).optional(),
+  currencyCode: z.string().length(3),
+  confirmedAt: z.string().nullish(),
+  createdAt: z.string(),
+  cost: z.looseObject({
+    withTax: minor,
+    withoutTax: minor,
+    appliedFees: z.array(scayleAppliedAmountSchema).default([]),
+    appliedReductions: z.array(scayleAppliedAmountSchema).default([]),
+  }),
+  items: z.array(scayleOrderItemSchema).min(1),
+  address: z
+    .looseObject({ shipping: scayleAddressSchema.optional(), billing: scayleAddressSchema.optional() })
+    .optional(),
+  customer: z.looseObject({ email: z.string().nullish() }).optional(),
+});
+
+/** A SCAYLE order. */
+export type ScayleOrder = z.output<typeof scayleOrderSchema>;
+
+/** The order events the hub subscribes to; the cancel event has two spellings in SCAYLE's documentation. */
+export const SCAYLE_ORDER_EVENTS = ['order-confirmed', 'order-cancelled', 'order-canceled'] as const;
+
+/**
+ * The webhook envelope. [A] SCAYLE documents no payload shape: the hub assumes `{event, version, occurredAt,
+ * payload}` with the order's id, shop key and country code in `payload`, and treats it as a trigger only: the
+ * order itself is re-read from the Admin API.
+ */
+export const scayleWebhookSchema = z.object({
+  /** Event id when SCAYLE sends one; otherwise the hub derives the deduplication id from the content. */
+  id: z.string().min(1).max(128).optional(),
+  event: z.enum(SCAYLE_ORDER_EVENTS, { error: `must be one of ${SCAYLE_ORDER_EVENTS.join(', ')}` }),
+  version: z.union([z.string(), z.number()]).optional(),
+  occurredAt: z.iso.datetime({ offset: true }),
+  payload: z.looseObject({
+    id: z.number().int().positive(),
+    shopKey: z.string().min(1).max(64),
+    countryCode: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO country code such as DE'),
+  }),
+});
+
+/** A SCAYLE order webhook. */
+export type ScayleWebhook = z.output<typeof scayleWebhookSchema>;

@@ -1,0 +1,70 @@
+import type { LedgerEntry } from '../adapters/aws/ledger-repository';
+import type { OrderStatus } from '../domain/order-status';
+import type { ErpGateway, ExceptionSink, OrderLedger } from '../ports';
+import { ConditionFailedError } from '../runtime/errors';
+import type { OrderEventMessage } from '../schemas/queue-messages';
+import { OrderBusyError, recordOrder } from './post-order';
+
+/** What became of one cancellation. */
+export type CancelOutcome = 'cancelled' | 'return_required' | 'duplicate';
+
+/** The ports cancelling needs. */
+export interface CancelOrderDeps {
+  readonly erp: ErpGateway;
+  readonly ledger: OrderLedger;
+  readonly exceptions: ExceptionSink;
+}
+
+/**
+ * Carries a SCAYLE cancellation to OrderWise. An order OrderWise never got is simply closed; one it has is
+ * cancelled there while its status allows; once picking has started or it is despatched, the order is marked
+ * `return_required` and customer service gets a `CANCEL_TOO_LATE` exception. An order still `pending` may have
+ * reached OrderWise in an attempt that never answered, so it is looked up there first.
+ */
+export const makeCancelOrder =
+  ({ erp, ledger, exceptions }: CancelOrderDeps) =>
+  async (message: OrderEventMessage): Promise<CancelOutcome> => {
+    const { orderId } = message;
+    const entry = await recordOrder(ledger, message);
+    if (entry.status === 'cancelled' || entry.status === 'return_required') return 'duplicate';
+
+    const move = async (from: OrderStatus, to: 'cancelled' | 'return_required', reason: string) => {
+      try {
+        await ledger.transition('scayle', orderId, { from, to, reason, note: `${message.event} ${message.eventId}` });
+      } catch (error) {
+        if (error instanceof ConditionFailedError) throw new OrderBusyError(`order ${orderId} moved while cancelling`);
+        throw error;
+      }
+    };
+
+    const erpOrderId = await erpOrderIdOf(erp, entry);
+    if (erpOrderId === undefined) {
+      await move(entry.status, 'cancelled', 'cancelled in SCAYLE before it reached OrderWise');
+      return 'cancelled';
+    }
+
+    const state = await erp.getSalesOrder(erpOrderId);
+    if (!state.cancelled) {
+      const result = state.cancellable ? await erp.cancelSalesOrder(erpOrderId) : 'too-late';
+      if (result === 'too-late') {
+        const why = `OrderWise order ${state.orderNumber} is ${state.status}${state.subStatus ? ` (${state.subStatus})` : ''}`;
+        await move(entry.status, 'return_required', why);
+        await exceptions.raise('CANCEL_TOO_LATE', orderId, {
+          orderId,
+          orderwiseOrderNumber: state.orderNumber,
+          orderwiseStatus: state.status,
+          orderwiseSubStatus: state.subStatus ?? null,
+        });
+        return 'return_required';
+      }
+    }
+    await move(entry.status, 'cancelled', `cancelled in OrderWise (${state.orderNumber})`);
+    return 'cancelled';
+  };
+
+/** The OrderWise order id of a ledger entry, looking it up when a post attempt may have committed unseen. */
+const erpOrderIdOf = async (erp: ErpGateway, entry: LedgerEntry): Promise<number | undefined> => {
+  if (entry.data.orderwiseOrderId !== undefined) return Number(entry.data.orderwiseOrderId);
+  if (entry.status !== 'pending') return undefined;
+  return (await erp.findSalesOrder(entry.orderId))?.orderId;
+};

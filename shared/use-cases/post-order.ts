@@ -1,0 +1,146 @@
+import type { LedgerEntry } from '../adapters/aws/ledger-repository';
+import { deliveryAddressOf, OrderTotalsInconsistentError, SkuUnmappedError, toSalesOrder } from '../domain/sales-order';
+import type { CatalogueLookup, CommerceGateway, ErpGateway, ErpOrderRef, ExceptionSink, OrderLedger } from '../ports';
+import { ConditionFailedError, RetryableError, UpstreamRejectedError } from '../runtime/errors';
+import type { OrderEventMessage } from '../schemas/queue-messages';
+
+/** What became of one order event. */
+export type PostOrderOutcome = 'acknowledged' | 'duplicate' | 'flagged';
+
+/** The ports posting needs. */
+export interface PostOrderDeps {
+  readonly commerce: CommerceGateway;
+  readonly erp: ErpGateway;
+  readonly ledger: OrderLedger;
+  readonly catalogue: CatalogueLookup;
+  readonly exceptions: ExceptionSink;
+}
+
+/** Another worker holds the order right now; the message comes back after its visibility timeout. */
+export class OrderBusyError extends RetryableError {}
+
+/** Records the order on the ledger once, or returns what is already there. */
+export const recordOrder = async (ledger: OrderLedger, message: OrderEventMessage): Promise<LedgerEntry> => {
+  try {
+    return await ledger.create({
+      channel: 'scayle',
+      orderId: message.orderId,
+      data: { shopKey: message.shopKey, countryCode: message.countryCode, receivedAt: message.receivedAt },
+      note: `${message.event} ${message.eventId}`,
+    });
+  } catch (error) {
+    if (error instanceof ConditionFailedError && error.stored) return error.stored as LedgerEntry;
+    throw error;
+  }
+};
+
+/**
+ * Posts a confirmed SCAYLE order to OrderWise exactly once in effect.
+ *
+ * The ledger is the first guard: the order is taken with a conditional move to `pending`, and an order already
+ * `sent` or beyond is a duplicate. The ERP is the second: before creating, the order is looked up there by its
+ * `eCommerceOrderNumber`, so a create that committed but never answered (timeout, crash) is found on the retry
+ * instead of being created again. The webhook is only a trigger: the order is re-read from SCAYLE.
+ */
+export const makePostOrder =
+  ({ commerce, erp, ledger, catalogue, exceptions }: PostOrderDeps) =>
+  async (message: OrderEventMessage): Promise<PostOrderOutcome> => {
+    const { orderId, shopKey, countryCode } = message;
+    let entry = await recordOrder(ledger, message);
+    if (['acknowledged', 'cancelled', 'return_required'].includes(entry.status)) return 'duplicate';
+
+    if (entry.status !== 'sent') {
+      try {
+        entry = await ledger.transition('scayle', orderId, {
+          from: entry.status,
+          to: 'pending',
+          note: `posting for ${message.eventId}`,
+          countAttempt: true,
+        });
+      } catch (error) {
+        if (error instanceof ConditionFailedError)
+          throw new OrderBusyError(`order ${orderId} moved while being taken: ${error.message}`);
+        throw error;
+      }
+
+      const order = await commerce.getOrder(shopKey, countryCode, orderId);
+      const codes = await catalogue.stockCodes(order.items.map((item) => item.variant.referenceKey));
+      let salesOrder: ReturnType<typeof toSalesOrder>;
+      try {
+        salesOrder = toSalesOrder(order, (sku) => codes.get(sku));
+      } catch (error) {
+        if (error instanceof SkuUnmappedError) {
+          await ledger.transition('scayle', orderId, {
+            from: 'pending',
+            to: 'flagged',
+            reason: `SKU_UNMAPPED: ${error.skus.join(', ')}`,
+          });
+          for (const sku of error.skus)
+            await exceptions.raise('SKU_UNMAPPED', sku, { orderId, system: 'orderwise', sku });
+          return 'flagged';
+        }
+        if (error instanceof OrderTotalsInconsistentError) {
+          await ledger.transition('scayle', orderId, {
+            from: 'pending',
+            to: 'flagged',
+            reason: `ORDER_TOTAL_MISMATCH: ${error.message}`,
+          });
+          await exceptions.raise('ORDER_TOTAL_MISMATCH', orderId, {
+            orderId,
+            stage: 'before posting',
+            scayleTotalMinor: error.expectedMinor,
+            sumOfPartsMinor: error.computedMinor,
+          });
+          return 'flagged';
+        }
+        throw error;
+      }
+
+      const ref = await findOrCreate(erp, salesOrder, () => deliveryAddressOf(order));
+      entry = await ledger.transition('scayle', orderId, {
+        from: 'pending',
+        to: 'sent',
+        ids: { orderwise: ref.orderNumber },
+        data: {
+          orderwiseOrderId: ref.orderId,
+          currency: salesOrder.currency,
+          scayleTotalMinor: salesOrder.totalGrossMinor,
+          scayleTaxMinor: salesOrder.totalTaxMinor,
+        },
+      });
+    }
+
+    // sent: OrderWise has the order. Confirm it there and tell SCAYLE its number.
+    const orderwiseOrderId = Number(entry.data.orderwiseOrderId);
+    const state = await erp.getSalesOrder(orderwiseOrderId);
+    await commerce.setOrderReference(shopKey, countryCode, orderId, state.orderNumber);
+    await ledger.transition('scayle', orderId, {
+      from: 'sent',
+      to: 'acknowledged',
+      data: {
+        orderwiseTotalMinor: state.totalGrossMinor,
+        orderwiseTaxMinor: state.totalTaxMinor,
+        orderwiseStatus: state.status,
+      },
+    });
+    return 'acknowledged';
+  };
+
+const findOrCreate = async (
+  erp: ErpGateway,
+  salesOrder: Parameters<ErpGateway['createSalesOrder']>[0],
+  delivery: () => Parameters<ErpGateway['createSalesOrder']>[1],
+): Promise<ErpOrderRef> => {
+  const existing = await erp.findSalesOrder(salesOrder.externalReference);
+  if (existing) return existing;
+  try {
+    return await erp.createSalesOrder(salesOrder, delivery());
+  } catch (error) {
+    // A duplicate refusal means an earlier attempt committed after our look-up: use that order.
+    if (error instanceof UpstreamRejectedError && error.status === 409) {
+      const created = await erp.findSalesOrder(salesOrder.externalReference);
+      if (created) return created;
+    }
+    throw error;
+  }
+};

@@ -1,0 +1,97 @@
+import type { ObjectStore } from '../adapters/aws/object-store';
+import { toDecimal } from '../domain/money';
+import type { ErpGateway, ExceptionSink, OrderLedger } from '../ports';
+
+/** The ports the money check needs. */
+export interface ReconcileDeps {
+  readonly ledger: OrderLedger;
+  readonly erp: ErpGateway;
+  readonly exceptions: ExceptionSink;
+  readonly reports: ObjectStore;
+  /** Largest difference in minor units that is not a mismatch. */
+  readonly toleranceMinor: number;
+}
+
+/** The result of one run. */
+export interface ReconcileResult {
+  readonly checked: number;
+  readonly mismatches: number;
+  readonly reportKey: string;
+}
+
+/** One order's comparison, as a report row. */
+interface Comparison {
+  orderId: string;
+  orderwiseOrderNumber: string;
+  currency: string;
+  fields: { name: 'gross' | 'net' | 'tax'; scayle: number; orderwise: number }[];
+}
+
+const CSV_HEADER = 'scayle_order_id,orderwise_order_number,currency,field,scayle,orderwise,difference,result';
+
+/**
+ * The daily money check (loop 10): for every order acknowledged in the window, compares SCAYLE's total with
+ * the value OrderWise holds now, field by field (gross, net, tax). A difference above the tolerance becomes an
+ * `ORDER_TOTAL_MISMATCH` exception for finance; every comparison lands in a CSV report under
+ * `reports/reconciliation/<date>.csv`.
+ */
+export const makeReconcileOrderTotals =
+  ({ ledger, erp, exceptions, reports, toleranceMinor }: ReconcileDeps) =>
+  async (window: { from: string; to: string }, reportDate: string): Promise<ReconcileResult> => {
+    const entries = await ledger.listByStatus('acknowledged', window);
+    const rows: string[] = [CSV_HEADER];
+    let mismatches = 0;
+    for (const entry of entries) {
+      const state = await erp.getSalesOrder(Number(entry.data.orderwiseOrderId));
+      const scayleGross = Number(entry.data.scayleTotalMinor);
+      const scayleTax = Number(entry.data.scayleTaxMinor);
+      const comparison: Comparison = {
+        orderId: entry.orderId,
+        orderwiseOrderNumber: state.orderNumber,
+        currency: String(entry.data.currency ?? ''),
+        fields: [
+          { name: 'gross', scayle: scayleGross, orderwise: state.totalGrossMinor },
+          { name: 'net', scayle: scayleGross - scayleTax, orderwise: state.totalGrossMinor - state.totalTaxMinor },
+          { name: 'tax', scayle: scayleTax, orderwise: state.totalTaxMinor },
+        ],
+      };
+      const off = comparison.fields.filter((f) => Math.abs(f.scayle - f.orderwise) > toleranceMinor);
+      for (const field of comparison.fields) {
+        const difference = field.orderwise - field.scayle;
+        const result = off.includes(field) ? 'mismatch' : 'ok';
+        rows.push(
+          [
+            comparison.orderId,
+            comparison.orderwiseOrderNumber,
+            comparison.currency,
+            field.name,
+            toDecimal(field.scayle),
+            toDecimal(field.orderwise),
+            toDecimal(difference),
+            result,
+          ].join(','),
+        );
+      }
+      if (off.length > 0) {
+        mismatches++;
+        await exceptions.raise('ORDER_TOTAL_MISMATCH', entry.orderId, {
+          orderId: entry.orderId,
+          orderwiseOrderNumber: state.orderNumber,
+          currency: comparison.currency,
+          differences: Object.fromEntries(
+            off.map((f) => [
+              f.name,
+              {
+                scayle: toDecimal(f.scayle),
+                orderwise: toDecimal(f.orderwise),
+                difference: toDecimal(f.orderwise - f.scayle),
+              },
+            ]),
+          ),
+        });
+      }
+    }
+    const reportKey = `reports/reconciliation/${reportDate}.csv`;
+    await reports.put(reportKey, `${rows.join('\n')}\n`, 'text/csv');
+    return { checked: entries.length, mismatches, reportKey };
+  };
