@@ -4,11 +4,19 @@
  * stream past and never kept, so memory depends on the number of distinct kinds, not on the file's size.
  *
  * Sign convention: a line's amount is signed as in the file (positive = Amazon owes the seller, a credit on the
- * mapped account); the deposit line, equal to total-amount, is the debit on the other side. The entry balances
- * when the lines sum to total-amount; the loop raises SETTLEMENT_UNBALANCED and posts nothing when they do not.
+ * mapped account); the deposit line, equal to total-amount, is the other side (a debit on the bank when Amazon
+ * pays out, a credit when it charges the seller). The entry balances when the lines sum to total-amount; the
+ * loop raises SETTLEMENT_UNBALANCED and posts nothing when they do not.
  */
 import { type AccountMapping, type AmountKind, accountFor, DEFAULT_ACCOUNT_MAPPING } from './account-mapping';
-import { formatMinorUnits, parseAmount, parseSettlementDate, SettlementFormatError, type SettlementRow } from './parse';
+import {
+  formatMinorUnits,
+  parseAmount,
+  parseSettlementDate,
+  SETTLEMENT_COLUMNS,
+  SettlementFormatError,
+  type SettlementRow,
+} from './parse';
 
 /** One line of the journal: the summed amount (minor units) of one kind of amount, on its account. */
 export interface JournalLine {
@@ -34,7 +42,7 @@ export interface SettlementJournal {
   readonly totalAmount: number;
   /** Detail rows read (the summary row not counted). */
   readonly rowCount: number;
-  /** The account the deposit line debits with `totalAmount`. */
+  /** The account of the deposit line, the other side of the entry with `totalAmount`. */
   readonly depositAccount: string;
   /** One line per kind of amount, unmapped kinds on the suspense account; sorted by account, then description. */
   readonly lines: readonly JournalLine[];
@@ -65,15 +73,19 @@ interface KindSum extends AmountKind {
 
 const CURRENCY = /^[A-Z]{3}$/;
 
-const date = (row: SettlementRow, field: 'startDate' | 'endDate' | 'depositDate', column: string): string => {
+const date = (row: SettlementRow, field: 'startDate' | 'endDate' | 'depositDate'): string => {
   const parsed = parseSettlementDate(row[field]);
-  if (parsed === undefined) throw new SettlementFormatError(row.line, `${column} '${row[field]}' is not a date`);
+  if (parsed === undefined) {
+    throw new SettlementFormatError(row.line, `${SETTLEMENT_COLUMNS[field]} '${row[field]}' is not a date`);
+  }
   return parsed;
 };
 
-const amount = (row: SettlementRow, field: 'totalAmount' | 'amount', column: string): number => {
+const amount = (row: SettlementRow, field: 'totalAmount' | 'amount'): number => {
   const parsed = parseAmount(row[field]);
-  if (parsed === undefined) throw new SettlementFormatError(row.line, `${column} '${row[field]}' is not a number`);
+  if (parsed === undefined) {
+    throw new SettlementFormatError(row.line, `${SETTLEMENT_COLUMNS[field]} '${row[field]}' is not a number`);
+  }
   return parsed;
 };
 
@@ -91,10 +103,10 @@ const readSummary = (row: SettlementRow): Summary => {
   return {
     settlementId: row.settlementId,
     currency: row.currency,
-    startDate: date(row, 'startDate', 'settlement-start-date'),
-    endDate: date(row, 'endDate', 'settlement-end-date'),
-    depositDate: date(row, 'depositDate', 'deposit-date'),
-    totalAmount: amount(row, 'totalAmount', 'total-amount'),
+    startDate: date(row, 'startDate'),
+    endDate: date(row, 'endDate'),
+    depositDate: date(row, 'depositDate'),
+    totalAmount: amount(row, 'totalAmount'),
   };
 };
 
@@ -106,48 +118,63 @@ const byKey =
     return ka < kb ? -1 : ka > kb ? 1 : 0;
   };
 
+// Kinds are found by amount-description, the most telling field, then by a short search of the few kinds sharing
+// it ('Principal' is an Order, Refund or Liquidations amount): one hash per row, where a joined key or nested maps
+// cost a new string or three hashes.
+type KindSums = Map<string, KindSum[]>;
+
+const kindSum = (sums: KindSums, { transactionType, amountType, amountDescription }: AmountKind): KindSum => {
+  let sharing = sums.get(amountDescription);
+  if (sharing === undefined) {
+    sharing = [];
+    sums.set(amountDescription, sharing);
+  }
+  for (const sum of sharing) {
+    if (sum.transactionType === transactionType && sum.amountType === amountType) return sum;
+  }
+  const created = { transactionType, amountType, amountDescription, amount: 0 };
+  sharing.push(created);
+  return created;
+};
+
 /**
- * Folds the rows of one settlement file (summary row first, as the file has it) into its journal.
- * Throws `SettlementFormatError` naming the line when a row cannot be read; an unmapped kind never throws, it
- * goes to suspense and into `unmapped`.
+ * Folds the rows of one settlement file (summary row first, as the file has it), given in batches as
+ * `readSettlementRows` yields them, into its journal. Throws `SettlementFormatError` naming the line when a row
+ * cannot be read; an unmapped kind never throws, it goes to suspense and into `unmapped`.
  */
 export const aggregateSettlement = async (
-  rows: AsyncIterable<SettlementRow> | Iterable<SettlementRow>,
+  batches: AsyncIterable<readonly SettlementRow[]> | Iterable<readonly SettlementRow[]>,
   mapping: AccountMapping = DEFAULT_ACCOUNT_MAPPING,
 ): Promise<SettlementJournal> => {
   let summary: Summary | undefined;
   let rowCount = 0;
-  const sums = new Map<string, KindSum>();
-  for await (const row of rows) {
-    if (summary === undefined) {
-      summary = readSummary(row);
-      continue;
-    }
-    // Detail rows repeat the settlement-id; another id means two reports were joined into one file.
-    if (row.settlementId !== '' && row.settlementId !== summary.settlementId) {
-      throw new SettlementFormatError(
-        row.line,
-        `settlement-id '${row.settlementId}' differs from the summary row's '${summary.settlementId}'`,
-      );
-    }
-    const value = amount(row, 'amount', 'amount');
-    const key = `${row.transactionType}\t${row.amountType}\t${row.amountDescription}`;
-    const sum = sums.get(key);
-    if (sum === undefined) {
-      const { transactionType, amountType, amountDescription } = row;
-      sums.set(key, { transactionType, amountType, amountDescription, amount: value });
-    } else {
+  const sums: KindSums = new Map();
+  for await (const rows of batches) {
+    for (const row of rows) {
+      if (summary === undefined) {
+        summary = readSummary(row);
+        continue;
+      }
+      // Detail rows repeat the settlement-id; another id means two reports were joined into one file.
+      if (row.settlementId !== '' && row.settlementId !== summary.settlementId) {
+        throw new SettlementFormatError(
+          row.line,
+          `settlement-id '${row.settlementId}' differs from the summary row's '${summary.settlementId}'`,
+        );
+      }
+      const value = amount(row, 'amount');
+      const sum = kindSum(sums, row);
       sum.amount += value;
       // Minor units are exact only up to 2^53; refuse rather than lose a cent silently.
       if (!Number.isSafeInteger(sum.amount)) throw new SettlementFormatError(row.line, 'amounts sum out of range');
+      rowCount += 1;
     }
-    rowCount += 1;
   }
   if (summary === undefined) throw new SettlementFormatError(2, 'no summary row: the file has no data rows');
 
   const lines: JournalLine[] = [];
   const unmapped: UnmappedAmount[] = [];
-  for (const sum of sums.values()) {
+  for (const sum of [...sums.values()].flat()) {
     const account = accountFor(mapping, sum);
     if (account === undefined) unmapped.push({ ...sum });
     lines.push({
@@ -200,13 +227,13 @@ const csvField = (value: string): string => (/[",\r\n]/.test(value) ? `"${value.
 export const renderJournalCsv = (journal: SettlementJournal): string => {
   const postingDate = journal.depositDate.slice(0, 10);
   const row = (account: string, description: string, debit: number): string => {
-    const amount = formatMinorUnits(Math.abs(debit));
+    const decimal = formatMinorUnits(Math.abs(debit));
     return [
       postingDate,
       account,
       description,
-      debit > 0 ? amount : '',
-      debit < 0 ? amount : '',
+      debit > 0 ? decimal : '',
+      debit < 0 ? decimal : '',
       journal.currency,
       journal.settlementId,
     ]
