@@ -1,0 +1,478 @@
+/**
+ * The seller's listings as the Listings Items API 2021-08-01 and JSON_LISTINGS_FEED see them: product attributes per
+ * SKU, and per marketplace the offer (price) and the merchant-fulfilled quantity. One code path validates and
+ * applies every change, whether it comes from patchListingsItem, putListingsItem or a feed message.
+ */
+import { z } from 'zod';
+import { DEMO_CATALOGUE, LEGACY_AMAZON_SKUS } from '../catalogue';
+import { ISSUE_CODES, MARKETPLACES } from './facts';
+import {
+  attributeTitle,
+  isTextAttributeValue,
+  OFFER_ONLY_PRODUCT_TYPE,
+  PRODUCT_TYPES,
+  productTypeSchema,
+  type Requirements,
+  requiredAttributes,
+} from './product-types';
+import { type IdSource, isoMillis, toAmount } from './support';
+
+/** The offer of a listing in one marketplace. */
+interface MarketOffer {
+  /** Merchant-fulfilled (`DEFAULT` channel) quantity; undefined when no fulfillment availability is set. */
+  quantity?: number;
+  /** Price with tax in minor units of the marketplace currency. */
+  priceMinor?: number;
+}
+
+/** One listing: the product attributes and the offer per marketplace it is listed in. */
+interface SimListing {
+  sku: string;
+  asin: string;
+  productType: string;
+  /** Product attributes; the offer attributes live in `markets`. */
+  attributes: Record<string, unknown[]>;
+  createdAt: number;
+  updatedAt: number;
+  markets: Map<string, MarketOffer>;
+}
+
+/** A listings issue as the API reports it. */
+export interface ListingIssue {
+  readonly code: string;
+  readonly message: string;
+  readonly severity: 'ERROR' | 'WARNING' | 'INFO';
+  readonly attributeNames: string[];
+  readonly categories: string[];
+}
+
+/** A listing in one marketplace as `GET /_sim/state` shows it; null where nothing is set. */
+export interface ListingMarketState {
+  readonly quantity: number | null;
+  readonly price: string | null;
+  readonly currency: string;
+}
+
+/** The outcome of a submission: ACCEPTED (applied), VALID (preview, would apply) or INVALID. */
+export interface ListingsOutcome {
+  readonly status: 'ACCEPTED' | 'VALID' | 'INVALID';
+  readonly issues: ListingIssue[];
+}
+
+/** One attribute change. */
+interface AttributeChange {
+  readonly op: 'add' | 'replace' | 'merge' | 'delete';
+  readonly name: string;
+  readonly value?: unknown[];
+}
+
+const PATCH_PATH = /^\/attributes\/([a-z0-9_]+)$/;
+
+/** One JSON Patch operation; only top-level attributes can be patched [V]. */
+export const patchSchema = z.object({
+  op: z.enum(['add', 'replace', 'merge', 'delete']),
+  path: z.string(),
+  value: z.array(z.unknown()).optional(),
+});
+
+/** Body of patchListingsItem, also the `patches` of a PATCH feed message. */
+export const patchBodySchema = z.object({
+  productType: z.string().min(1),
+  patches: z.array(patchSchema).min(1),
+});
+
+/** Body of putListingsItem, also the `attributes` of an UPDATE feed message. */
+export const putBodySchema = z.object({
+  productType: z.string().min(1),
+  requirements: z.enum(['LISTING', 'LISTING_PRODUCT_ONLY', 'LISTING_OFFER_ONLY']).default('LISTING'),
+  attributes: z.record(z.string(), z.array(z.unknown())),
+});
+
+/**
+ * The attribute changes of a list of patches, or the message Amazon gives for the first bad one (a 400, not an
+ * issue: the request itself is malformed) [O amzn/selling-partner-api-docs#3005].
+ */
+export const changesOfPatches = (patches: readonly z.infer<typeof patchSchema>[]): AttributeChange[] | string => {
+  const changes: AttributeChange[] = [];
+  for (const [index, patch] of patches.entries()) {
+    const name = PATCH_PATH.exec(patch.path)?.[1];
+    if (!name) return `Invalid path provided in patch at index of ${index}.`;
+    if (patch.op !== 'delete' && patch.value === undefined) return `Missing value in patch at index of ${index}.`;
+    changes.push({ op: patch.op, name, value: patch.value });
+  }
+  return changes;
+};
+
+const issue = (code: string, message: string, attributeNames: string[], category?: string): ListingIssue => ({
+  code,
+  message,
+  severity: 'ERROR',
+  attributeNames,
+  categories: category ? [category] : [],
+});
+
+const invalidValue = (name: string) =>
+  issue(
+    ISSUE_CODES.invalidValue,
+    `The provided value for '${attributeTitle(name)}' is invalid.`,
+    [name],
+    'INVALID_ATTRIBUTE',
+  );
+
+const missingAttribute = (name: string) =>
+  issue(
+    ISSUE_CODES.missingAttribute,
+    `'${attributeTitle(name)}' is required but not supplied.`,
+    [name],
+    'MISSING_ATTRIBUTE',
+  );
+
+const asRecord = (value: unknown): Record<string, unknown> =>
+  typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+
+const firstOf = (value: unknown): Record<string, unknown> => asRecord(Array.isArray(value) ? value[0] : undefined);
+
+/** Attribute names a product type's schema defines (offer-only submissions may touch only the offer). */
+const allowedAttributes = (productType: string): Set<string> => {
+  const schema = productTypeSchema(productType) as { properties?: object } | undefined;
+  return new Set(
+    schema?.properties ? Object.keys(schema.properties) : ['fulfillment_availability', 'purchasable_offer'],
+  );
+};
+
+/** The listing store of one simulated seller. */
+export class ListingStore {
+  #listings = new Map<string, SimListing>();
+
+  constructor(
+    private readonly marketplaceIds: readonly string[],
+    private readonly ids: IdSource,
+  ) {}
+
+  /**
+   * The seeded listings: every demo variant with an Amazon mapping and the legacy SKUs, as SHIRTs in every
+   * marketplace, priced at the catalogue price (the same figure in each currency) with OrderWise's opening stock.
+   */
+  seed(): void {
+    this.#listings = new Map();
+    const now = Date.now();
+    for (const variant of DEMO_CATALOGUE) {
+      if (!variant.amazon) continue;
+      this.#add(variant.amazon.sellerSku, variant.amazon.asin, now, {
+        name: `${variant.productName} ${variant.colour} ${variant.size}`,
+        colour: variant.colour,
+        size: variant.size,
+        priceMinor: variant.priceMinor,
+        quantity: variant.initialStock,
+      });
+    }
+    for (const [i, sku] of LEGACY_AMAZON_SKUS.entries()) {
+      this.#add(sku, `B0LEGACY${String(i + 1).padStart(2, '0')}`, now, {
+        name: `Legacy item ${sku}`,
+        colour: 'Black',
+        size: 'M',
+        priceMinor: 1500,
+        quantity: 5,
+      });
+    }
+  }
+
+  #add(
+    sku: string,
+    asin: string,
+    now: number,
+    item: { name: string; colour: string; size: string; priceMinor: number; quantity: number },
+  ): void {
+    const text = (value: string) => [{ value, language_tag: 'en_GB' }];
+    this.#listings.set(sku, {
+      sku,
+      asin,
+      productType: 'SHIRT',
+      attributes: {
+        item_name: text(item.name),
+        brand: text('SCAYLE Demo'),
+        color: text(item.colour),
+        size: text(item.size),
+        department: text('Unisex Adult'),
+        material: text('Cotton'),
+        care_instructions: text('Machine Wash'),
+        variation_theme: [{ name: 'SIZE_NAME/COLOR_NAME' }],
+      },
+      createdAt: now,
+      updatedAt: now,
+      markets: new Map(this.marketplaceIds.map((id) => [id, { quantity: item.quantity, priceMinor: item.priceMinor }])),
+    });
+  }
+
+  /** Whether `sku` is listed in `marketplaceId`. */
+  isListed(sku: string, marketplaceId: string): boolean {
+    return this.#listings.get(sku)?.markets.has(marketplaceId) ?? false;
+  }
+
+  /** ASIN, title and price of a listed SKU, for orders. */
+  describe(sku: string, marketplaceId: string): { asin: string; title: string; priceMinor?: number } | undefined {
+    const listing = this.#listings.get(sku);
+    const market = listing?.markets.get(marketplaceId);
+    if (!listing || !market) return undefined;
+    const title = asRecord(listing.attributes.item_name?.[0]).value;
+    return { asin: listing.asin, title: typeof title === 'string' ? title : sku, priceMinor: market.priceMinor };
+  }
+
+  /** Moves a listed quantity by `delta` (orders reserve units, cancellations give them back), never below zero. */
+  adjustQuantity(sku: string, marketplaceId: string, delta: number): void {
+    const listing = this.#listings.get(sku);
+    const market = listing?.markets.get(marketplaceId);
+    if (!listing || market?.quantity === undefined) return;
+    market.quantity = Math.max(0, market.quantity + delta);
+    listing.updatedAt = Date.now();
+  }
+
+  /** patchListingsItem and PATCH / PARTIAL_UPDATE feed messages. */
+  patch(
+    sku: string,
+    marketplaceIds: readonly string[],
+    productType: string,
+    changes: readonly AttributeChange[],
+    preview: boolean,
+  ): ListingsOutcome {
+    const listing = this.#listings.get(sku);
+    const missing = marketplaceIds.filter((id) => !listing?.markets.has(id));
+    if (!listing || missing.length > 0) {
+      return {
+        status: 'INVALID',
+        issues: [issue(ISSUE_CODES.unknownSku, `SKU '${sku}' is not listed in marketplace ${missing.join(', ')}.`, [])],
+      };
+    }
+    if (productType !== listing.productType && productType !== OFFER_ONLY_PRODUCT_TYPE) {
+      return { status: 'INVALID', issues: [this.#productTypeIssue(productType)] };
+    }
+    const draft = structuredClone(listing);
+    const issues = this.#apply(draft, marketplaceIds, changes, allowedAttributes(productType));
+    return this.#settle(sku, draft, issues, preview);
+  }
+
+  /** putListingsItem and UPDATE feed messages: creates or fully replaces the listing in the marketplaces. */
+  put(
+    sku: string,
+    marketplaceIds: readonly string[],
+    body: { productType: string; requirements: Requirements; attributes: Record<string, unknown[]> },
+    preview: boolean,
+  ): ListingsOutcome {
+    if (!PRODUCT_TYPES[body.productType]) {
+      return { status: 'INVALID', issues: [this.#productTypeIssue(body.productType)] };
+    }
+    const existing = this.#listings.get(sku);
+    const now = Date.now();
+    const draft: SimListing = {
+      sku,
+      asin: existing?.asin ?? `B0${this.ids.digits(8)}`,
+      productType: body.productType,
+      // An offer-only submission leaves the product alone and a product-only one leaves the offer alone.
+      attributes: body.requirements === 'LISTING_OFFER_ONLY' ? structuredClone(existing?.attributes ?? {}) : {},
+      createdAt: existing?.createdAt ?? now,
+      updatedAt: now,
+      markets: structuredClone(existing?.markets ?? new Map<string, MarketOffer>()),
+    };
+    for (const id of marketplaceIds) {
+      if (body.requirements !== 'LISTING_PRODUCT_ONLY' || !draft.markets.has(id)) draft.markets.set(id, {});
+    }
+    const issues = requiredAttributes(body.productType, body.requirements)
+      .filter((name) => !(name in body.attributes))
+      .map(missingAttribute);
+    const changes = Object.entries(body.attributes).map(([name, value]) => ({ op: 'replace' as const, name, value }));
+    issues.push(...this.#apply(draft, marketplaceIds, changes, allowedAttributes(body.productType)));
+    return this.#settle(sku, draft, issues, preview);
+  }
+
+  /** deleteListingsItem and DELETE feed messages: the SKU leaves the marketplaces. */
+  delete(sku: string, marketplaceIds: readonly string[]): ListingsOutcome {
+    const listing = this.#listings.get(sku);
+    if (!listing) {
+      return { status: 'INVALID', issues: [issue(ISSUE_CODES.unknownSku, `SKU '${sku}' is not listed.`, [])] };
+    }
+    for (const id of marketplaceIds) listing.markets.delete(id);
+    if (listing.markets.size === 0) this.#listings.delete(sku);
+    return { status: 'ACCEPTED', issues: [] };
+  }
+
+  #productTypeIssue(productType: string): ListingIssue {
+    return issue(ISSUE_CODES.invalidValue, `The provided value for 'Product Type' (${productType}) is invalid.`, []);
+  }
+
+  #settle(sku: string, draft: SimListing, issues: ListingIssue[], preview: boolean): ListingsOutcome {
+    if (issues.some((i) => i.severity === 'ERROR')) return { status: 'INVALID', issues };
+    if (preview) return { status: 'VALID', issues };
+    draft.updatedAt = Date.now();
+    this.#listings.set(sku, draft);
+    return { status: 'ACCEPTED', issues };
+  }
+
+  /** Applies changes to a draft and returns the issues found; the caller keeps the draft only if there are none. */
+  #apply(
+    draft: SimListing,
+    marketplaceIds: readonly string[],
+    changes: readonly AttributeChange[],
+    allowed: ReadonlySet<string>,
+  ): ListingIssue[] {
+    const issues: ListingIssue[] = [];
+    for (const change of changes) {
+      if (!allowed.has(change.name)) {
+        issues.push(invalidValue(change.name));
+        continue;
+      }
+      if (change.name === 'fulfillment_availability') {
+        issues.push(...this.#applyQuantity(draft, marketplaceIds, change));
+      } else if (change.name === 'purchasable_offer') {
+        issues.push(...this.#applyPrice(draft, marketplaceIds, change));
+      } else if (change.op === 'delete') {
+        delete draft.attributes[change.name];
+      } else if (isTextAttributeValue(change.name, change.value)) {
+        draft.attributes[change.name] = change.value ?? [];
+      } else {
+        issues.push(invalidValue(change.name));
+      }
+    }
+    return issues;
+  }
+
+  #applyQuantity(draft: SimListing, marketplaceIds: readonly string[], change: AttributeChange): ListingIssue[] {
+    const name = change.name;
+    let quantity: number | undefined;
+    if (change.op !== 'delete') {
+      const entries = (change.value ?? []).map(asRecord);
+      if (entries.length === 0 || entries.some((entry) => typeof entry.fulfillment_channel_code !== 'string')) {
+        return [
+          issue(
+            ISSUE_CODES.tooFewValues,
+            `The field 'fulfillment_channel_code' for the attribute '${name}' does not have enough values. The required minimum is '1' value(s).`,
+            [name],
+            'INVALID_ATTRIBUTE',
+          ),
+        ];
+      }
+      // The simulated seller fulfils everything itself: only the merchant channel (`DEFAULT`) carries a quantity.
+      const merchant = entries.find((entry) => entry.fulfillment_channel_code === 'DEFAULT');
+      const value = merchant?.quantity;
+      if (entries.length !== 1 || typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+        return [invalidValue(name)];
+      }
+      quantity = value;
+    }
+    for (const id of marketplaceIds) {
+      const market = draft.markets.get(id);
+      if (market) market.quantity = quantity;
+    }
+    return [];
+  }
+
+  #applyPrice(draft: SimListing, marketplaceIds: readonly string[], change: AttributeChange): ListingIssue[] {
+    const name = change.name;
+    if (change.op === 'delete') {
+      for (const id of marketplaceIds) {
+        const market = draft.markets.get(id);
+        if (market) market.priceMinor = undefined;
+      }
+      return [];
+    }
+    const entries = (change.value ?? []).map(asRecord);
+    if (entries.length === 0) return [invalidValue(name)];
+    const prices = new Map<string, number>();
+    for (const entry of entries) {
+      const targets = typeof entry.marketplace_id === 'string' ? [entry.marketplace_id] : marketplaceIds;
+      const price = firstOf(firstOf(entry.our_price).schedule).value_with_tax;
+      for (const id of targets) {
+        const currency = MARKETPLACES[id]?.currency;
+        const valid =
+          marketplaceIds.includes(id) && entry.currency === currency && typeof price === 'number' && price > 0;
+        if (!valid) return [invalidValue(name)];
+        prices.set(id, Math.round(price * 100));
+      }
+    }
+    for (const [id, priceMinor] of prices) {
+      const market = draft.markets.get(id);
+      if (market) market.priceMinor = priceMinor;
+    }
+    return [];
+  }
+
+  /** getListingsItem's answer for `includedData`, or undefined when the SKU is not listed in the marketplaces. */
+  view(sku: string, marketplaceIds: readonly string[], includedData: readonly string[]): object | undefined {
+    const listing = this.#listings.get(sku);
+    if (!listing || marketplaceIds.some((id) => !listing.markets.has(id))) return undefined;
+    const markets = marketplaceIds.map((id) => ({ id, offer: listing.markets.get(id) ?? {} }));
+    const first = markets[0];
+    const title = asRecord(listing.attributes.item_name?.[0]).value;
+    const sections: Record<string, () => unknown> = {
+      summaries: () =>
+        markets.map(({ id, offer }) => ({
+          marketplaceId: id,
+          asin: listing.asin,
+          productType: listing.productType,
+          conditionType: 'new_new',
+          status:
+            (offer.quantity ?? 0) > 0 && offer.priceMinor !== undefined
+              ? ['BUYABLE', 'DISCOVERABLE']
+              : ['DISCOVERABLE'],
+          itemName: typeof title === 'string' ? title : sku,
+          createdDate: isoMillis(listing.createdAt),
+          lastUpdatedDate: isoMillis(listing.updatedAt),
+        })),
+      attributes: () => ({
+        ...listing.attributes,
+        ...(first?.offer.quantity === undefined
+          ? {}
+          : { fulfillment_availability: [{ fulfillment_channel_code: 'DEFAULT', quantity: first.offer.quantity }] }),
+        ...(markets.some(({ offer }) => offer.priceMinor !== undefined)
+          ? {
+              purchasable_offer: markets
+                .filter(({ offer }) => offer.priceMinor !== undefined)
+                .map(({ id, offer }) => ({
+                  marketplace_id: id,
+                  currency: MARKETPLACES[id]?.currency,
+                  our_price: [{ schedule: [{ value_with_tax: (offer.priceMinor ?? 0) / 100 }] }],
+                })),
+            }
+          : {}),
+      }),
+      issues: () => [],
+      offers: () =>
+        markets
+          .filter(({ offer }) => offer.priceMinor !== undefined)
+          .map(({ id, offer }) => ({
+            marketplaceId: id,
+            offerType: 'B2C',
+            price: { currencyCode: MARKETPLACES[id]?.currency, amount: toAmount(offer.priceMinor ?? 0) },
+            audience: { value: 'ALL', displayName: 'Sell on Amazon' },
+          })),
+      fulfillmentAvailability: () =>
+        first?.offer.quantity === undefined
+          ? []
+          : [{ fulfillmentChannelCode: 'DEFAULT', quantity: first.offer.quantity }],
+      productTypes: () => markets.map(({ id }) => ({ marketplaceId: id, productType: listing.productType })),
+    };
+    const view: Record<string, unknown> = { sku };
+    for (const section of includedData) {
+      const build = sections[section];
+      if (build) view[section] = build();
+    }
+    return view;
+  }
+
+  /** Quantity and price per SKU and marketplace, for `GET /_sim/state`. */
+  state(): Record<string, Record<string, ListingMarketState>> {
+    const out: Record<string, Record<string, ListingMarketState>> = {};
+    for (const listing of this.#listings.values()) {
+      out[listing.sku] = Object.fromEntries(
+        [...listing.markets].map(([id, offer]) => [
+          id,
+          {
+            quantity: offer.quantity ?? null,
+            price: offer.priceMinor === undefined ? null : toAmount(offer.priceMinor),
+            currency: MARKETPLACES[id]?.currency ?? '',
+          },
+        ]),
+      );
+    }
+    return out;
+  }
+}
