@@ -5,9 +5,9 @@ import { z } from 'zod';
 import { DEFAULT_LWA_CREDENTIALS, startAmazonSimulator } from '../../../local/simulators/amazon';
 import { DEMO_CATALOGUE } from '../../../local/simulators/catalogue';
 
-/** The recorded SP-API samples live beside the repository (../shared/fixtures/amazon). */
+/** Amazon's official samples, copied from ../shared/fixtures/amazon into the project's fixtures. */
 const fixture = (name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(new URL(`../../../../shared/fixtures/amazon/${name}`, import.meta.url), 'utf8'));
+  JSON.parse(readFileSync(new URL(`../../fixtures/amazon/${name}`, import.meta.url), 'utf8'));
 
 const UK = 'A1F83G8C2ARO7P';
 const DE = 'A1PA6795UKMFR9';
