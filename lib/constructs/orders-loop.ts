@@ -60,6 +60,8 @@ export class OrdersLoop extends Construct {
       consumer: this.consumer,
       alarmTopic: stateful.alarmTopic,
       purpose: 'SCAYLE order events',
+      // An OrderWise outage of a few minutes must not dead-letter orders: posting is idempotent, so retry more.
+      maxReceiveCount: 10,
       dashboard,
     });
 

@@ -1,4 +1,5 @@
-import { readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,19 +25,39 @@ const jarFolder = (): string => {
 };
 
 /**
+ * Compiles the loopback launcher once into `.hub/cache/java` (the single-file source launcher would compile it
+ * at every start, a second or two of CPU) and returns the class path entry; falls back to the source file.
+ */
+const launcher = (jars: string): { classPath: string[]; main: string } => {
+  const source = path.join(here, 'LoopbackDynamoDbLocal.java');
+  const out = path.join(here, '..', '..', '.hub', 'cache', 'java');
+  const compiled = path.join(out, 'LoopbackDynamoDbLocal.class');
+  const classPath = [path.join(jars, 'DynamoDBLocal.jar'), path.join(jars, 'DynamoDBLocal_lib', '*')];
+  if (!existsSync(compiled) || statSync(compiled).mtimeMs < statSync(source).mtimeMs) {
+    mkdirSync(out, { recursive: true });
+    const result = spawnSync('javac', ['-cp', classPath.join(path.delimiter), '-d', out, source], { stdio: 'ignore' });
+    if (result.status !== 0) return { classPath, main: source };
+  }
+  return { classPath: [out, ...classPath], main: 'LoopbackDynamoDbLocal' };
+};
+
+/**
  * Starts DynamoDB Local in memory on a free loopback port (Java 17 needed). It is launched through
  * `LoopbackDynamoDbLocal.java` so that it listens on 127.0.0.1 only, with telemetry off (no network here).
  */
 export const startDynamoDbLocal = async (options: { port?: number } = {}): Promise<DynamoDbLocal> => {
   const port = options.port ?? (await freePort());
   const jars = jarFolder();
+  const start = launcher(jars);
   const proc = startProcess(
     'java',
     [
       `-Djava.library.path=${path.join(jars, 'DynamoDBLocal_lib')}`,
+      // Short-lived test JVMs start faster without the optimising compiler.
+      '-XX:TieredStopAtLevel=1',
       '-cp',
-      `${path.join(jars, 'DynamoDBLocal.jar')}${path.delimiter}${path.join(jars, 'DynamoDBLocal_lib', '*')}`,
-      path.join(here, 'LoopbackDynamoDbLocal.java'),
+      start.classPath.join(path.delimiter),
+      start.main,
       '-port',
       String(port),
       '-inMemory',

@@ -1,6 +1,9 @@
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
+  BatchWriteCommand,
+  type BatchWriteCommandInput,
+  type BatchWriteCommandOutput,
   type DynamoDBDocumentClient,
   PutCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -32,6 +35,25 @@ export class CatalogueRepository implements CatalogueLookup {
       new PutCommand({
         TableName: this.tableName,
         Item: { [CATALOGUE_TABLE.partitionKey]: variantKey(entry.sku), ...entry },
+      }),
+    );
+  }
+
+  /** Writes many mappings, 25 per request (BatchWriteItem's limit), retrying what DynamoDB left unprocessed. */
+  async putAll(entries: readonly CatalogueEntry[]): Promise<void> {
+    const chunks: CatalogueEntry[][] = [];
+    for (let i = 0; i < entries.length; i += 25) chunks.push(entries.slice(i, i + 25));
+    await Promise.all(
+      chunks.map(async (chunk) => {
+        let requests: BatchWriteCommandInput['RequestItems'] = {
+          [this.tableName]: chunk.map((entry) => ({
+            PutRequest: { Item: { [CATALOGUE_TABLE.partitionKey]: variantKey(entry.sku), ...entry } },
+          })),
+        };
+        while (requests && Object.keys(requests).length > 0) {
+          const result: BatchWriteCommandOutput = await this.db.send(new BatchWriteCommand({ RequestItems: requests }));
+          requests = result.UnprocessedItems;
+        }
       }),
     );
   }

@@ -1,0 +1,160 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { build } from 'esbuild';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+
+/** A function of the template, ready to run locally. */
+export interface LocalFunctionSpec {
+  readonly logicalId: string;
+  /** Entry file relative to the repository root (from the template's metadata). */
+  readonly entry: string;
+  readonly environment: Record<string, string>;
+  readonly timeoutSeconds: number;
+  /** At most this many invocations at once (its reserved concurrency, else a small default). */
+  readonly concurrency: number;
+}
+
+/** The outcome of one invocation, as Lambda reports it to its caller. */
+export type InvokeResult = { ok: true; result: unknown } | { ok: false; error: { name: string; message: string } };
+
+/**
+ * Bundles the functions' entries the way the CDK does for Lambda (ESM, node22, source maps), one
+ * `<outdir>/<id>/index.mjs` each, in a single esbuild run so shared code is parsed once.
+ * @param entries logical id -> entry file relative to the repository root.
+ * @returns logical id -> bundle path.
+ */
+export const bundleFunctions = async (
+  entries: ReadonlyMap<string, string>,
+  outdir: string,
+): Promise<Map<string, string>> => {
+  mkdirSync(outdir, { recursive: true });
+  await build({
+    entryPoints: [...entries].map(([id, entry]) => ({ in: path.join(root, entry), out: `${id}/index` })),
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    sourcemap: true,
+    mainFields: ['module', 'main'],
+    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+    logLevel: 'error',
+  });
+  return new Map([...entries.keys()].map((id) => [id, path.join(outdir, id, 'index.mjs')]));
+};
+
+/**
+ * Runs one function's bundle in worker threads, one invocation per worker at a time like Lambda containers,
+ * up to the function's concurrency. An invocation that outlives the function timeout ends its worker, as
+ * Lambda ends a timed-out container.
+ */
+export class LocalFunction {
+  readonly #idle: Worker[] = [];
+  readonly #all = new Set<Worker>();
+  readonly #waiting: ((worker: Worker) => void)[] = [];
+  #nextId = 1;
+  #stopped = false;
+
+  constructor(
+    readonly spec: LocalFunctionSpec,
+    private readonly bundle: string,
+    /** Where the function's log lines go (its "CloudWatch log group"). */
+    private readonly log: Writable,
+  ) {}
+
+  /** Invokes the handler with `event` and waits for its result or error. */
+  async invoke(event: unknown): Promise<InvokeResult> {
+    let worker: Worker;
+    try {
+      worker = await this.#acquire();
+    } catch (error) {
+      return { ok: false, error: { name: 'Runtime.InitError', message: (error as Error).message } };
+    }
+    const id = this.#nextId++;
+    try {
+      return await new Promise<InvokeResult>((resolve) => {
+        const timer = setTimeout(() => {
+          worker.off('message', onMessage);
+          this.#discard(worker);
+          resolve({
+            ok: false,
+            error: { name: 'TimeoutError', message: `Task timed out after ${this.spec.timeoutSeconds} seconds` },
+          });
+        }, this.spec.timeoutSeconds * 1000);
+        const onMessage = (message: { id?: number; result?: unknown; error?: { name: string; message: string } }) => {
+          if (message.id !== id) return;
+          clearTimeout(timer);
+          worker.off('message', onMessage);
+          this.#release(worker);
+          resolve(message.error ? { ok: false, error: message.error } : { ok: true, result: message.result });
+        };
+        worker.on('message', onMessage);
+        worker.postMessage({ id, event });
+      });
+    } catch (error) {
+      this.#discard(worker);
+      return { ok: false, error: { name: 'InvokeError', message: (error as Error).message } };
+    }
+  }
+
+  /** Ends every worker. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await Promise.all([...this.#all].map((worker) => worker.terminate()));
+    this.#all.clear();
+  }
+
+  async #acquire(): Promise<Worker> {
+    const idle = this.#idle.pop();
+    if (idle) return idle;
+    if (this.#all.size < this.spec.concurrency) return this.#start();
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  #release(worker: Worker): void {
+    const next = this.#waiting.shift();
+    if (next) next(worker);
+    else this.#idle.push(worker);
+  }
+
+  #discard(worker: Worker): void {
+    this.#all.delete(worker);
+    void worker.terminate();
+    const next = this.#waiting.shift();
+    if (next && !this.#stopped) void this.#start().then(next);
+  }
+
+  async #start(): Promise<Worker> {
+    const worker = new Worker(path.join(here, 'lambda-worker.mjs'), {
+      workerData: {
+        bundle: this.bundle,
+        functionName: this.spec.logicalId,
+        timeoutMs: this.spec.timeoutSeconds * 1000,
+      },
+      env: this.spec.environment,
+      stdout: true,
+      stderr: true,
+    });
+    worker.stdout.pipe(this.log, { end: false });
+    worker.stderr.pipe(this.log, { end: false });
+    this.#all.add(worker);
+    await new Promise<void>((resolve, reject) => {
+      const onMessage = (message: { ready?: boolean }) => {
+        if (!message.ready) return;
+        worker.off('message', onMessage);
+        worker.off('error', reject);
+        resolve();
+      };
+      worker.on('message', onMessage);
+      worker.once('error', reject);
+    });
+    worker.on('error', () => this.#all.delete(worker));
+    return worker;
+  }
+}

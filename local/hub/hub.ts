@@ -1,0 +1,352 @@
+import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { buildApp, interceptLocalhostDns } from 'fauxqs';
+import { ENTRY_METADATA_KEY } from '../../lib/constructs/hub-function';
+import { CatalogueRepository } from '../../shared/adapters/aws/catalogue-repository';
+import { makeDocumentClient } from '../../shared/adapters/aws/dynamodb';
+import { ExceptionsRepository } from '../../shared/adapters/aws/exceptions-repository';
+import { LedgerRepository } from '../../shared/adapters/aws/ledger-repository';
+import { startDynamoDbLocal } from '../engines/dynamodb-local';
+import { DEMO_CATALOGUE } from '../simulators/catalogue';
+import { DEFAULT_ORDERWISE_USER, startOrderwiseSimulator } from '../simulators/orderwise';
+import { DEFAULT_SCAYLE_TOKEN, startScayleSimulator } from '../simulators/scayle';
+import { type ApiRoute, startApiGateway } from './api-gateway';
+import { type BusEvent, startAwsEmulator } from './aws-emulator';
+import { EventSourcePoller } from './event-source';
+import { bundleFunctions, LocalFunction } from './functions';
+import { LOCAL_REGION, Resolver } from './intrinsics';
+import { createResources, functionIdIn, type ProvisionedStack, registerResources, resourcePath } from './provision';
+import { scheduleEvery } from './schedules';
+import { synthesizeHubCached } from './template';
+
+/** Options of the local hub. */
+export interface HubOptions {
+  /** How much faster schedules run and failed messages come back (e.g. 60: a 15-minute schedule every 15 s). */
+  readonly timeCompression?: number;
+  /** Stage overrides on top of the dev stage (the peers' URLs are always the simulators'). */
+  readonly stageOverrides?: Record<string, unknown>;
+  /** Where function logs go; a temporary folder by default. */
+  readonly workDir?: string;
+}
+
+/** The Basic credentials the local hub gives the webhook senders. */
+export const LOCAL_WEBHOOK_CREDENTIALS = { username: 'scayle', password: 'local-webhook-password' };
+
+/** A running local hub. */
+export type LocalHub = Awaited<ReturnType<typeof startHub>>;
+
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/**
+ * Starts the whole hub on this machine: the simulators, DynamoDB Local, fauxqs (SQS and S3), the AWS
+ * emulator (Secrets Manager, EventBridge), then everything the synthesized templates declare: tables, queues
+ * with their redrive policies, buckets, functions (bundled as for Lambda and run in worker threads with their
+ * template environment), SQS event source mappings, API Gateway routes and schedules. Only what the templates
+ * wire runs: a queue without an event source is never consumed, here as on AWS.
+ */
+export const startHub = async (options: HubOptions = {}) => {
+  const compression = options.timeCompression ?? 1;
+  const workDir = options.workDir ?? path.join(tmpdir(), `scayle-hub-${process.pid}-${Date.now()}`);
+  mkdirSync(path.join(workDir, 'logs'), { recursive: true });
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const fn of stops.reverse()) await fn().catch(() => {});
+    stops.length = 0;
+    if (!options.workDir) rmSync(workDir, { recursive: true, force: true });
+  };
+
+  let lapStarted = Date.now();
+  const lap = (what: string) => {
+    if (process.env.HUB_PROFILE) console.error(`[hub] ${what}: ${Date.now() - lapStarted} ms`);
+    lapStarted = Date.now();
+  };
+  try {
+    const restoreDns = interceptLocalhostDns();
+    stops.push(async () => restoreDns());
+    const scayle = await startScayleSimulator();
+    stops.push(scayle.stop);
+    const orderwise = await startOrderwiseSimulator();
+    stops.push(orderwise.stop);
+
+    // DynamoDB Local (a JVM) starts while the app is synthesized.
+    const dynamoStarting = startDynamoDbLocal().then((d) => {
+      stops.push(d.stop);
+      return d;
+    });
+    dynamoStarting.catch(() => {});
+    const synthesized = synthesizeHubCached({
+      ...options.stageOverrides,
+      scayle: { ...(options.stageOverrides?.scayle as object), adminApiUrl: scayle.apiUrl },
+      orderwise: { ...(options.stageOverrides?.orderwise as object), apiUrl: orderwise.apiUrl },
+    });
+    const { config } = synthesized;
+    lap('synth');
+
+    const fauxqs = buildApp({ logger: false, defaultRegion: LOCAL_REGION });
+    await fauxqs.listen({ port: 0, host: '127.0.0.1' });
+    stops.push(async () => void (await fauxqs.close()));
+    const fauxqsPort = (fauxqs.server.address() as { port: number }).port;
+    // fauxqs names queues http://sqs.<region>.localhost:<port>/...; the same host as endpoint keeps the SDK quiet.
+    const sqsEndpoint = `http://sqs.${LOCAL_REGION}.localhost:${fauxqsPort}`;
+    const s3Endpoint = `http://s3.localhost:${fauxqsPort}`;
+
+    const rules: { pattern: Record<string, unknown>; bus: string; fn: LocalFunction }[] = [];
+    const emulator = await startAwsEmulator({
+      secrets: {
+        [config.secrets.scayleApi]: { accessToken: DEFAULT_SCAYLE_TOKEN },
+        [config.secrets.orderwiseApi]: DEFAULT_ORDERWISE_USER,
+        [config.secrets.scayleWebhook]: LOCAL_WEBHOOK_CREDENTIALS,
+        [config.secrets.orderwiseWebhook]: { username: 'orderwise', password: 'local-orderwise-webhook-password' },
+        [config.secrets.amazonLwa]: {
+          clientId: 'amzn1.application-oa2-client.local',
+          clientSecret: 'local-secret',
+          refreshToken: 'Atzr|local-refresh',
+        },
+      },
+      onEvent: (event: BusEvent) => {
+        for (const rule of rules) {
+          if (rule.bus === event.bus && matches(rule.pattern, event)) void rule.fn.invoke(toEventBridgeEvent(event));
+        }
+      },
+    });
+    stops.push(emulator.stop);
+
+    const dynamoLocal = await dynamoStarting;
+    lap('dynamodb local');
+    const engines = {
+      dynamodb: new DynamoDBClient({ endpoint: dynamoLocal.endpoint, region: LOCAL_REGION, credentials }),
+      sqs: new SQSClient({ endpoint: sqsEndpoint, region: LOCAL_REGION, credentials }),
+      s3: new S3Client({ endpoint: s3Endpoint, region: LOCAL_REGION, credentials }),
+    };
+    const awsEnv = {
+      AWS_REGION: LOCAL_REGION,
+      AWS_DEFAULT_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoLocal.endpoint,
+      AWS_ENDPOINT_URL_SQS: sqsEndpoint,
+      AWS_ENDPOINT_URL_S3: s3Endpoint,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: emulator.url,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: emulator.url,
+    };
+
+    const entries = new Map(
+      synthesized.stacks.flatMap(({ template }) =>
+        Object.entries(template.Resources).flatMap(([id, r]) => {
+          const entry = r.Type === 'AWS::Lambda::Function' ? r.Metadata?.[ENTRY_METADATA_KEY] : undefined;
+          return typeof entry === 'string' ? [[id, entry] as [string, string]] : [];
+        }),
+      ),
+    );
+    const bundles = await bundleFunctions(entries, path.join(workDir, 'build'));
+    lap('bundle');
+
+    const resolver = new Resolver();
+    const provisioned: ProvisionedStack[] = [];
+    const functions = new Map<string, LocalFunction>();
+    const pollers: EventSourcePoller[] = [];
+    const routes: ApiRoute[] = [];
+    for (const { name, template } of synthesized.stacks) {
+      registerResources(template, resolver);
+      provisioned.push(await createResources(template, resolver, engines));
+      const resources = Object.entries(template.Resources);
+
+      for (const [id, resource] of resources.filter(([, r]) => r.Type === 'AWS::Lambda::Function')) {
+        const entry = entries.get(id);
+        const bundle = bundles.get(id);
+        if (!entry || !bundle) continue; // CDK's own deploy-time handlers
+        const p = resolver.resolve(resource.Properties ?? {}, `${name}/${id}`) as Record<string, unknown>;
+        const variables = ((p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ??
+          {}) as Record<string, unknown>;
+        const environment = {
+          ...Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, String(v)])),
+          ...awsEnv,
+          AWS_LAMBDA_FUNCTION_NAME: id,
+        };
+        const log = createWriteStream(path.join(workDir, 'logs', `${id}.log`), { flags: 'a' });
+        stops.push(async () => void log.end());
+        const fn = new LocalFunction(
+          {
+            logicalId: id,
+            entry,
+            environment,
+            timeoutSeconds: Number(p.Timeout ?? 3),
+            concurrency: Number(p.ReservedConcurrentExecutions ?? 4),
+          },
+          bundle,
+          log,
+        );
+        functions.set(id, fn);
+        stops.push(() => fn.stop());
+      }
+
+      const queuesByArn = new Map([...provisioned.flatMap((s) => [...s.queues.values()])].map((q) => [q.arn, q]));
+      for (const [id, resource] of resources.filter(([, r]) => r.Type === 'AWS::Lambda::EventSourceMapping')) {
+        const p = resolver.resolve(resource.Properties ?? {}, id) as Record<string, unknown>;
+        const queue = queuesByArn.get(String(p.EventSourceArn));
+        const fn = functions.get(String(p.FunctionName));
+        if (!queue || !fn) continue;
+        const poller = new EventSourcePoller(
+          engines.sqs,
+          {
+            queueUrl: queue.url,
+            queueArn: queue.arn,
+            batchSize: Number(p.BatchSize ?? 10),
+            reportBatchItemFailures: ((p.FunctionResponseTypes as string[] | undefined) ?? []).includes(
+              'ReportBatchItemFailures',
+            ),
+            retryAfterSeconds: Math.round(queue.visibilityTimeout / compression),
+          },
+          fn,
+        );
+        pollers.push(poller);
+      }
+
+      for (const [id, resource] of resources.filter(([, r]) => r.Type === 'AWS::ApiGateway::Method')) {
+        const p = resource.Properties ?? {};
+        const fnId = functionIdIn((p.Integration as Record<string, unknown> | undefined)?.Uri, template);
+        const fn = fnId ? functions.get(fnId) : undefined;
+        if (!fn) continue;
+        const resourceRef = (p.ResourceId as { Ref?: string; 'Fn::GetAtt'?: string[] } | undefined)?.Ref;
+        routes.push({
+          method: String(p.HttpMethod),
+          path: resourceRef ? resourcePath(resourceRef, template) || '/' : '/',
+          fn,
+        });
+        void id;
+      }
+
+      for (const [id, resource] of resources.filter(([, r]) => r.Type === 'AWS::Events::Rule')) {
+        const p = resolver.resolve(resource.Properties ?? {}, id) as Record<string, unknown>;
+        if (p.State === 'DISABLED') continue;
+        const targets = ((resource.Properties?.Targets ?? []) as { Arn: unknown; Input?: string }[])
+          .map((t) => ({ fn: functions.get(functionIdIn(t.Arn, template) ?? ''), input: t.Input }))
+          .filter((t): t is { fn: LocalFunction; input: string | undefined } => Boolean(t.fn));
+        if (typeof p.ScheduleExpression === 'string') {
+          for (const target of targets) {
+            stops.push(
+              scheduleEvery(String(p.ScheduleExpression), compression, () =>
+                target.fn.invoke(target.input ? JSON.parse(target.input) : scheduledEvent(id)),
+              ),
+            );
+          }
+        } else if (p.EventPattern) {
+          for (const target of targets)
+            rules.push({
+              pattern: p.EventPattern as Record<string, unknown>,
+              bus: String(p.EventBusName ?? 'default'),
+              fn: target.fn,
+            });
+        }
+      }
+    }
+
+    const api = await startApiGateway(routes, config.stage);
+    lap('provision');
+    stops.push(api.stop);
+    for (const poller of pollers) {
+      poller.start();
+      stops.push(() => poller.stop());
+    }
+
+    const stateful = provisioned[0] as ProvisionedStack;
+    const tableNamed = (prefix: string) =>
+      [...stateful.tables.entries()].find(([id]) => id.startsWith(prefix))?.[1] as string;
+    const db = makeDocumentClient(engines.dynamodb);
+    const catalogue = new CatalogueRepository(db, tableNamed('CatalogueTable'));
+    await catalogue.putAll(
+      DEMO_CATALOGUE.map((v) => ({
+        sku: v.sku,
+        scayleVariantId: v.scayleVariantId,
+        ...(v.orderwise ? { orderwiseVariantCode: v.orderwise.variantCode } : {}),
+        ...(v.amazon
+          ? {
+              amazon: Object.fromEntries(
+                config.amazon.marketplaceIds.map((m) => [
+                  m,
+                  { sellerSku: v.amazon?.sellerSku as string, asin: v.amazon?.asin },
+                ]),
+              ),
+            }
+          : {}),
+      })),
+    );
+    lap('catalogue');
+    scayle.setWebhook({ url: `${api.url}/webhooks/scayle`, ...LOCAL_WEBHOOK_CREDENTIALS });
+
+    const queues = Object.fromEntries(provisioned.flatMap((s) => [...s.queues.entries()]));
+    return {
+      urls: { api: api.url, scayle: scayle.url, orderwise: orderwise.url },
+      config,
+      simulators: { scayle, orderwise },
+      engines,
+      queues,
+      functions,
+      pollers,
+      events: emulator.events,
+      workDir,
+      tables: {
+        ledger: tableNamed('LedgerTable'),
+        exceptions: tableNamed('ExceptionsTable'),
+        catalogue: tableNamed('CatalogueTable'),
+      },
+      bucket: [...stateful.buckets.values()].find((b) => b.includes('-data-')) as string,
+      ledger: new LedgerRepository(db, tableNamed('LedgerTable')),
+      exceptions: new ExceptionsRepository(db, tableNamed('ExceptionsTable')),
+      catalogue,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+};
+
+const scheduledEvent = (ruleId: string) => ({
+  version: '0',
+  id: `local-${Date.now()}`,
+  'detail-type': 'Scheduled Event',
+  source: 'aws.events',
+  account: '000000000000',
+  time: new Date().toISOString(),
+  region: LOCAL_REGION,
+  resources: [`arn:aws:events:${LOCAL_REGION}:000000000000:rule/${ruleId}`],
+  detail: {},
+});
+
+const toEventBridgeEvent = (event: BusEvent) => ({
+  version: '0',
+  id: event.id,
+  'detail-type': event.detailType,
+  source: event.source,
+  account: '000000000000',
+  time: event.time,
+  region: LOCAL_REGION,
+  resources: [],
+  detail: event.detail,
+});
+
+/** EventBridge pattern matching for the patterns the hub uses: lists of values on source, detail-type and detail fields. */
+const matches = (pattern: Record<string, unknown>, event: BusEvent): boolean => {
+  const subject: Record<string, unknown> = {
+    source: event.source,
+    'detail-type': event.detailType,
+    detail: event.detail,
+  };
+  const test = (p: unknown, value: unknown): boolean => {
+    if (Array.isArray(p))
+      return p.some((candidate) =>
+        typeof candidate === 'object' && candidate !== null && 'prefix' in candidate
+          ? String(value).startsWith(String((candidate as { prefix: string }).prefix))
+          : candidate === value,
+      );
+    if (p && typeof p === 'object')
+      return Object.entries(p).every(([k, sub]) => test(sub, (value as Record<string, unknown> | undefined)?.[k]));
+    return p === value;
+  };
+  return Object.entries(pattern).every(([key, p]) => test(p, subject[key]));
+};

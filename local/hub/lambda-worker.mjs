@@ -1,0 +1,34 @@
+// One Lambda container of the local hub: a worker thread that loads a function's bundle once (its module
+// scope runs once, as at a cold start) and then handles one invocation at a time. Its process.env is the
+// function's environment from the template, given by the parent when the worker is created.
+import { randomUUID } from 'node:crypto';
+import { parentPort, workerData } from 'node:worker_threads';
+import { interceptLocalhostDns } from 'fauxqs';
+
+// S3 clients address buckets as <bucket>.s3.localhost; resolve every *.localhost name to loopback.
+interceptLocalhostDns();
+
+const { bundle, functionName, timeoutMs } = workerData;
+const module = await import(bundle);
+
+parentPort.on('message', async ({ id, event }) => {
+  const deadline = Date.now() + timeoutMs;
+  const context = {
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${process.env.AWS_REGION}:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    callbackWaitsForEmptyEventLoop: false,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+  };
+  try {
+    const result = await module.handler(event, context);
+    parentPort.postMessage({ id, result });
+  } catch (error) {
+    parentPort.postMessage({ id, error: { name: error?.name ?? 'Error', message: error?.message ?? String(error) } });
+  }
+});
+parentPort.postMessage({ ready: true });

@@ -1,0 +1,32 @@
+/** Milliseconds between runs of an EventBridge schedule expression. */
+export const scheduleIntervalMs = (expression: string): number => {
+  const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
+  if (rate) {
+    const unit = rate[2]?.startsWith('minute') ? 60_000 : rate[2]?.startsWith('hour') ? 3_600_000 : 86_400_000;
+    return Number(rate[1]) * unit;
+  }
+  // A cron schedule runs once a day in the hub's stages (the daily money check); locally it runs daily too.
+  if (/^cron\(.+\)$/.test(expression)) return 86_400_000;
+  throw new Error(`unsupported schedule expression ${expression}`);
+};
+
+/**
+ * Runs `task` on the schedule's interval divided by `compression` (e.g. 60 turns 15 minutes into 15 s).
+ * Returns the function that stops it. A run that is still going when the next is due is not overlapped.
+ */
+export const scheduleEvery = (
+  expression: string,
+  compression: number,
+  task: () => Promise<unknown>,
+): (() => Promise<void>) => {
+  const interval = Math.max(100, scheduleIntervalMs(expression) / compression);
+  let running: Promise<unknown> | undefined;
+  const timer = setInterval(() => {
+    if (!running) running = task().finally(() => (running = undefined));
+  }, interval);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+};

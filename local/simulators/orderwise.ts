@@ -1,0 +1,317 @@
+import type { Context } from 'hono';
+import { z } from 'zod';
+import { ORDERWISE_ASSUMPTIONS } from '../../shared/adapters/orderwise/client';
+import { fromDecimal, toDecimal } from '../../shared/domain/money';
+import { DEMO_CATALOGUE } from './catalogue';
+import { type SimEnv, Simulator } from './sim-server';
+
+/** Options of the OrderWise simulator. */
+export interface OrderwiseSimulatorOptions {
+  readonly username?: string;
+  readonly password?: string;
+  readonly sessionId?: number;
+  readonly seed?: number;
+}
+
+/** The OW API user the simulator accepts unless told otherwise. */
+export const DEFAULT_ORDERWISE_USER = { username: 'hub', password: 'local-orderwise-password' };
+
+/** Statuses of a sales order in the simulator. [A] only the middle four are observed in real exports. */
+export const ORDERWISE_STATUSES = [
+  'Awaiting authorisation',
+  'Awaiting despatch',
+  'Partially despatched',
+  'Completed',
+  'On hold',
+  'Cancelled',
+] as const;
+
+const money = z.string().regex(/^-?\d+(\.\d{1,2})?$/, 'must be a decimal with at most two decimals');
+const salesOrderSchema = z.object({
+  customer: z.object({ accountNumber: z.string().min(1) }),
+  orderHeader: z.object({
+    orderDate: z.string().min(1),
+    eCommerceOrderNumber: z.string().min(1),
+    systemOrderType: z.number().int(),
+    currencyCode: z.string().length(3).optional(),
+  }),
+  customerDeliveryAddress: z
+    .object({
+      deliveryName: z.string(),
+      address1: z.string(),
+      town: z.string(),
+      postcode: z.string(),
+      countryCode: z.string(),
+    })
+    .loose(),
+  orderLines: z
+    .array(
+      z.object({
+        variantCode: z.string().min(1),
+        quantity: z.number().int().positive(),
+        calculateLineSystemPrice: z.boolean(),
+        unitPriceGross: money.optional(),
+        discountGross: money.optional(),
+        taxRate: z.number().min(0).max(100).optional(),
+      }),
+    )
+    .min(1),
+  deliveryCharges: z.array(z.object({ code: z.string(), gross: money, taxRate: z.number() })).default([]),
+  orderDiscounts: z.array(z.object({ code: z.string(), gross: money, taxRate: z.number() })).default([]),
+});
+
+interface SimSalesOrder {
+  orderId: number;
+  orderNumber: string;
+  eCommerceOrderNumber: string;
+  sessionId: number;
+  orderStatus: (typeof ORDERWISE_STATUSES)[number];
+  subStatus: string | null;
+  totalGrossMinor: number;
+  totalTaxMinor: number;
+  lines: { variantCode: string; quantity: number; quantityDespatched: number; lineGrossMinor: number }[];
+  deliveries: { deliveryNumber: string; deliveryDate: string; courierName: string; consignmentNumbers: string[] }[];
+  body: unknown;
+}
+
+/** VAT inside a gross amount, rounded to the minor unit: OrderWise computes tax per line itself. */
+const taxOf = (grossMinor: number, rate: number) => grossMinor - Math.round((grossMinor * 100) / (100 + rate));
+
+/**
+ * A faithful OrderWise OW API for the local hub (../shared/reference/orderwise.md): the token flow, sales
+ * order create with `eCommerceOrderNumber` (409 on a duplicate in a session), the look-up export, status,
+ * cancel while the status allows, and free stock. OrderWise computes its own totals from the lines, as the real
+ * one does, so a pricing disagreement shows up in the money check.
+ */
+export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}) => {
+  const user = {
+    username: options.username ?? DEFAULT_ORDERWISE_USER.username,
+    password: options.password ?? DEFAULT_ORDERWISE_USER.password,
+  };
+  const knownCodes = new Set(DEMO_CATALOGUE.flatMap((v) => (v.orderwise ? [v.orderwise.variantCode] : [])));
+  let orders = new Map<number, SimSalesOrder>();
+  let stock = new Map<string, number>();
+  let tokens = new Set<string>();
+  let nextOrderId = 1;
+
+  const reset = () => {
+    orders = new Map();
+    tokens = new Set();
+    nextOrderId = 1;
+    stock = new Map(
+      DEMO_CATALOGUE.flatMap((v) =>
+        v.orderwise ? [[v.orderwise.variantCode, v.initialStock] as [string, number]] : [],
+      ),
+    );
+  };
+  reset();
+
+  const sim = new Simulator({
+    name: 'orderwise',
+    seed: options.seed,
+    // [A] OrderWise publishes no limits; these keep a runaway client visible without shaping normal traffic.
+    rateLimits: Object.fromEntries(
+      ['getToken', 'createSalesOrder', 'runExport', 'getOrderStatus', 'cancelSalesOrder', 'getFreeStock'].map((op) => [
+        op,
+        { rate: 100, burst: 200 },
+      ]),
+    ),
+    errors: {
+      throttled: (c) => c.json({ error: 'Too many requests' }, 429),
+      injected: (c, _op, status) => c.json({ error: 'An error has occurred.' }, status as 500),
+    },
+    state: () => ({
+      orders: [...orders.values()].map(({ body: _body, ...order }) => order),
+      stock: Object.fromEntries(stock),
+    }),
+    reset,
+  });
+
+  const authed = (name: string, handler: (c: Context<SimEnv>) => Response | Promise<Response>) =>
+    sim.operation(name, (c) => {
+      const token = /^Bearer (.+)$/.exec(c.req.header('authorization') ?? '')?.[1];
+      if (!token || !tokens.has(token))
+        return c.json({ error: 'Authorization has been denied for this request.' }, 401);
+      return handler(c);
+    });
+  const findById = (c: Context<SimEnv>) => orders.get(Number(c.req.param('id') ?? ''));
+  const statusOf = (order: SimSalesOrder) => ({
+    orderId: order.orderId,
+    orderNumber: order.orderNumber,
+    eCommerceOrderNumber: order.eCommerceOrderNumber,
+    orderStatus: order.orderStatus,
+    subStatus: order.subStatus,
+    totalGross: toDecimal(order.totalGrossMinor),
+    totalNet: toDecimal(order.totalGrossMinor - order.totalTaxMinor),
+    totalTax: toDecimal(order.totalTaxMinor),
+    lines: order.lines,
+    deliveries: order.deliveries,
+  });
+
+  sim.app.get(
+    '/owapi/token/gettoken',
+    sim.operation('getToken', (c) => {
+      const expected = `Basic ${Buffer.from(`${user.username}:${user.password}`).toString('base64')}`;
+      if (c.req.header('authorization') !== expected) return c.json({ error: 'Invalid username or password' }, 401);
+      const token = `ow-${tokens.size + 1}-${Date.now().toString(36)}`;
+      tokens.add(token);
+      return c.json(token);
+    }),
+  );
+
+  sim.app.post(
+    '/owapi/sales/order',
+    authed('createSalesOrder', async (c) => {
+      const sessionId = Number(c.req.query('session_id'));
+      if (!Number.isInteger(sessionId) || sessionId <= 0) return c.json({ error: 'session_id is required' }, 400);
+      const parsed = salesOrderSchema.safeParse(await c.req.json().catch(() => undefined));
+      if (!parsed.success) {
+        return c.json(
+          { error: `Invalid order: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` },
+          400,
+        );
+      }
+      const body = parsed.data;
+      const ref = body.orderHeader.eCommerceOrderNumber;
+      if ([...orders.values()].some((o) => o.sessionId === sessionId && o.eCommerceOrderNumber === ref)) {
+        return c.json({ error: 'Duplicate eCommerceOrderNumber' }, 409);
+      }
+      const unknown = body.orderLines.find((l) => !knownCodes.has(l.variantCode));
+      if (unknown) return c.json({ error: `Variant code ${unknown.variantCode} not found` }, 400);
+      const lines = body.orderLines.map((l) => {
+        const gross = fromDecimal(l.unitPriceGross ?? '0') * l.quantity - fromDecimal(l.discountGross ?? '0');
+        return {
+          variantCode: l.variantCode,
+          quantity: l.quantity,
+          quantityDespatched: 0,
+          lineGrossMinor: gross,
+          tax: taxOf(gross, l.taxRate ?? 0),
+        };
+      });
+      const charges = body.deliveryCharges.map((d) => ({
+        gross: fromDecimal(d.gross),
+        tax: taxOf(fromDecimal(d.gross), d.taxRate),
+      }));
+      const discounts = body.orderDiscounts.map((d) => ({
+        gross: fromDecimal(d.gross),
+        tax: taxOf(fromDecimal(d.gross), d.taxRate),
+      }));
+      const sumOf = (items: { gross?: number; lineGrossMinor?: number; tax: number }[], key: 'gross' | 'tax') =>
+        items.reduce((s, i) => s + (key === 'tax' ? i.tax : (i.gross ?? i.lineGrossMinor ?? 0)), 0);
+      const orderId = nextOrderId++;
+      const order: SimSalesOrder = {
+        orderId,
+        orderNumber: `SO${String(orderId).padStart(6, '0')}`,
+        eCommerceOrderNumber: ref,
+        sessionId,
+        orderStatus: 'Awaiting despatch',
+        subStatus: null,
+        totalGrossMinor: sumOf(lines, 'gross') + sumOf(charges, 'gross') - sumOf(discounts, 'gross'),
+        totalTaxMinor: sumOf(lines, 'tax') + sumOf(charges, 'tax') - sumOf(discounts, 'tax'),
+        lines: lines.map(({ tax: _tax, ...line }) => line),
+        deliveries: [],
+        body,
+      };
+      orders.set(orderId, order);
+      return c.json({ orderId, orderNumber: order.orderNumber, eCommerceOrderNumber: ref }, 201);
+    }),
+  );
+
+  sim.app.post(
+    `/owapi/system/export-definition/:id`,
+    authed('runExport', async (c) => {
+      if (c.req.param('id') !== ORDERWISE_ASSUMPTIONS.salesOrderByRefExport)
+        return c.json({ error: 'Export definition not found' }, 404);
+      const params = z.object({ '@ref': z.string().min(1) }).safeParse(await c.req.json().catch(() => undefined));
+      if (!params.success) return c.json({ error: 'Parameter @ref is required' }, 400);
+      const rows = [...orders.values()]
+        .filter((o) => o.eCommerceOrderNumber === params.data['@ref'])
+        .map((o) => ({
+          orderId: o.orderId,
+          orderNumber: o.orderNumber,
+          eCommerceOrderNumber: o.eCommerceOrderNumber,
+          orderStatus: o.orderStatus,
+        }));
+      return c.json(rows);
+    }),
+  );
+
+  sim.app.get(
+    '/owapi/sales/order/:id/status',
+    authed('getOrderStatus', (c) => {
+      const order = findById(c);
+      return order ? c.json(statusOf(order)) : c.json({ error: 'Sales order not found' }, 404);
+    }),
+  );
+
+  sim.app.put(
+    '/owapi/sales/order/:id/cancel',
+    authed('cancelSalesOrder', (c) => {
+      const order = findById(c);
+      if (!order) return c.json({ error: 'Sales order not found' }, 404);
+      if (order.orderStatus === 'Cancelled') return c.json(statusOf(order));
+      const cancellable =
+        (ORDERWISE_ASSUMPTIONS.cancellableStatuses as readonly string[]).includes(order.orderStatus) &&
+        order.subStatus !== ORDERWISE_ASSUMPTIONS.pickingSubStatus;
+      if (!cancellable)
+        return c.json(
+          { error: `Order cannot be cancelled: ${order.orderStatus}${order.subStatus ? ` (${order.subStatus})` : ''}` },
+          409,
+        );
+      order.orderStatus = 'Cancelled';
+      order.subStatus = null;
+      return c.json(statusOf(order));
+    }),
+  );
+
+  sim.app.get(
+    '/owapi/stock/:variantId/free-stock',
+    authed('getFreeStock', (c) => {
+      const variant = DEMO_CATALOGUE.find((v) => v.orderwise?.variantId === Number(c.req.param('variantId')));
+      if (!variant?.orderwise) return c.json({ error: 'Variant not found' }, 404);
+      return c.json({
+        variantID: variant.orderwise.variantId,
+        variantCode: variant.orderwise.variantCode,
+        freeStockQty: stock.get(variant.orderwise.variantCode) ?? 0,
+      });
+    }),
+  );
+
+  /** Moves an order to another status (and sub-status), as the warehouse would. */
+  const setStatus = (
+    orderNumber: string,
+    orderStatus: SimSalesOrder['orderStatus'],
+    subStatus: string | null = null,
+  ) => {
+    const order = [...orders.values()].find((o) => o.orderNumber === orderNumber);
+    if (!order) return undefined;
+    order.orderStatus = orderStatus;
+    order.subStatus = subStatus;
+    return order;
+  };
+  sim.app.post('/_sim/orders/:orderNumber/status', async (c) => {
+    const parsed = z
+      .object({ orderStatus: z.enum(ORDERWISE_STATUSES), subStatus: z.string().nullish() })
+      .safeParse(await c.req.json().catch(() => undefined));
+    if (!parsed.success) return c.json({ error: `orderStatus must be one of ${ORDERWISE_STATUSES.join(', ')}` }, 400);
+    const order = setStatus(c.req.param('orderNumber') ?? '', parsed.data.orderStatus, parsed.data.subStatus ?? null);
+    return order ? c.json(statusOf(order)) : c.json({ error: 'no such order' }, 404);
+  });
+
+  return {
+    sim,
+    user,
+    sessionId: options.sessionId ?? 1,
+    setStatus,
+    /** The sales orders as the simulator holds them. */
+    orders: () => [...orders.values()],
+    ordersByReference: (ref: string) => [...orders.values()].filter((o) => o.eCommerceOrderNumber === ref),
+  };
+};
+
+/** Starts the OrderWise simulator on a free loopback port. */
+export const startOrderwiseSimulator = async (options: OrderwiseSimulatorOptions = {}) => {
+  const simulator = createOrderwiseSimulator(options);
+  const server = await simulator.sim.start();
+  return { ...simulator, ...server, apiUrl: `${server.url}/owapi` };
+};

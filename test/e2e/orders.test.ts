@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { DEMO_CATALOGUE } from '../../local/simulators/catalogue';
+import { eventually, useHub } from '../helpers/hub';
+import { depth, queueOf, sendRaw } from '../helpers/queues';
+
+const hub = useHub();
+
+const post = async (path: string, body: unknown) => {
+  const response = await fetch(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return response.json();
+};
+
+describe('SCAYLE orders into OrderWise through the local hub', () => {
+  it('posts 500 orders exactly once while webhooks repeat and OrderWise fails and drops answers', async () => {
+    const { simulators, ledger, urls } = hub();
+    await post(`${urls.orderwise}/_sim/faults`, {
+      createSalesOrder: { errorRate: 0.2, status: 500, timeoutAfterCommitRate: 0.1 },
+    });
+    try {
+      const created = [];
+      for (const duplicates of [1, 2, 3]) {
+        const batch = await simulators.scayle.createOrders({ random: duplicates === 1 ? 168 : 166, duplicates });
+        created.push(...batch);
+      }
+      expect(created).toHaveLength(500);
+      const ids = created.map((o) => String(o.id));
+      const done = await eventually(
+        async () => {
+          const entries = await Promise.all(ids.map((id) => ledger.get('scayle', id)));
+          return entries.every((e) => e?.status === 'acknowledged' || e?.status === 'flagged') ? entries : undefined;
+        },
+        240_000,
+        'every order acknowledged or flagged',
+      );
+      for (const entry of done) {
+        if (entry?.status === 'flagged') expect(entry.reason).toMatch(/^(SKU_UNMAPPED|ORDER_TOTAL_MISMATCH)/);
+      }
+      for (const id of ids) expect(simulators.orderwise.ordersByReference(id)).toHaveLength(1);
+      const stats = (await (await fetch(`${urls.orderwise}/_sim/calls`)).json()) as Record<
+        string,
+        { injectedErrors: number; droppedAfterCommit: number }
+      >;
+      expect(stats.createSalesOrder?.injectedErrors).toBeGreaterThan(50);
+      expect(stats.createSalesOrder?.droppedAfterCommit).toBeGreaterThan(20);
+      // Every SCAYLE order knows its OrderWise number.
+      const byId = new Map(simulators.scayle.orders().map((o) => [String(o.id), o]));
+      for (const entry of done) {
+        if (entry?.status === 'acknowledged') expect(byId.get(entry.orderId)?.referenceKey).toBe(entry.ids.orderwise);
+      }
+      const queue = queueOf(hub(), 'OrdersOrderEventsQueue', 'Queue');
+      const dlq = queueOf(hub(), 'OrdersOrderEventsQueue', 'Dlq');
+      await eventually(async () => (await depth(hub().engines.sqs, queue.url)) === 0, 30_000, 'orders queue drained');
+      expect(await depth(hub().engines.sqs, dlq.url)).toBe(0);
+    } finally {
+      await post(`${urls.orderwise}/_sim/faults`, {});
+    }
+  }, 300_000);
+
+  it('flags an order with an unmapped SKU and names the SKU in an exception for ecommerce', async () => {
+    const { simulators, ledger, exceptions } = hub();
+    const unmapped = DEMO_CATALOGUE.find((v) => !v.orderwise);
+    const mapped = DEMO_CATALOGUE.find((v) => v.orderwise);
+    const [order] = await simulators.scayle.createOrders({
+      orders: [
+        {
+          items: [
+            { sku: unmapped?.sku as string, quantity: 1 },
+            { sku: mapped?.sku as string, quantity: 2 },
+          ],
+        },
+      ],
+    });
+    const entry = await eventually(async () => {
+      const e = await ledger.get('scayle', String(order?.id));
+      return e?.status === 'flagged' ? e : undefined;
+    });
+    expect(entry.reason).toBe(`SKU_UNMAPPED: ${unmapped?.sku}`);
+    expect(simulators.orderwise.ordersByReference(String(order?.id))).toEqual([]);
+    const exception = await exceptions.get(`SKU_UNMAPPED#${unmapped?.sku}`);
+    expect(exception).toMatchObject({ owner: 'ecommerce', status: 'open', details: { orderId: String(order?.id) } });
+  }, 60_000);
+
+  it('cancels in OrderWise while it can and asks for a return once picking started', async () => {
+    const { simulators, ledger, exceptions, urls } = hub();
+    const sku = DEMO_CATALOGUE.find((v) => v.orderwise)?.sku as string;
+    const [early, late] = await simulators.scayle.createOrders({
+      orders: [{ items: [{ sku, quantity: 1 }] }, { items: [{ sku, quantity: 1 }] }],
+    });
+    const acknowledged = async (id: unknown) =>
+      eventually(async () => {
+        const e = await ledger.get('scayle', String(id));
+        return e?.status === 'acknowledged' ? e : undefined;
+      });
+    await acknowledged(early?.id);
+    const lateEntry = await acknowledged(late?.id);
+    await post(`${urls.orderwise}/_sim/orders/${lateEntry.ids.orderwise}/status`, {
+      orderStatus: 'Awaiting despatch',
+      subStatus: 'Picking in progress',
+    });
+
+    await simulators.scayle.cancelOrder(early?.id as number, 'order-canceled');
+    await simulators.scayle.cancelOrder(late?.id as number, 'order-cancelled');
+    await eventually(async () => (await ledger.get('scayle', String(early?.id)))?.status === 'cancelled');
+    await eventually(async () => (await ledger.get('scayle', String(late?.id)))?.status === 'return_required');
+    expect(simulators.orderwise.ordersByReference(String(early?.id))[0]?.orderStatus).toBe('Cancelled');
+    expect(simulators.orderwise.ordersByReference(String(late?.id))[0]?.orderStatus).toBe('Awaiting despatch');
+    expect(await exceptions.get(`CANCEL_TOO_LATE#${late?.id}`)).toMatchObject({
+      owner: 'customer-service',
+      details: { orderwiseSubStatus: 'Picking in progress' },
+    });
+  }, 60_000);
+
+  it('moves a message that can never succeed to the dead-letter queue and nowhere else', async () => {
+    const { engines } = hub();
+    const queue = queueOf(hub(), 'OrdersOrderEventsQueue', 'Queue');
+    const dlq = queueOf(hub(), 'OrdersOrderEventsQueue', 'Dlq');
+    await sendRaw(engines.sqs, queue.url, '{"not":"an order event"}', 'poison');
+    await eventually(async () => (await depth(engines.sqs, dlq.url)) === 1, 60_000, 'poison message in the DLQ');
+    expect(await depth(engines.sqs, queue.url)).toBe(0);
+  }, 90_000);
+});
