@@ -1,4 +1,4 @@
-import { Aws, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -165,5 +165,17 @@ export class StatefulStack extends Stack implements StatefulResources {
       enforceSSL: true,
     });
     if (config.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail));
+
+    // Read by the `hub` command line to work against a deployed stage.
+    const outputs: Record<string, string> = {
+      LedgerTableName: this.ledgerTable.tableName,
+      ExceptionsTableName: this.exceptionsTable.tableName,
+      CatalogueTableName: this.catalogueTable.tableName,
+      StockTableName: this.stockTable.tableName,
+      SettlementsTableName: this.settlementsTable.tableName,
+      DataBucketName: this.dataBucketName,
+      EventBusName: this.eventBus.eventBusName,
+    };
+    for (const [name, value] of Object.entries(outputs)) new CfnOutput(this, name, { value });
   }
 }

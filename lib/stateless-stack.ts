@@ -1,4 +1,4 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { StageConfig } from './config/stage-config';
 import { HubApi } from './constructs/hub-api';
@@ -35,5 +35,8 @@ export class StatelessStack extends Stack {
       api: this.api,
       dashboard: this.operations,
     });
+    // Read by the `hub` command line to work against a deployed stage.
+    new CfnOutput(this, 'OrderEventsQueueUrl', { value: this.orders.queue.queue.queueUrl });
+    new CfnOutput(this, 'OrderEventsDlqUrl', { value: this.orders.queue.deadLetterQueue.queueUrl });
   }
 }

@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { HubError } from '../shared/runtime/errors';
+import { registerOrderCommands } from './commands/orders';
+import { registerSettlementCommands } from './commands/settlement';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -21,4 +24,13 @@ program
     console.log(process.version);
   });
 
-await program.parseAsync(process.argv);
+registerSettlementCommands(program);
+registerOrderCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  // Expected failures (bad input, nothing running, not found) read as one line; anything else keeps its stack.
+  console.error(error instanceof HubError ? `error: ${error.message}` : error);
+  process.exitCode = 2;
+}

@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
+import { writeLocalHubFile } from './commands/target';
 import { startHub } from './hub/hub';
+import { LOCAL_REGION } from './hub/intrinsics';
 
 /**
  * `npm start`: runs the local hub until SIGINT/SIGTERM, then stops everything it started. Prints one line
@@ -12,9 +14,16 @@ const ready = {
   api: hub.urls.api,
   scayle: hub.urls.scayle,
   orderwise: hub.urls.orderwise,
+  amazon: hub.urls.amazon,
   logs: `${hub.workDir}/logs`,
   startedInMs: Date.now() - started,
 };
+const forget = writeLocalHubFile({
+  pid: process.pid,
+  region: LOCAL_REGION,
+  endpoints: hub.endpoints,
+  outputs: hub.outputs,
+});
 console.log(`hub ready ${JSON.stringify(ready)}`);
 
 let stopping = false;
@@ -22,6 +31,7 @@ const shutdown = async (signal: string) => {
   if (stopping) return;
   stopping = true;
   console.log(`hub stopping (${signal})`);
+  forget();
   await hub.stop();
   process.exit(0);
 };

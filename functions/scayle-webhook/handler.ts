@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { ExceptionsRepository } from '../../shared/adapters/aws/exceptions-repository';
 import { S3ObjectStore } from '../../shared/adapters/aws/object-store';
+import { OrderEventsQueue } from '../../shared/adapters/aws/order-events-queue';
 import { readSecret } from '../../shared/adapters/aws/secrets';
 import { documentClient, s3Client } from '../../shared/adapters/wiring';
 import { verifyBasicAuth } from '../../shared/runtime/basic-auth';
@@ -29,7 +30,7 @@ const env = parseEnv(
     WEBHOOK_SECRET: z.string().min(1),
   }),
 );
-const sqs = new SQSClient({});
+const queue = new OrderEventsQueue(new SQSClient({}), env.ORDER_EVENTS_QUEUE_URL);
 const rejected = new S3ObjectStore(s3Client, env.DATA_BUCKET);
 const exceptions = new ExceptionsRepository(documentClient, env.EXCEPTIONS_TABLE);
 const credentialsSchema = z.object({ username: z.string().min(1), password: z.string().min(1) });
@@ -94,14 +95,7 @@ export const handler = httpHandler(async (event, context) => {
     occurredAt: webhook.occurredAt,
     receivedAt: new Date().toISOString(),
   };
-  await sqs.send(
-    new SendMessageCommand({
-      QueueUrl: env.ORDER_EVENTS_QUEUE_URL,
-      MessageBody: JSON.stringify(message),
-      MessageGroupId: message.orderId,
-      MessageDeduplicationId: message.eventId,
-    }),
-  );
+  await queue.send(message);
   count('WebhooksAccepted');
   return jsonResponse(202, { accepted: true, eventId: message.eventId });
 });

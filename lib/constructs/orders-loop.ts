@@ -115,7 +115,7 @@ export class OrdersLoop extends Construct {
     alarm(
       'FlaggedOrdersAlarm',
       'OrdersFlagged',
-      'SCAYLE orders were flagged instead of posted (SKU_UNMAPPED, ORDER_TOTAL_MISMATCH). See RUNBOOK.md#sku_unmapped.',
+      'SCAYLE orders were flagged instead of posted (SKU_UNMAPPED, ORDER_REJECTED, ORDER_TOTAL_MISMATCH). See RUNBOOK.md#flagged-orders.',
     );
     alarm(
       'TotalMismatchAlarm',

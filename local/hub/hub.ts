@@ -11,6 +11,7 @@ import { makeDocumentClient } from '../../shared/adapters/aws/dynamodb';
 import { ExceptionsRepository } from '../../shared/adapters/aws/exceptions-repository';
 import { LedgerRepository } from '../../shared/adapters/aws/ledger-repository';
 import { startDynamoDbLocal } from '../engines/dynamodb-local';
+import { DEFAULT_LWA_CREDENTIALS, startAmazonSimulator } from '../simulators/amazon';
 import { DEMO_CATALOGUE } from '../simulators/catalogue';
 import { DEFAULT_ORDERWISE_USER, startOrderwiseSimulator } from '../simulators/orderwise';
 import { DEFAULT_SCAYLE_TOKEN, startScayleSimulator } from '../simulators/scayle';
@@ -21,7 +22,7 @@ import { bundleFunctions, LocalFunction } from './functions';
 import { LOCAL_REGION, Resolver } from './intrinsics';
 import { createResources, functionIdIn, type ProvisionedStack, registerResources, resourcePath } from './provision';
 import { scheduleEvery } from './schedules';
-import { synthesizeHubCached } from './template';
+import { type SynthesizedHub, synthesizeHubCached } from './template';
 
 /** Options of the local hub. */
 export interface HubOptions {
@@ -31,6 +32,8 @@ export interface HubOptions {
   readonly stageOverrides?: Record<string, unknown>;
   /** Where function logs go; a temporary folder by default. */
   readonly workDir?: string;
+  /** Changes the synthesized templates before anything is built from them (tests use it to break the wiring on purpose). */
+  readonly transformTemplates?: (stacks: SynthesizedHub['stacks']) => SynthesizedHub['stacks'];
 }
 
 /** The Basic credentials the local hub gives the webhook senders. */
@@ -71,6 +74,14 @@ export const startHub = async (options: HubOptions = {}) => {
     stops.push(scayle.stop);
     const orderwise = await startOrderwiseSimulator();
     stops.push(orderwise.stop);
+    // ORDER_CHANGE notifications are recorded until the Amazon order loop gives them a queue to land in.
+    const amazonNotifications: unknown[] = [];
+    const amazon = await startAmazonSimulator({
+      notify: async (notification) => {
+        amazonNotifications.push(notification);
+      },
+    });
+    stops.push(amazon.stop);
 
     // DynamoDB Local (a JVM) starts while the app is synthesized.
     const dynamoStarting = startDynamoDbLocal().then((d) => {
@@ -78,11 +89,20 @@ export const startHub = async (options: HubOptions = {}) => {
       return d;
     });
     dynamoStarting.catch(() => {});
-    const synthesized = synthesizeHubCached({
+    const cached = synthesizeHubCached({
       ...options.stageOverrides,
       scayle: { ...(options.stageOverrides?.scayle as object), adminApiUrl: scayle.apiUrl },
       orderwise: { ...(options.stageOverrides?.orderwise as object), apiUrl: orderwise.apiUrl },
+      amazon: {
+        ...(options.stageOverrides?.amazon as object),
+        endpoint: amazon.url,
+        tokenUrl: `${amazon.url}/auth/o2/token`,
+      },
     });
+    const synthesized = {
+      ...cached,
+      stacks: options.transformTemplates?.(structuredClone(cached.stacks)) ?? cached.stacks,
+    };
     const { config } = synthesized;
     lap('synth');
 
@@ -101,11 +121,7 @@ export const startHub = async (options: HubOptions = {}) => {
         [config.secrets.orderwiseApi]: DEFAULT_ORDERWISE_USER,
         [config.secrets.scayleWebhook]: LOCAL_WEBHOOK_CREDENTIALS,
         [config.secrets.orderwiseWebhook]: { username: 'orderwise', password: 'local-orderwise-webhook-password' },
-        [config.secrets.amazonLwa]: {
-          clientId: 'amzn1.application-oa2-client.local',
-          clientSecret: 'local-secret',
-          refreshToken: 'Atzr|local-refresh',
-        },
+        [config.secrets.amazonLwa]: DEFAULT_LWA_CREDENTIALS,
       },
       onEvent: (event: BusEvent) => {
         for (const rule of rules) {
@@ -279,10 +295,15 @@ export const startHub = async (options: HubOptions = {}) => {
     scayle.setWebhook({ url: `${api.url}/webhooks/scayle`, ...LOCAL_WEBHOOK_CREDENTIALS });
 
     const queues = Object.fromEntries(provisioned.flatMap((s) => [...s.queues.entries()]));
+    const outputs = Object.fromEntries(provisioned.flatMap((s) => [...s.outputs.entries()]));
     return {
-      urls: { api: api.url, scayle: scayle.url, orderwise: orderwise.url },
+      /** Stack outputs by name, as `cdk deploy` would print them; the `hub` command line reads these. */
+      outputs,
+      endpoints: { dynamodb: dynamoLocal.endpoint, sqs: sqsEndpoint, s3: s3Endpoint },
+      urls: { api: api.url, scayle: scayle.url, orderwise: orderwise.url, amazon: amazon.url },
       config,
-      simulators: { scayle, orderwise },
+      simulators: { scayle, orderwise, amazon },
+      amazonNotifications,
       engines,
       queues,
       functions,

@@ -16,6 +16,8 @@ export interface ProvisionedStack {
   readonly tables: Map<string, string>;
   readonly queues: Map<string, { url: string; arn: string; name: string; fifo: boolean; visibilityTimeout: number }>;
   readonly buckets: Map<string, string>;
+  /** The stack's outputs by name (those the `hub` command line reads). */
+  readonly outputs: Map<string, string>;
 }
 
 const str = (value: unknown) => (value === undefined || value === null ? undefined : String(value));
@@ -86,7 +88,7 @@ export const createResources = async (
   resolver: Resolver,
   engines: Engines,
 ): Promise<ProvisionedStack> => {
-  const stack: ProvisionedStack = { tables: new Map(), queues: new Map(), buckets: new Map() };
+  const stack: ProvisionedStack = { tables: new Map(), queues: new Map(), buckets: new Map(), outputs: new Map() };
   const of = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
 
   for (const [id, resource] of [...of('AWS::DynamoDB::GlobalTable'), ...of('AWS::DynamoDB::Table')]) {
@@ -147,7 +149,9 @@ export const createResources = async (
   }
 
   for (const [name, output] of Object.entries(template.Outputs ?? {})) {
-    if (output.Export) resolver.exports.set(output.Export.Name, resolver.resolve(output.Value, `output ${name}`));
+    const value = resolver.resolve(output.Value, `output ${name}`);
+    if (output.Export) resolver.exports.set(output.Export.Name, value);
+    else stack.outputs.set(name, String(value));
   }
   return stack;
 };
@@ -173,7 +177,7 @@ export const functionIdIn = (value: unknown, template: CfnTemplate): string | un
 /** The path of an API Gateway resource, walking its parents to the API's root. */
 export const resourcePath = (id: string, template: CfnTemplate): string => {
   const resource = template.Resources[id] as CfnResource | undefined;
-  if (!resource || resource.Type !== 'AWS::ApiGateway::Resource') return '';
+  if (resource?.Type !== 'AWS::ApiGateway::Resource') return '';
   const parent = resource.Properties?.ParentId as Record<string, unknown> | undefined;
   const parentId = typeof parent?.Ref === 'string' ? parent.Ref : undefined;
   return `${parentId ? resourcePath(parentId, template) : ''}/${String(resource.Properties?.PathPart)}`;

@@ -298,9 +298,23 @@ export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}
     return order ? c.json(statusOf(order)) : c.json({ error: 'no such order' }, 404);
   });
 
+  /** Changes an order's value in OrderWise, as a user editing a line would (for the money check). */
+  const amendTotal = (orderNumber: string, totalGrossMinor: number) => {
+    const order = [...orders.values()].find((o) => o.orderNumber === orderNumber);
+    if (order) order.totalGrossMinor = totalGrossMinor;
+    return order;
+  };
+  sim.app.post('/_sim/orders/:orderNumber/amend', async (c) => {
+    const parsed = z.object({ totalGross: money }).safeParse(await c.req.json().catch(() => undefined));
+    if (!parsed.success) return c.json({ error: 'totalGross must be a decimal string' }, 400);
+    const order = amendTotal(c.req.param('orderNumber') ?? '', fromDecimal(parsed.data.totalGross));
+    return order ? c.json(statusOf(order)) : c.json({ error: 'no such order' }, 404);
+  });
+
   return {
     sim,
     user,
+    amendTotal,
     sessionId: options.sessionId ?? 1,
     setStatus,
     /** The sales orders as the simulator holds them. */

@@ -31,6 +31,11 @@ export const EXCEPTION_TYPES = {
     summary: 'An order names a SKU that has no mapping to the target system; the order is flagged, not posted.',
     alarm: true,
   },
+  ORDER_REJECTED: {
+    owner: 'operations',
+    summary: 'OrderWise refused the sales order (a 4xx other than a duplicate); the order is flagged, not retried.',
+    alarm: true,
+  },
   CANCEL_TOO_LATE: {
     owner: 'customer-service',
     summary: 'A cancellation arrived after picking started or the order was despatched; a return is required.',

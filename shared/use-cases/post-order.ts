@@ -96,7 +96,26 @@ export const makePostOrder =
         throw error;
       }
 
-      const ref = await findOrCreate(erp, salesOrder, () => deliveryAddressOf(order));
+      let ref: ErpOrderRef;
+      try {
+        ref = await findOrCreate(erp, salesOrder, () => deliveryAddressOf(order));
+      } catch (error) {
+        // OrderWise refused the order itself (not a duplicate, not an outage): retrying cannot help.
+        if (error instanceof UpstreamRejectedError) {
+          await ledger.transition('scayle', orderId, {
+            from: 'pending',
+            to: 'flagged',
+            reason: `ORDER_REJECTED: ${error.message}`,
+          });
+          await exceptions.raise('ORDER_REJECTED', orderId, {
+            orderId,
+            status: error.status,
+            orderwiseError: error.body ?? null,
+          });
+          return 'flagged';
+        }
+        throw error;
+      }
       entry = await ledger.transition('scayle', orderId, {
         from: 'pending',
         to: 'sent',

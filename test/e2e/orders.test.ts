@@ -1,5 +1,8 @@
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { DEMO_CATALOGUE } from '../../local/simulators/catalogue';
+import { OrderEventsQueue } from '../../shared/adapters/aws/order-events-queue';
+import { makeRetryOrder } from '../../shared/use-cases/retry-order';
 import { eventually, useHub } from '../helpers/hub';
 import { depth, queueOf, sendRaw } from '../helpers/queues';
 
@@ -37,7 +40,8 @@ describe('SCAYLE orders into OrderWise through the local hub', () => {
         'every order acknowledged or flagged',
       );
       for (const entry of done) {
-        if (entry?.status === 'flagged') expect(entry.reason).toMatch(/^(SKU_UNMAPPED|ORDER_TOTAL_MISMATCH)/);
+        if (entry?.status === 'flagged')
+          expect(entry.reason).toMatch(/^(SKU_UNMAPPED|ORDER_REJECTED|ORDER_TOTAL_MISMATCH)/);
       }
       for (const id of ids) expect(simulators.orderwise.ordersByReference(id)).toHaveLength(1);
       const stats = (await (await fetch(`${urls.orderwise}/_sim/calls`)).json()) as Record<
@@ -82,6 +86,68 @@ describe('SCAYLE orders into OrderWise through the local hub', () => {
     expect(simulators.orderwise.ordersByReference(String(order?.id))).toEqual([]);
     const exception = await exceptions.get(`SKU_UNMAPPED#${unmapped?.sku}`);
     expect(exception).toMatchObject({ owner: 'ecommerce', status: 'open', details: { orderId: String(order?.id) } });
+  }, 60_000);
+
+  it('posts a flagged order once its SKU mapping is fixed and it is retried', async () => {
+    const { simulators, ledger, catalogue, engines, outputs } = hub();
+    const unmapped = DEMO_CATALOGUE.filter((v) => !v.orderwise)[1];
+    const [order] = await simulators.scayle.createOrders({
+      orders: [{ items: [{ sku: unmapped?.sku as string, quantity: 2 }] }],
+    });
+    const id = String(order?.id);
+    await eventually(async () => (await ledger.get('scayle', id))?.status === 'flagged');
+    // Ecommerce maps the SKU to the stock code OrderWise holds it under.
+    await catalogue.put({
+      sku: unmapped?.sku as string,
+      orderwiseVariantCode: DEMO_CATALOGUE.find((v) => v.orderwise)?.orderwise?.variantCode as string,
+    });
+    const retry = makeRetryOrder({
+      ledger,
+      queue: new OrderEventsQueue(engines.sqs, outputs.OrderEventsQueueUrl as string),
+    });
+    expect(await retry(id)).toMatchObject({ queued: true, status: 'flagged' });
+    const entry = await eventually(async () => {
+      const e = await ledger.get('scayle', id);
+      return e?.status === 'acknowledged' ? e : undefined;
+    });
+    expect(entry.history.map((h) => h.to)).toEqual([
+      'received',
+      'pending',
+      'flagged',
+      'pending',
+      'sent',
+      'acknowledged',
+    ]);
+    expect(simulators.orderwise.ordersByReference(id)).toHaveLength(1);
+    expect(await retry(id)).toMatchObject({ queued: false, status: 'acknowledged' });
+  }, 60_000);
+
+  it('reports SCAYLE and OrderWise totals that differ to finance, field by field, with a CSV', async () => {
+    const { simulators, ledger, functions, exceptions, engines, bucket } = hub();
+    const sku = DEMO_CATALOGUE.find((v) => v.orderwise)?.sku as string;
+    const [order] = await simulators.scayle.createOrders({ orders: [{ items: [{ sku, quantity: 1 }] }] });
+    const entry = await eventually(async () => {
+      const e = await ledger.get('scayle', String(order?.id));
+      return e?.status === 'acknowledged' ? e : undefined;
+    });
+    simulators.orderwise.amendTotal(entry.ids.orderwise as string, Number(entry.data.scayleTotalMinor) + 250);
+    const reconciliation = [...functions.entries()].find(([id]) => id.startsWith('OrdersOrderReconciliation'))?.[1];
+    const outcome = await reconciliation?.invoke({
+      from: new Date(Date.now() - 3_600_000).toISOString(),
+      to: new Date(Date.now() + 60_000).toISOString(),
+    });
+    expect(outcome).toMatchObject({ ok: true, result: { mismatches: expect.any(Number) } });
+    const result = (outcome as { result: { reportKey: string; mismatches: number } }).result;
+    expect(result.mismatches).toBeGreaterThanOrEqual(1);
+    const mismatch = await exceptions.get(`ORDER_TOTAL_MISMATCH#${order?.id}`);
+    expect(mismatch).toMatchObject({ owner: 'finance', details: { differences: { gross: { difference: '2.50' } } } });
+    const report = await engines.s3.send(new GetObjectCommand({ Bucket: bucket, Key: result.reportKey }));
+    const csv = (await report.Body?.transformToString()) ?? '';
+    expect(csv.split('\n')[0]).toBe(
+      'scayle_order_id,orderwise_order_number,currency,field,scayle,orderwise,difference,result',
+    );
+    expect(csv).toContain(`${order?.id},${entry.ids.orderwise},EUR,gross,`);
+    expect(csv).toMatch(new RegExp(`${order?.id},.*,gross,.*,2\\.50,mismatch`));
   }, 60_000);
 
   it('cancels in OrderWise while it can and asks for a return once picking started', async () => {

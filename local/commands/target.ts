@@ -1,0 +1,85 @@
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { z } from 'zod';
+import { ConfigError } from '../../shared/runtime/errors';
+
+/** Where a running local hub describes itself for the `hub` command line. */
+export const LOCAL_HUB_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.hub/local.json');
+
+const localHubSchema = z.object({
+  pid: z.number(),
+  region: z.string(),
+  endpoints: z.object({ dynamodb: z.string(), sqs: z.string(), s3: z.string() }),
+  outputs: z.record(z.string(), z.string()),
+});
+
+/** What `npm start` writes to LOCAL_HUB_FILE. */
+export type LocalHubDescription = z.output<typeof localHubSchema>;
+
+/** Records a running local hub; returns the function that removes the record. */
+export const writeLocalHubFile = (description: LocalHubDescription): (() => void) => {
+  writeFileSync(LOCAL_HUB_FILE, JSON.stringify(description, null, 2));
+  return () => rmSync(LOCAL_HUB_FILE, { force: true });
+};
+
+/** A hub the command line works against: clients and the stack outputs that name its resources. */
+export interface HubTarget {
+  readonly name: string;
+  readonly dynamodb: DynamoDBClient;
+  readonly sqs: SQSClient;
+  readonly s3: S3Client;
+  output(name: string): string;
+}
+
+const withOutputs = (
+  name: string,
+  outputs: Record<string, string>,
+  clients: Omit<HubTarget, 'name' | 'output'>,
+): HubTarget => ({
+  name,
+  ...clients,
+  output: (key) => {
+    const value = outputs[key];
+    if (!value) throw new ConfigError(`${name} has no output ${key}; is the stack deployed from this version?`);
+    return value;
+  },
+});
+
+/**
+ * Resolves `--local` (the hub `npm start` runs on this machine) or `--stage <name>` (a deployed stage, read
+ * through CloudFormation outputs with the user's AWS credentials). The commands then do the same thing either way.
+ */
+export const resolveTarget = async (options: { local?: boolean; stage?: string }): Promise<HubTarget> => {
+  if (options.local) {
+    if (!existsSync(LOCAL_HUB_FILE)) throw new ConfigError('no local hub is running here: start one with npm start');
+    const local = localHubSchema.parse(JSON.parse(readFileSync(LOCAL_HUB_FILE, 'utf8')));
+    // fauxqs names queues and buckets under *.localhost; resolve those to loopback in this process too.
+    (await import('fauxqs')).interceptLocalhostDns();
+    const config = { region: local.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+    return withOutputs('the local hub', local.outputs, {
+      dynamodb: new DynamoDBClient({ ...config, endpoint: local.endpoints.dynamodb }),
+      sqs: new SQSClient({ ...config, endpoint: local.endpoints.sqs }),
+      s3: new S3Client({ ...config, endpoint: local.endpoints.s3 }),
+    });
+  }
+  const stage = options.stage ?? 'dev';
+  const cloudFormation = new CloudFormationClient({});
+  const outputs: Record<string, string> = {};
+  for (const suffix of ['Stateful', 'Stateless']) {
+    const { Stacks = [] } = await cloudFormation.send(
+      new DescribeStacksCommand({ StackName: `ScayleHub-${stage}-${suffix}` }),
+    );
+    for (const output of Stacks[0]?.Outputs ?? [])
+      if (output.OutputKey && output.OutputValue) outputs[output.OutputKey] = output.OutputValue;
+  }
+  return withOutputs(`stage ${stage}`, outputs, {
+    dynamodb: new DynamoDBClient({}),
+    sqs: new SQSClient({}),
+    s3: new S3Client({}),
+  });
+};

@@ -1,0 +1,103 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { LOCAL_HUB_FILE } from '../../local/commands/target';
+import { startHub } from '../../local/hub/hub';
+import { DEMO_CATALOGUE } from '../../local/simulators/catalogue';
+import { eventually } from '../helpers/hub';
+import { depth, queueOf } from '../helpers/queues';
+
+const run = promisify(execFile);
+
+/** Processes whose command line mentions `text` (e.g. DynamoDB Local's port). */
+const processesWith = async (text: string): Promise<string[]> => {
+  const { stdout } = await run('ps', ['-eo', 'pid,args']);
+  return stdout.split('\n').filter((line) => line.includes(text) && !line.includes('ps -eo'));
+};
+
+describe('the local hub', () => {
+  it('builds only what the templates wire: a queue without its event source is never consumed', async () => {
+    const hub = await startHub({
+      timeCompression: 360,
+      transformTemplates: (stacks) =>
+        stacks.map((stack) => ({
+          ...stack,
+          template: {
+            ...stack.template,
+            Resources: Object.fromEntries(
+              Object.entries(stack.template.Resources).filter(([, r]) => r.Type !== 'AWS::Lambda::EventSourceMapping'),
+            ),
+          },
+        })),
+    });
+    try {
+      const sku = DEMO_CATALOGUE.find((v) => v.orderwise)?.sku as string;
+      const [order] = await hub.simulators.scayle.createOrders({ orders: [{ items: [{ sku, quantity: 1 }] }] });
+      expect(hub.simulators.scayle.sim).toBeDefined();
+      const queue = queueOf(hub, 'OrdersOrderEventsQueue', 'Queue');
+      await eventually(
+        async () => (await depth(hub.engines.sqs, queue.url)) === 1,
+        20_000,
+        'the webhook queued its event',
+      );
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      expect(await hub.ledger.get('scayle', String(order?.id))).toBeUndefined();
+      expect(hub.simulators.orderwise.orders()).toEqual([]);
+      expect(await depth(hub.engines.sqs, queue.url)).toBe(1);
+    } finally {
+      await hub.stop();
+    }
+  }, 120_000);
+
+  it('starts with npm start, prints its URLs, serves the CLI, and leaves no process behind after SIGTERM', async () => {
+    const child: ChildProcess = spawn('npm', ['start', '--silent'], {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const lines = createInterface({ input: child.stdout as NonNullable<typeof child.stdout> });
+      const ready = await new Promise<Record<string, string>>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no "hub ready" line within 90 s')), 90_000);
+        lines.on('line', (line) => {
+          if (!line.startsWith('hub ready ')) return;
+          clearTimeout(timer);
+          resolve(JSON.parse(line.slice('hub ready '.length)));
+        });
+      });
+      expect(Object.keys(ready)).toEqual(expect.arrayContaining(['api', 'scayle', 'orderwise', 'amazon']));
+      for (const url of [ready.api, ready.scayle, ready.orderwise, ready.amazon])
+        expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const unknownRoute = await fetch(`${ready.api}/nowhere`);
+      expect(unknownRoute.status).toBe(403);
+      expect(existsSync(LOCAL_HUB_FILE)).toBe(true);
+
+      const retry = await run('npx', ['hub', 'retry', '424242', '--local']).catch((error) => error);
+      expect(retry.code).toBe(2);
+      expect(retry.stderr).toContain('error: SCAYLE order 424242 is not on the ledger');
+
+      const dynamoPort = JSON.parse(await import('node:fs').then((fs) => fs.readFileSync(LOCAL_HUB_FILE, 'utf8')))
+        .endpoints.dynamodb.split(':')
+        .pop();
+      expect(await processesWith(`-port ${dynamoPort}`)).toHaveLength(1);
+
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      process.kill(-(child.pid as number), 'SIGTERM');
+      await exited;
+      await eventually(
+        async () => (await processesWith(`-port ${dynamoPort}`)).length === 0,
+        10_000,
+        'DynamoDB Local gone',
+      );
+      expect(existsSync(LOCAL_HUB_FILE)).toBe(false);
+      await expect(fetch(ready.api as string)).rejects.toThrow();
+    } finally {
+      try {
+        process.kill(-(child.pid as number), 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }, 150_000);
+});

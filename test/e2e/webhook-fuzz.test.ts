@@ -1,0 +1,136 @@
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { LOCAL_WEBHOOK_CREDENTIALS } from '../../local/hub/hub';
+import { basicAuthHeader } from '../../shared/runtime/basic-auth';
+import { scayleWebhookSchema } from '../../shared/schemas/scayle';
+import { useHub } from '../helpers/hub';
+
+const hub = useHub();
+
+const valid = {
+  id: 'evt-fuzz-1',
+  event: 'order-confirmed',
+  version: 1,
+  occurredAt: '2026-11-23T10:00:00Z',
+  payload: { id: 900_001, shopKey: 'ac', countryCode: 'DE' },
+};
+
+/** Bodies that are wrong in one of the ways a sender gets things wrong. */
+const badBody = fc.oneof(
+  fc.string({ maxLength: 200 }).filter((s) => {
+    try {
+      JSON.parse(s);
+      return false;
+    } catch {
+      return true;
+    }
+  }),
+  fc.json({ maxDepth: 3 }).filter((s) => s.trim() !== ''),
+  fc
+    .record({
+      field: fc.constantFrom(
+        'event',
+        'occurredAt',
+        'payload',
+        'payload.id',
+        'payload.shopKey',
+        'payload.countryCode',
+        'id',
+      ),
+      value: fc.oneof(
+        fc.constant(undefined),
+        fc.string({ maxLength: 20 }),
+        fc.integer(),
+        fc.boolean(),
+        fc.constant(null),
+        fc.constant([]),
+      ),
+    })
+    .map(({ field, value }) => {
+      const body = structuredClone(valid) as Record<string, unknown>;
+      const [head, tail] = field.split('.') as [string, string | undefined];
+      if (tail) (body[head] as Record<string, unknown>)[tail] = value;
+      else body[head] = value;
+      return JSON.stringify(body);
+    })
+    // A mutation that happens to stay valid (e.g. dropping the optional id) is not a bad body.
+    .filter((text) => !scayleWebhookSchema.safeParse(JSON.parse(text)).success),
+  fc.constant('x'.repeat(300 * 1024)),
+);
+
+const auth = fc.constantFrom('right', 'missing', 'wrong-password', 'wrong-user', 'bearer', 'garbage');
+const contentType = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', undefined);
+
+const headerFor = (kind: string): string | undefined => {
+  switch (kind) {
+    case 'right':
+      return basicAuthHeader(LOCAL_WEBHOOK_CREDENTIALS);
+    case 'wrong-password':
+      return basicAuthHeader({ ...LOCAL_WEBHOOK_CREDENTIALS, password: 'nope' });
+    case 'wrong-user':
+      return basicAuthHeader({ ...LOCAL_WEBHOOK_CREDENTIALS, username: 'orderwise' });
+    case 'bearer':
+      return 'Bearer abc';
+    case 'garbage':
+      return 'Basic !!!';
+    default:
+      return undefined;
+  }
+};
+
+const rejectedCount = async (): Promise<number> => {
+  const { engines, bucket } = hub();
+  let count = 0;
+  let token: string | undefined;
+  do {
+    const page = await engines.s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: 'rejected/scayle-webhook/', ContinuationToken: token }),
+    );
+    count += page.KeyCount ?? 0;
+    token = page.NextContinuationToken;
+  } while (token);
+  return count;
+};
+
+describe('POST /webhooks/scayle under fuzzing', () => {
+  it('answers every bad request with a 4xx JSON error naming the problem, never a 5xx, and keeps every authenticated bad body', async () => {
+    const before = await rejectedCount();
+    let keptExpected = 0;
+    await fc.assert(
+      fc.asyncProperty(badBody, auth, contentType, async (body, who, type) => {
+        const headers: Record<string, string> = {};
+        const authorization = headerFor(who);
+        if (authorization) headers.authorization = authorization;
+        if (type) headers['content-type'] = type;
+        const response = await fetch(`${hub().urls.api}/webhooks/scayle`, { method: 'POST', headers, body });
+        expect(response.status).toBeGreaterThanOrEqual(400);
+        expect(response.status).toBeLessThan(500);
+        const error = (await response.json()) as { error: string; message: string; issues?: { field: string }[] };
+        expect(error.error).toMatch(/Error$/);
+        expect(error.message.length).toBeGreaterThan(5);
+        if (who !== 'right') {
+          expect(response.status).toBe(401);
+          return;
+        }
+        keptExpected++;
+        if (type === 'text/plain' || type === undefined) expect(response.status).toBe(415);
+        else if (body.length > 200 * 1024) expect(response.status).toBe(413);
+        else expect(response.status).toBe(400);
+        if (response.status === 400 && error.issues) expect(error.issues[0]?.field).toBeTruthy();
+      }),
+      { numRuns: 150 },
+    );
+    expect(await rejectedCount()).toBe(before + keptExpected);
+  }, 120_000);
+
+  it('accepts a valid, authenticated webhook with 202 and its event id', async () => {
+    const response = await fetch(`${hub().urls.api}/webhooks/scayle`, {
+      method: 'POST',
+      headers: { authorization: basicAuthHeader(LOCAL_WEBHOOK_CREDENTIALS), 'content-type': 'application/json' },
+      body: JSON.stringify({ ...valid, event: 'order-canceled' }),
+    });
+    expect(response.status).toBe(202);
+    expect(await response.json()).toEqual({ accepted: true, eventId: 'evt-fuzz-1' });
+  });
+});
