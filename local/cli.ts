@@ -24,6 +24,17 @@ program
     console.log(process.version);
   });
 
+program
+  .command('demo')
+  .description(
+    'start a local hub, drive a scripted trading day through every loop, print a summary; exit 0 only if the invariants hold',
+  )
+  .option('--orders <n>', 'orders in the day', '60')
+  .action(async (options: { orders: string }) => {
+    const { demo } = await import('./demo');
+    if (!(await demo({ orders: Number(options.orders) }))) process.exitCode = 1;
+  });
+
 registerSettlementCommands(program);
 registerOrderCommands(program);
 

@@ -53,11 +53,16 @@ const salesOrderSchema = z.object({
         unitPriceGross: money.optional(),
         discountGross: money.optional(),
         taxRate: z.number().min(0).max(100).optional(),
+        taxAmount: money.optional(),
       }),
     )
     .min(1),
-  deliveryCharges: z.array(z.object({ code: z.string(), gross: money, taxRate: z.number() })).default([]),
-  orderDiscounts: z.array(z.object({ code: z.string(), gross: money, taxRate: z.number() })).default([]),
+  deliveryCharges: z
+    .array(z.object({ code: z.string(), gross: money, taxRate: z.number(), taxAmount: money.optional() }))
+    .default([]),
+  orderDiscounts: z
+    .array(z.object({ code: z.string(), gross: money, taxRate: z.number(), taxAmount: money.optional() }))
+    .default([]),
 });
 
 interface SimSalesOrder {
@@ -74,8 +79,9 @@ interface SimSalesOrder {
   body: unknown;
 }
 
-/** VAT inside a gross amount, rounded to the minor unit: OrderWise computes tax per line itself. */
-const taxOf = (grossMinor: number, rate: number) => grossMinor - Math.round((grossMinor * 100) / (100 + rate));
+/** VAT of a line: the amount sent, else OrderWise's own per-line calculation, rounded to the minor unit. */
+const taxOf = (grossMinor: number, rate: number, sent?: string) =>
+  sent === undefined ? grossMinor - Math.round((grossMinor * 100) / (100 + rate)) : fromDecimal(sent);
 
 /**
  * A faithful OrderWise OW API for the local hub (../shared/reference/orderwise.md): the token flow, sales
@@ -185,16 +191,16 @@ export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}
           quantity: l.quantity,
           quantityDespatched: 0,
           lineGrossMinor: gross,
-          tax: taxOf(gross, l.taxRate ?? 0),
+          tax: taxOf(gross, l.taxRate ?? 0, l.taxAmount),
         };
       });
       const charges = body.deliveryCharges.map((d) => ({
         gross: fromDecimal(d.gross),
-        tax: taxOf(fromDecimal(d.gross), d.taxRate),
+        tax: taxOf(fromDecimal(d.gross), d.taxRate, d.taxAmount),
       }));
       const discounts = body.orderDiscounts.map((d) => ({
         gross: fromDecimal(d.gross),
-        tax: taxOf(fromDecimal(d.gross), d.taxRate),
+        tax: taxOf(fromDecimal(d.gross), d.taxRate, d.taxAmount),
       }));
       const sumOf = (items: { gross?: number; lineGrossMinor?: number; tax: number }[], key: 'gross' | 'tax') =>
         items.reduce((s, i) => s + (key === 'tax' ? i.tax : (i.gross ?? i.lineGrossMinor ?? 0)), 0);

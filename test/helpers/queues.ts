@@ -1,4 +1,4 @@
-import { GetQueueAttributesCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { LocalHub } from '../../local/hub/hub';
 
 /** The local queue whose logical id starts with `prefix` and ends as the queue (`Queue`) or its DLQ (`Dlq`). */
@@ -10,18 +10,7 @@ export const queueOf = (hub: LocalHub, prefix: string, kind: 'Queue' | 'Dlq') =>
   return entry[1];
 };
 
-/** Messages in a queue, visible and in flight. */
-export const depth = async (sqs: SQSClient, queueUrl: string): Promise<number> => {
-  const { Attributes = {} } = await sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: queueUrl,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-    }),
-  );
-  return (
-    Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0)
-  );
-};
+export { depth } from '../../local/hub/inspect';
 
 /** Puts a raw message on a FIFO queue, as a broken producer would. */
 export const sendRaw = async (sqs: SQSClient, queueUrl: string, body: string, groupId: string) =>

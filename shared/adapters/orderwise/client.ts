@@ -156,16 +156,20 @@ export class OrderwiseClient implements ErpGateway {
           unitPriceGross: toDecimal(line.unitGrossMinor),
           discountGross: toDecimal(line.discountMinor),
           taxRate: line.taxRate,
+          // SCAYLE taxes and rounds each unit; sending the amount keeps OrderWise from re-rounding per line.
+          taxAmount: toDecimal(line.lineTaxMinor),
         })),
         deliveryCharges: order.shipping.map((fee) => ({
           code: fee.key,
           gross: toDecimal(fee.grossMinor),
           taxRate: fee.taxRate,
+          taxAmount: toDecimal(fee.taxMinor),
         })),
         orderDiscounts: order.vouchers.map((voucher) => ({
           code: voucher.key,
           gross: toDecimal(voucher.grossMinor),
           taxRate: voucher.taxRate,
+          taxAmount: toDecimal(voucher.taxMinor),
         })),
       },
     });
