@@ -221,13 +221,14 @@ export const createScayleSimulator = (options: ScayleSimulatorOptions = {}) => {
   };
 
   /** Sends one webhook to the hub, retrying a few times on failure like SCAYLE's delivery. */
-  const deliver = async (event: string, order: Record<string, unknown>, eventId: string) => {
+  // One event is one body: a repeated delivery sends the same bytes, as a retry of that delivery does.
+  const deliver = async (event: string, order: Record<string, unknown>, eventId: string, occurredAt: string) => {
     if (!webhook) return;
     const body = JSON.stringify({
       id: eventId,
       event,
       version: 1,
-      occurredAt: new Date().toISOString(),
+      occurredAt,
       payload: {
         id: order.id,
         shopKey: order.shopKey,
@@ -265,7 +266,8 @@ export const createScayleSimulator = (options: ScayleSimulatorOptions = {}) => {
       await Promise.all(
         created.map(async (order) => {
           const eventId = `evt-confirmed-${order.id}`;
-          for (let n = 0; n < body.duplicates; n++) await deliver('order-confirmed', order, eventId);
+          for (let n = 0; n < body.duplicates; n++)
+            await deliver('order-confirmed', order, eventId, order.confirmedAt as string);
         }),
       );
     }
@@ -277,8 +279,9 @@ export const createScayleSimulator = (options: ScayleSimulatorOptions = {}) => {
     const order = orders.get(orderId);
     if (!order) return undefined;
     order.status = 'cancellation_completed';
+    order.updatedAt = new Date().toISOString();
     for (const item of order.items as { status: string }[]) item.status = 'cancelled';
-    await deliver(spelling, order, `evt-cancelled-${orderId}`);
+    await deliver(spelling, order, `evt-cancelled-${orderId}`, order.updatedAt as string);
     return order;
   };
 
@@ -305,7 +308,9 @@ export const createScayleSimulator = (options: ScayleSimulatorOptions = {}) => {
     `${BASE}/shops/:shopKey/countries/:countryCode/orders/:id/reference-key`,
     authed('setOrderReference', async (c) => {
       const order = findOrder(param(c, 'id'));
-      if (!order) return c.json({ errors: [{ code: 'NOT_FOUND', message: 'Order not found' }] }, 404);
+      if (!order || order.shopKey !== param(c, 'shopKey')) {
+        return c.json({ errors: [{ code: 'NOT_FOUND', message: 'Order not found' }] }, 404);
+      }
       const parsed = z
         .object({ referenceKey: z.string().min(1).max(255) })
         .safeParse(await c.req.json().catch(() => undefined));

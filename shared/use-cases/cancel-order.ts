@@ -30,7 +30,14 @@ export const makeCancelOrder =
 
     const move = async (from: OrderStatus, to: 'cancelled' | 'return_required', reason: string) => {
       try {
-        await ledger.transition('scayle', orderId, { from, to, reason, note: `${message.event} ${message.eventId}` });
+        // Never close an order under a worker that is posting it right now (its lease is live).
+        await ledger.transition('scayle', orderId, {
+          from,
+          to,
+          reason,
+          note: `${message.event} ${message.eventId}`,
+          ...(from === 'pending' ? { lease: { now: new Date().toISOString() } } : {}),
+        });
       } catch (error) {
         if (error instanceof ConditionFailedError) throw new OrderBusyError(`order ${orderId} moved while cancelling`);
         throw error;
@@ -48,13 +55,14 @@ export const makeCancelOrder =
       const result = state.cancellable ? await erp.cancelSalesOrder(erpOrderId) : 'too-late';
       if (result === 'too-late') {
         const why = `OrderWise order ${state.orderNumber} is ${state.status}${state.subStatus ? ` (${state.subStatus})` : ''}`;
-        await move(entry.status, 'return_required', why);
+        // Exception first: an order the ledger shows as return_required always has its exception.
         await exceptions.raise('CANCEL_TOO_LATE', orderId, {
           orderId,
           orderwiseOrderNumber: state.orderNumber,
           orderwiseStatus: state.status,
           orderwiseSubStatus: state.subStatus ?? null,
         });
+        await move(entry.status, 'return_required', why);
         return 'return_required';
       }
     }

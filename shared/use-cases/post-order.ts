@@ -14,6 +14,9 @@ export interface PostOrderDeps {
   readonly ledger: OrderLedger;
   readonly catalogue: CatalogueLookup;
   readonly exceptions: ExceptionSink;
+  /** How long a worker holds an order it is posting; longer than the consumer's timeout. Default 2 minutes. */
+  readonly leaseMs?: number;
+  readonly now?: () => number;
 }
 
 /** Another worker holds the order right now; the message comes back after its visibility timeout. */
@@ -43,7 +46,7 @@ export const recordOrder = async (ledger: OrderLedger, message: OrderEventMessag
  * instead of being created again. The webhook is only a trigger: the order is re-read from SCAYLE.
  */
 export const makePostOrder =
-  ({ commerce, erp, ledger, catalogue, exceptions }: PostOrderDeps) =>
+  ({ commerce, erp, ledger, catalogue, exceptions, leaseMs = 120_000, now = Date.now }: PostOrderDeps) =>
   async (message: OrderEventMessage): Promise<PostOrderOutcome> => {
     const { orderId, shopKey, countryCode } = message;
     let entry = await recordOrder(ledger, message);
@@ -56,12 +59,21 @@ export const makePostOrder =
           to: 'pending',
           note: `posting for ${message.eventId}`,
           countAttempt: true,
+          // A pending order is taken over only when its worker's lease ran out (it crashed or timed out).
+          lease: { now: new Date(now()).toISOString(), until: new Date(now() + leaseMs).toISOString() },
         });
       } catch (error) {
         if (error instanceof ConditionFailedError)
           throw new OrderBusyError(`order ${orderId} moved while being taken: ${error.message}`);
         throw error;
       }
+
+      // Exceptions first, then the flag: an order the ledger shows as flagged always has its exceptions.
+      const flag = async (reason: string, raise: () => Promise<unknown>): Promise<PostOrderOutcome> => {
+        await raise();
+        await ledger.transition('scayle', orderId, { from: 'pending', to: 'flagged', reason });
+        return 'flagged';
+      };
 
       const order = await commerce.getOrder(shopKey, countryCode, orderId);
       const codes = await catalogue.stockCodes(order.items.map((item) => item.variant.referenceKey));
@@ -70,28 +82,23 @@ export const makePostOrder =
         salesOrder = toSalesOrder(order, (sku) => codes.get(sku));
       } catch (error) {
         if (error instanceof SkuUnmappedError) {
-          await ledger.transition('scayle', orderId, {
-            from: 'pending',
-            to: 'flagged',
-            reason: `SKU_UNMAPPED: ${error.skus.join(', ')}`,
-          });
-          for (const sku of error.skus)
-            await exceptions.raise('SKU_UNMAPPED', sku, { orderId, system: 'orderwise', sku });
-          return 'flagged';
+          const { skus } = error;
+          return flag(`SKU_UNMAPPED: ${skus.join(', ')}`, () =>
+            Promise.all(
+              skus.map((sku) => exceptions.raise('SKU_UNMAPPED', sku, { orderId, system: 'orderwise', sku })),
+            ),
+          );
         }
         if (error instanceof OrderTotalsInconsistentError) {
-          await ledger.transition('scayle', orderId, {
-            from: 'pending',
-            to: 'flagged',
-            reason: `ORDER_TOTAL_MISMATCH: ${error.message}`,
-          });
-          await exceptions.raise('ORDER_TOTAL_MISMATCH', orderId, {
-            orderId,
-            stage: 'before posting',
-            scayleTotalMinor: error.expectedMinor,
-            sumOfPartsMinor: error.computedMinor,
-          });
-          return 'flagged';
+          const { expectedMinor, computedMinor } = error;
+          return flag(`ORDER_TOTAL_MISMATCH: ${error.message}`, () =>
+            exceptions.raise('ORDER_TOTAL_MISMATCH', orderId, {
+              orderId,
+              stage: 'before posting',
+              scayleTotalMinor: expectedMinor,
+              sumOfPartsMinor: computedMinor,
+            }),
+          );
         }
         throw error;
       }
@@ -102,17 +109,10 @@ export const makePostOrder =
       } catch (error) {
         // OrderWise refused the order itself (not a duplicate, not an outage): retrying cannot help.
         if (error instanceof UpstreamRejectedError) {
-          await ledger.transition('scayle', orderId, {
-            from: 'pending',
-            to: 'flagged',
-            reason: `ORDER_REJECTED: ${error.message}`,
-          });
-          await exceptions.raise('ORDER_REJECTED', orderId, {
-            orderId,
-            status: error.status,
-            orderwiseError: error.body ?? null,
-          });
-          return 'flagged';
+          const { status, body } = error;
+          return flag(`ORDER_REJECTED: ${error.message}`, () =>
+            exceptions.raise('ORDER_REJECTED', orderId, { orderId, status, orderwiseError: body ?? null }),
+          );
         }
         throw error;
       }

@@ -38,6 +38,8 @@ export interface LedgerEntry {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly history: readonly LedgerTransition[];
+  /** While a worker is posting the order: until when it holds it. */
+  readonly leaseUntil?: string;
   /** Loop-specific facts (money totals, LatestShipDate ...), owned by the loop that writes them. */
   readonly data: Record<string, unknown>;
 }
@@ -54,6 +56,12 @@ export interface TransitionRequest {
   readonly data?: Record<string, unknown>;
   /** Counts this step as one more posting attempt. */
   readonly countAttempt?: boolean;
+  /**
+   * Moves the order only if no other worker holds a live lease on it (`leaseUntil` absent or before `now`);
+   * a move to `pending` leases it until `until`. Any move out of `pending` drops the lease. A worker posting an
+   * order leases it, so a second worker can take a `pending` order over only once the first is surely dead.
+   */
+  readonly lease?: { readonly now: string; readonly until?: string };
 }
 
 /** Raised when a transition is not in the state machine at all: a bug, not a race. */
@@ -161,7 +169,24 @@ export class LedgerRepository {
       values[`:v${i}`] = value;
       sets.push(`#data.#f${i} = :v${i}`);
     });
+    let condition = 'attribute_exists(#pk) AND #status = :from';
+    if (request.lease) {
+      names['#lease'] = 'leaseUntil';
+      values[':now'] = request.lease.now;
+      condition += ' AND (attribute_not_exists(#lease) OR #lease < :now)';
+    }
+    // A lease lives exactly as long as the order is pending: taken with the move in, dropped with the move out.
+    const leaseUntil = request.to === 'pending' ? request.lease?.until : undefined;
+    if (leaseUntil) {
+      names['#lease'] = 'leaseUntil';
+      values[':until'] = leaseUntil;
+      sets.push('#lease = :until');
+    }
     let update = `SET ${sets.join(', ')}`;
+    if (request.to !== 'pending') {
+      names['#lease'] = 'leaseUntil';
+      update += ' REMOVE #lease';
+    }
     if (request.countAttempt) {
       names['#attempts'] = 'attempts';
       values[':one'] = 1;
@@ -173,7 +198,7 @@ export class LedgerRepository {
           TableName: this.tableName,
           Key: { [LEDGER_TABLE.partitionKey]: pk },
           UpdateExpression: update,
-          ConditionExpression: 'attribute_exists(#pk) AND #status = :from',
+          ConditionExpression: condition,
           ExpressionAttributeNames: { ...names, '#pk': LEDGER_TABLE.partitionKey },
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',
