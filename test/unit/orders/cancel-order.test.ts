@@ -1,0 +1,297 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO_CATALOGUE, type DemoVariant } from '../../../local/simulators/catalogue';
+import { ORDERWISE_STATUSES, startOrderwiseSimulator } from '../../../local/simulators/orderwise';
+import type { CallStats } from '../../../local/simulators/sim-server';
+import { OrderwiseClient } from '../../../shared/adapters/orderwise/client';
+import { toSalesOrder } from '../../../shared/domain/sales-order';
+import { UpstreamError } from '../../../shared/runtime/errors';
+import { makeCancelOrder } from '../../../shared/use-cases/cancel-order';
+import { makePostOrder, OrderBusyError } from '../../../shared/use-cases/post-order';
+import { recordingClock } from '../../helpers/fake-clock';
+import { FakeCatalogue, FakeCommerce, FakeExceptions, FakeLedger } from './fakes';
+import { orderEvent, scayleOrder } from './scayle-orders';
+
+const variant = DEMO_CATALOGUE.find((v) => v.orderwise) as DemoVariant;
+/** How long a posting worker holds an order. */
+const LEASE_MS = 120_000;
+const SKU = variant.sku;
+
+let orderwise: Awaited<ReturnType<typeof startOrderwiseSimulator>>;
+let client: OrderwiseClient;
+
+const control = async (path: string, body?: unknown) => {
+  const response = await fetch(`${orderwise.url}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return response.json();
+};
+
+/** Calls OrderWise has answered since the last reset, per operation. */
+const callsTo = async (operation: string): Promise<number> =>
+  ((await control('/_sim/calls')) as Record<string, CallStats>)[operation]?.calls ?? 0;
+
+beforeAll(async () => {
+  orderwise = await startOrderwiseSimulator();
+  client = new OrderwiseClient({
+    baseUrl: orderwise.apiUrl,
+    sessionId: orderwise.sessionId,
+    customerAccount: 'SCAYLE-WEB',
+    credentials: async () => orderwise.user,
+    timeoutMs: 2_000,
+    clock: recordingClock(),
+  });
+});
+
+afterAll(async () => {
+  await orderwise?.stop();
+});
+
+beforeEach(async () => {
+  await control('/_sim/reset', {});
+});
+
+/**
+ * The order loop over the real OrderWise client and simulator, with the ledger, SCAYLE and exceptions in memory.
+ * `postedAgoMs` dates the posting worker's clock back, as for an attempt that died that long ago.
+ */
+const world = (postedAgoMs = 0) => {
+  const ledger = new FakeLedger();
+  const exceptions = new FakeExceptions();
+  const commerce = new FakeCommerce();
+  const catalogue = new FakeCatalogue({ [SKU]: variant.orderwise?.variantCode as string });
+  const postOrder = makePostOrder({
+    commerce,
+    erp: client,
+    ledger,
+    catalogue,
+    exceptions,
+    leaseMs: LEASE_MS,
+    now: () => Date.now() - postedAgoMs,
+  });
+  const cancelOrder = makeCancelOrder({ erp: client, ledger, exceptions });
+  const addOrder = (id: number, sku = SKU) =>
+    commerce.add(
+      scayleOrder({
+        id,
+        units: [
+          { sku, grossMinor: variant.priceMinor },
+          { sku, grossMinor: variant.priceMinor },
+        ],
+      }),
+    );
+  const cancel = (id: number, eventId?: string) =>
+    cancelOrder(orderEvent(id, { event: 'order-cancelled', ...(eventId ? { eventId } : {}) }));
+  return { ledger, exceptions, postOrder, cancel, addOrder };
+};
+
+/** What OrderWise shows for a sales order and what the cancellation must do with it. */
+interface CancelCase {
+  readonly status: (typeof ORDERWISE_STATUSES)[number];
+  readonly subStatus?: string;
+  readonly outcome: 'cancelled' | 'return_required';
+  /** Whether the hub asks OrderWise to cancel (it does not when OrderWise already tells it is too late). */
+  readonly cancelCalled: boolean;
+  readonly finalStatus: string;
+}
+
+const CASES: readonly CancelCase[] = [
+  { status: 'Awaiting authorisation', outcome: 'cancelled', cancelCalled: true, finalStatus: 'Cancelled' },
+  { status: 'Awaiting despatch', outcome: 'cancelled', cancelCalled: true, finalStatus: 'Cancelled' },
+  {
+    status: 'Awaiting despatch',
+    subStatus: 'Picking in progress',
+    outcome: 'return_required',
+    cancelCalled: false,
+    finalStatus: 'Awaiting despatch',
+  },
+  {
+    status: 'Partially despatched',
+    outcome: 'return_required',
+    cancelCalled: false,
+    finalStatus: 'Partially despatched',
+  },
+  { status: 'Completed', outcome: 'return_required', cancelCalled: false, finalStatus: 'Completed' },
+  { status: 'On hold', outcome: 'cancelled', cancelCalled: true, finalStatus: 'Cancelled' },
+  // Cancelled in OrderWise already: the hub only closes its own record.
+  { status: 'Cancelled', outcome: 'cancelled', cancelCalled: false, finalStatus: 'Cancelled' },
+];
+
+describe('makeCancelOrder against the OrderWise simulator', () => {
+  it('has a case for every status the simulator knows', () => {
+    expect(new Set(CASES.map((c) => c.status))).toEqual(new Set(ORDERWISE_STATUSES));
+  });
+
+  for (const [i, { status, subStatus, outcome, cancelCalled, finalStatus }] of CASES.entries()) {
+    const id = 20_001 + i;
+    it(`ends ${outcome} when OrderWise says "${subStatus ? `${status} (${subStatus})` : status}"`, async () => {
+      const { ledger, exceptions, postOrder, cancel, addOrder } = world();
+      addOrder(id);
+      expect(await postOrder(orderEvent(id))).toBe('acknowledged');
+      const orderNumber = (await ledger.get('scayle', String(id)))?.ids.orderwise as string;
+      orderwise.setStatus(orderNumber, status, subStatus ?? null);
+
+      expect(await cancel(id)).toBe(outcome);
+
+      expect((await ledger.get('scayle', String(id)))?.status).toBe(outcome);
+      expect(await callsTo('cancelSalesOrder')).toBe(cancelCalled ? 1 : 0);
+      expect(orderwise.ordersByReference(String(id))[0]?.orderStatus).toBe(finalStatus);
+      if (outcome === 'return_required') {
+        expect(exceptions.list()).toMatchObject([
+          {
+            type: 'CANCEL_TOO_LATE',
+            key: String(id),
+            owner: 'customer-service',
+            details: {
+              orderId: String(id),
+              orderwiseOrderNumber: orderNumber,
+              orderwiseStatus: status,
+              orderwiseSubStatus: subStatus ?? null,
+            },
+          },
+        ]);
+      } else {
+        expect(exceptions.list()).toEqual([]);
+      }
+    });
+  }
+
+  it('agrees with the simulator on every status: what the client calls cancellable, OrderWise cancels', async () => {
+    for (const [i, c] of CASES.entries()) {
+      const order = scayleOrder({ id: 21_001 + i, units: [{ sku: SKU, grossMinor: variant.priceMinor }] });
+      const ref = await client.createSalesOrder(
+        toSalesOrder(order, () => variant.orderwise?.variantCode),
+        { name: 'Anna Schmidt', lines: ['Hauptstrasse 12'], town: 'Hamburg', postcode: '20095', countryCode: 'DE' },
+      );
+      orderwise.setStatus(ref.orderNumber, c.status, c.subStatus ?? null);
+      const state = await client.getSalesOrder(ref.orderId);
+      const answer = await client.cancelSalesOrder(ref.orderId);
+      expect({ status: state.status, answer }).toEqual({
+        status: c.status,
+        answer: state.cancellable || state.cancelled ? 'cancelled' : 'too-late',
+      });
+      expect((await client.getSalesOrder(ref.orderId)).status).toBe(c.finalStatus);
+    }
+  });
+
+  it('closes an order cancelled before it ever reached OrderWise without calling OrderWise', async () => {
+    const { ledger, postOrder, cancel, addOrder } = world();
+    addOrder(22_001);
+
+    expect(await cancel(22_001)).toBe('cancelled');
+    // The confirmation that arrives after the cancellation posts nothing.
+    expect(await postOrder(orderEvent(22_001))).toBe('duplicate');
+
+    expect(await ledger.statusesOf('22001')).toEqual(['received', 'cancelled']);
+    expect(await control('/_sim/calls')).toEqual({});
+    expect(orderwise.orders()).toEqual([]);
+  });
+
+  it('closes a flagged order without calling OrderWise', async () => {
+    const { ledger, postOrder, cancel, addOrder } = world();
+    addOrder(22_002, 'SKU-NOT-IN-ORDERWISE');
+    expect(await postOrder(orderEvent(22_002))).toBe('flagged');
+
+    expect(await cancel(22_002)).toBe('cancelled');
+
+    expect(await ledger.statusesOf('22002')).toEqual(['received', 'pending', 'flagged', 'cancelled']);
+    expect(await control('/_sim/calls')).toEqual({});
+  });
+
+  it('finds and cancels in OrderWise a pending order whose create committed but never answered', async () => {
+    const { ledger, postOrder, cancel, addOrder } = world(10 * 60_000);
+    addOrder(22_003);
+    await control('/_sim/faults', { createSalesOrder: { timeoutAfterCommitRate: 1 } });
+    await expect(postOrder(orderEvent(22_003))).rejects.toBeInstanceOf(UpstreamError);
+    await control('/_sim/faults', {});
+    expect((await ledger.get('scayle', '22003'))?.status).toBe('pending');
+    expect(orderwise.ordersByReference('22003')).toHaveLength(1);
+
+    expect(await cancel(22_003)).toBe('cancelled');
+
+    expect(orderwise.ordersByReference('22003')[0]?.orderStatus).toBe('Cancelled');
+    expect(await callsTo('cancelSalesOrder')).toBe(1);
+    expect(await ledger.statusesOf('22003')).toEqual(['received', 'pending', 'cancelled']);
+  });
+
+  it('closes a pending order that the look-up shows never reached OrderWise without cancelling anything', async () => {
+    const { ledger, postOrder, cancel, addOrder } = world(10 * 60_000);
+    addOrder(22_004);
+    await control('/_sim/faults', { createSalesOrder: { errorRate: 1, status: 503 } });
+    await expect(postOrder(orderEvent(22_004))).rejects.toBeInstanceOf(UpstreamError);
+    await control('/_sim/faults', {});
+
+    expect(await cancel(22_004)).toBe('cancelled');
+
+    expect(orderwise.orders()).toEqual([]);
+    expect(await callsTo('getOrderStatus')).toBe(0);
+    expect(await callsTo('cancelSalesOrder')).toBe(0);
+    expect((await ledger.get('scayle', '22004'))?.status).toBe('cancelled');
+  });
+
+  it('answers a repeated cancellation as a duplicate and cancels in OrderWise once', async () => {
+    const { cancel, postOrder, addOrder } = world();
+    addOrder(22_005);
+    await postOrder(orderEvent(22_005));
+
+    expect(await cancel(22_005)).toBe('cancelled');
+    expect(await cancel(22_005)).toBe('duplicate');
+    expect(await cancel(22_005, 'evt-canceled-spelling-22005')).toBe('duplicate');
+
+    expect(await callsTo('cancelSalesOrder')).toBe(1);
+  });
+
+  it('answers a repeated too-late cancellation as a duplicate and raises CANCEL_TOO_LATE once', async () => {
+    const { ledger, exceptions, cancel, postOrder, addOrder } = world();
+    addOrder(22_006);
+    await postOrder(orderEvent(22_006));
+    orderwise.setStatus((await ledger.get('scayle', '22006'))?.ids.orderwise as string, 'Completed');
+
+    expect(await cancel(22_006)).toBe('return_required');
+    expect(await cancel(22_006)).toBe('duplicate');
+
+    expect(exceptions.list()).toMatchObject([{ type: 'CANCEL_TOO_LATE', count: 1 }]);
+  });
+
+  it('throws a retryable OrderBusyError when a post takes the order while the cancellation is deciding', async () => {
+    const { ledger, cancel } = world();
+    ledger.beforeNextTransition = () =>
+      ledger.transition('scayle', '22007', { from: 'received', to: 'pending', note: 'a post attempt' });
+
+    await expect(cancel(22_007)).rejects.toBeInstanceOf(OrderBusyError);
+    expect((await ledger.get('scayle', '22007'))?.status).toBe('pending');
+
+    // The retry sees the pending post, finds nothing in OrderWise and closes the order.
+    expect(await cancel(22_007)).toBe('cancelled');
+    expect(await callsTo('cancelSalesOrder')).toBe(0);
+  });
+
+  it('leaves a pending order alone while the worker posting it holds its lease', async () => {
+    const { ledger, postOrder, cancel, addOrder } = world();
+    addOrder(22_008);
+    await control('/_sim/faults', { createSalesOrder: { errorRate: 1, status: 503 } });
+    await expect(postOrder(orderEvent(22_008))).rejects.toBeInstanceOf(UpstreamError);
+    await control('/_sim/faults', {});
+
+    await expect(cancel(22_008)).rejects.toBeInstanceOf(OrderBusyError);
+
+    expect((await ledger.get('scayle', '22008'))?.status).toBe('pending');
+    expect(await callsTo('cancelSalesOrder')).toBe(0);
+  });
+
+  it('raises CANCEL_TOO_LATE before the ledger shows return_required, so customer service always hears of it', async () => {
+    const { ledger, exceptions, cancel, postOrder, addOrder } = world();
+    addOrder(22_009);
+    await postOrder(orderEvent(22_009));
+    orderwise.setStatus((await ledger.get('scayle', '22009'))?.ids.orderwise as string, 'Partially despatched');
+    let raisedBeforeMove: string[] = [];
+    ledger.beforeNextTransition = async () => {
+      raisedBeforeMove = exceptions.list().map((e) => e.id);
+    };
+
+    expect(await cancel(22_009)).toBe('return_required');
+
+    expect(raisedBeforeMove).toEqual(['CANCEL_TOO_LATE#22009']);
+  });
+});

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../../../local/engines/dynamodb-local';
+import { makeDocumentClient } from '../../../shared/adapters/aws/dynamodb';
+import { ExceptionsRepository } from '../../../shared/adapters/aws/exceptions-repository';
+import { LedgerRepository } from '../../../shared/adapters/aws/ledger-repository';
+import { EXCEPTIONS_TABLE, LEDGER_TABLE } from '../../../shared/adapters/aws/table-schemas';
+import { isRetryable, TimeoutError } from '../../../shared/runtime/errors';
+import { makePostOrder, OrderBusyError } from '../../../shared/use-cases/post-order';
+import { createTable, localDynamoClient } from '../../helpers/dynamodb';
+import { FakeCatalogue, FakeCommerce, FakeErp } from './fakes';
+import { orderEvent, scayleOrder } from './scayle-orders';
+
+/** How long a posting worker holds an order. */
+const LEASE_MS = 120_000;
+
+let dynamo: DynamoDbLocal;
+let ledger: LedgerRepository;
+let exceptions: ExceptionsRepository;
+
+beforeAll(async () => {
+  dynamo = await startDynamoDbLocal();
+  const client = localDynamoClient(dynamo.endpoint);
+  await createTable(client, 'ledger', LEDGER_TABLE);
+  await createTable(client, 'exceptions', EXCEPTIONS_TABLE);
+  const db = makeDocumentClient(client);
+  ledger = new LedgerRepository(db, 'ledger');
+  exceptions = new ExceptionsRepository(db, 'exceptions');
+  // The first writes of a fresh JVM are slow; keep that out of the races.
+  await ledger.create({ channel: 'scayle', orderId: 'warm-up' });
+  await ledger.transition('scayle', 'warm-up', { from: 'received', to: 'pending' });
+});
+
+afterAll(async () => {
+  await dynamo?.stop();
+});
+
+/** One SCAYLE order and `erp`; `poster` makes a posting use case over the real ledger, its clock given. */
+const scenario = (orderId: number, erp: FakeErp) => {
+  const commerce = new FakeCommerce();
+  commerce.add(scayleOrder({ id: orderId, units: [{ sku: 'SKU-A', grossMinor: 2990 }] }));
+  const catalogue = new FakeCatalogue({ 'SKU-A': 'OW-A' });
+  const poster = (now: () => number = Date.now) =>
+    makePostOrder({ commerce, erp, ledger, catalogue, exceptions, leaseMs: LEASE_MS, now });
+  return { commerce, poster, message: orderEvent(orderId) };
+};
+
+describe('makePostOrder racing on the DynamoDB ledger', () => {
+  it('lets one of several simultaneous deliveries post the order; the others are busy, then duplicates', async () => {
+    const erp = new FakeErp(50);
+    const { poster, message, commerce } = scenario(30_001, erp);
+    const posters = Array.from({ length: 4 }, () => poster());
+
+    const results = await Promise.allSettled(posters.map((postOrder) => postOrder(message)));
+
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(won.map((r) => r.value)).toEqual(['acknowledged']);
+    expect(lost).toHaveLength(3);
+    for (const { reason } of lost) {
+      expect(reason).toBeInstanceOf(OrderBusyError);
+      expect(isRetryable(reason)).toBe(true);
+    }
+    expect(erp.calls.create).toBe(1);
+
+    // The queue brings the losers' messages back after the winner finished.
+    for (const postOrder of posters.slice(1)) expect(await postOrder(message)).toBe('duplicate');
+    expect(erp.calls.create).toBe(1);
+    expect(erp.ordersFor('30001')).toHaveLength(1);
+    expect(commerce.calls.setOrderReference).toBe(1);
+    const entry = await ledger.get('scayle', '30001');
+    expect(entry).toMatchObject({ status: 'acknowledged', attempts: 1, ids: { orderwise: 'SO000001' } });
+    expect(entry?.history.map((h) => h.to)).toEqual(['received', 'pending', 'sent', 'acknowledged']);
+  });
+
+  it('keeps a worker that arrives while another is creating the order from posting it again', async () => {
+    const erp = new FakeErp();
+    const { poster, message } = scenario(30_002, erp);
+    const [first, second] = [poster(), poster()];
+    const release = erp.holdCreates();
+
+    const winner = first(message);
+    await erp.createsStarted(1);
+    const late = second(message).catch((e: unknown) => e);
+    await Promise.race([late, erp.createsStarted(2)]);
+    release();
+
+    expect(await winner).toBe('acknowledged');
+    const lateOutcome = await late;
+    expect(erp.ordersFor('30002')).toHaveLength(1);
+    expect(lateOutcome).toBeInstanceOf(OrderBusyError);
+  });
+
+  it('takes over an order whose worker died once its lease has run out, and still creates it once', async () => {
+    const erp = new FakeErp();
+    const { poster, message } = scenario(30_003, erp);
+    erp.failNextCreate('timeout-after-commit');
+    await expect(poster()(message)).rejects.toBeInstanceOf(TimeoutError);
+
+    await expect(poster()(message)).rejects.toBeInstanceOf(OrderBusyError);
+    const afterLease = poster(() => Date.now() + LEASE_MS + 1_000);
+    expect(await afterLease(message)).toBe('acknowledged');
+
+    expect(erp.ordersFor('30003')).toHaveLength(1);
+    expect(erp.calls.create).toBe(1);
+    const entry = await ledger.get('scayle', '30003');
+    expect(entry).toMatchObject({ status: 'acknowledged', attempts: 2 });
+    expect(entry?.leaseUntil).toBeUndefined();
+  });
+});
