@@ -13,6 +13,7 @@ export interface CancelOrderDeps {
   readonly erp: ErpGateway;
   readonly ledger: OrderLedger;
   readonly exceptions: ExceptionSink;
+  readonly now?: () => number;
 }
 
 /**
@@ -22,7 +23,7 @@ export interface CancelOrderDeps {
  * reached OrderWise in an attempt that never answered, so it is looked up there first.
  */
 export const makeCancelOrder =
-  ({ erp, ledger, exceptions }: CancelOrderDeps) =>
+  ({ erp, ledger, exceptions, now = Date.now }: CancelOrderDeps) =>
   async (message: OrderEventMessage): Promise<CancelOutcome> => {
     const { orderId } = message;
     const entry = await recordOrder(ledger, message);
@@ -36,7 +37,7 @@ export const makeCancelOrder =
           to,
           reason,
           note: `${message.event} ${message.eventId}`,
-          ...(from === 'pending' ? { lease: { now: new Date().toISOString() } } : {}),
+          ...(from === 'pending' ? { lease: { now: new Date(now()).toISOString() } } : {}),
         });
       } catch (error) {
         if (error instanceof ConditionFailedError) throw new OrderBusyError(`order ${orderId} moved while cancelling`);
