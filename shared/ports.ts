@@ -56,7 +56,10 @@ export interface CatalogueLookup {
 }
 
 /** The order ledger operations the use cases need. */
-export type OrderLedger = Pick<LedgerRepository, 'create' | 'get' | 'transition' | 'listByStatus' | 'findByReference'>;
+export type OrderLedger = Pick<
+  LedgerRepository,
+  'create' | 'get' | 'transition' | 'releaseLease' | 'listByStatus' | 'findByReference'
+>;
 
 /** Where use cases record exceptions. */
 export type ExceptionSink = Pick<ExceptionsRepository, 'raise'>;

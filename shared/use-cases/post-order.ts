@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { LedgerEntry } from '../adapters/aws/ledger-repository';
 import { deliveryAddressOf, OrderTotalsInconsistentError, SkuUnmappedError, toSalesOrder } from '../domain/sales-order';
 import type { CatalogueLookup, CommerceGateway, ErpGateway, ErpOrderRef, ExceptionSink, OrderLedger } from '../ports';
@@ -53,6 +54,7 @@ export const makePostOrder =
     if (['acknowledged', 'cancelled', 'return_required'].includes(entry.status)) return 'duplicate';
 
     if (entry.status !== 'sent') {
+      const leaseId = randomUUID();
       try {
         entry = await ledger.transition('scayle', orderId, {
           from: entry.status,
@@ -60,7 +62,7 @@ export const makePostOrder =
           note: `posting for ${message.eventId}`,
           countAttempt: true,
           // A pending order is taken over only when its worker's lease ran out (it crashed or timed out).
-          lease: { now: new Date(now()).toISOString(), until: new Date(now() + leaseMs).toISOString() },
+          lease: { now: new Date(now()).toISOString(), until: new Date(now() + leaseMs).toISOString(), id: leaseId },
         });
       } catch (error) {
         if (error instanceof ConditionFailedError)
@@ -68,65 +70,71 @@ export const makePostOrder =
         throw error;
       }
 
-      // Exceptions first, then the flag: an order the ledger shows as flagged always has its exceptions.
-      const flag = async (reason: string, raise: () => Promise<unknown>): Promise<PostOrderOutcome> => {
-        await raise();
-        await ledger.transition('scayle', orderId, { from: 'pending', to: 'flagged', reason });
-        return 'flagged';
-      };
-
-      const order = await commerce.getOrder(shopKey, countryCode, orderId);
-      const codes = await catalogue.stockCodes(order.items.map((item) => item.variant.referenceKey));
-      let salesOrder: ReturnType<typeof toSalesOrder>;
       try {
-        salesOrder = toSalesOrder(order, (sku) => codes.get(sku));
+        // Exceptions first, then the flag: an order the ledger shows as flagged always has its exceptions.
+        const flag = async (reason: string, raise: () => Promise<unknown>): Promise<PostOrderOutcome> => {
+          await raise();
+          await ledger.transition('scayle', orderId, { from: 'pending', to: 'flagged', reason });
+          return 'flagged';
+        };
+
+        const order = await commerce.getOrder(shopKey, countryCode, orderId);
+        const codes = await catalogue.stockCodes(order.items.map((item) => item.variant.referenceKey));
+        let salesOrder: ReturnType<typeof toSalesOrder>;
+        try {
+          salesOrder = toSalesOrder(order, (sku) => codes.get(sku));
+        } catch (error) {
+          if (error instanceof SkuUnmappedError) {
+            const { skus } = error;
+            return flag(`SKU_UNMAPPED: ${skus.join(', ')}`, () =>
+              Promise.all(
+                skus.map((sku) => exceptions.raise('SKU_UNMAPPED', sku, { orderId, system: 'orderwise', sku })),
+              ),
+            );
+          }
+          if (error instanceof OrderTotalsInconsistentError) {
+            const { expectedMinor, computedMinor } = error;
+            return flag(`ORDER_TOTAL_MISMATCH: ${error.message}`, () =>
+              exceptions.raise('ORDER_TOTAL_MISMATCH', orderId, {
+                orderId,
+                stage: 'before posting',
+                scayleTotalMinor: expectedMinor,
+                sumOfPartsMinor: computedMinor,
+              }),
+            );
+          }
+          throw error;
+        }
+
+        let ref: ErpOrderRef;
+        try {
+          ref = await findOrCreate(erp, salesOrder, () => deliveryAddressOf(order));
+        } catch (error) {
+          // OrderWise refused the order itself (not a duplicate, not an outage): retrying cannot help.
+          if (error instanceof UpstreamRejectedError) {
+            const { status, body } = error;
+            return flag(`ORDER_REJECTED: ${error.message}`, () =>
+              exceptions.raise('ORDER_REJECTED', orderId, { orderId, status, orderwiseError: body ?? null }),
+            );
+          }
+          throw error;
+        }
+        entry = await ledger.transition('scayle', orderId, {
+          from: 'pending',
+          to: 'sent',
+          ids: { orderwise: ref.orderNumber },
+          data: {
+            orderwiseOrderId: ref.orderId,
+            currency: salesOrder.currency,
+            scayleTotalMinor: salesOrder.totalGrossMinor,
+            scayleTaxMinor: salesOrder.totalTaxMinor,
+          },
+        });
       } catch (error) {
-        if (error instanceof SkuUnmappedError) {
-          const { skus } = error;
-          return flag(`SKU_UNMAPPED: ${skus.join(', ')}`, () =>
-            Promise.all(
-              skus.map((sku) => exceptions.raise('SKU_UNMAPPED', sku, { orderId, system: 'orderwise', sku })),
-            ),
-          );
-        }
-        if (error instanceof OrderTotalsInconsistentError) {
-          const { expectedMinor, computedMinor } = error;
-          return flag(`ORDER_TOTAL_MISMATCH: ${error.message}`, () =>
-            exceptions.raise('ORDER_TOTAL_MISMATCH', orderId, {
-              orderId,
-              stage: 'before posting',
-              scayleTotalMinor: expectedMinor,
-              sumOfPartsMinor: computedMinor,
-            }),
-          );
-        }
+        // Let the retry of this message take the order at once rather than wait for the lease to run out.
+        await ledger.releaseLease('scayle', orderId, leaseId).catch(() => undefined);
         throw error;
       }
-
-      let ref: ErpOrderRef;
-      try {
-        ref = await findOrCreate(erp, salesOrder, () => deliveryAddressOf(order));
-      } catch (error) {
-        // OrderWise refused the order itself (not a duplicate, not an outage): retrying cannot help.
-        if (error instanceof UpstreamRejectedError) {
-          const { status, body } = error;
-          return flag(`ORDER_REJECTED: ${error.message}`, () =>
-            exceptions.raise('ORDER_REJECTED', orderId, { orderId, status, orderwiseError: body ?? null }),
-          );
-        }
-        throw error;
-      }
-      entry = await ledger.transition('scayle', orderId, {
-        from: 'pending',
-        to: 'sent',
-        ids: { orderwise: ref.orderNumber },
-        data: {
-          orderwiseOrderId: ref.orderId,
-          currency: salesOrder.currency,
-          scayleTotalMinor: salesOrder.totalGrossMinor,
-          scayleTaxMinor: salesOrder.totalTaxMinor,
-        },
-      });
     }
 
     // sent: OrderWise has the order. Confirm it there and tell SCAYLE its number.

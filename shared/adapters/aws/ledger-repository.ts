@@ -38,8 +38,9 @@ export interface LedgerEntry {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly history: readonly LedgerTransition[];
-  /** While a worker is posting the order: until when it holds it. */
+  /** While a worker is posting the order: until when it holds it, and the id of its hold. */
   readonly leaseUntil?: string;
+  readonly leaseId?: string;
   /** Loop-specific facts (money totals, LatestShipDate ...), owned by the loop that writes them. */
   readonly data: Record<string, unknown>;
 }
@@ -61,7 +62,7 @@ export interface TransitionRequest {
    * a move to `pending` leases it until `until`. Any move out of `pending` drops the lease. A worker posting an
    * order leases it, so a second worker can take a `pending` order over only once the first is surely dead.
    */
-  readonly lease?: { readonly now: string; readonly until?: string };
+  readonly lease?: { readonly now: string; readonly until?: string; readonly id?: string };
 }
 
 /** Raised when a transition is not in the state machine at all: a bug, not a race. */
@@ -179,13 +180,16 @@ export class LedgerRepository {
     const leaseUntil = request.to === 'pending' ? request.lease?.until : undefined;
     if (leaseUntil) {
       names['#lease'] = 'leaseUntil';
+      names['#leaseId'] = 'leaseId';
       values[':until'] = leaseUntil;
-      sets.push('#lease = :until');
+      values[':leaseId'] = request.lease?.id ?? leaseUntil;
+      sets.push('#lease = :until', '#leaseId = :leaseId');
     }
     let update = `SET ${sets.join(', ')}`;
     if (request.to !== 'pending') {
       names['#lease'] = 'leaseUntil';
-      update += ' REMOVE #lease';
+      names['#leaseId'] = 'leaseId';
+      update += ' REMOVE #lease, #leaseId';
     }
     if (request.countAttempt) {
       names['#attempts'] = 'attempts';
@@ -217,6 +221,27 @@ export class LedgerRepository {
         );
       }
       throw error;
+    }
+  }
+
+  /**
+   * Gives up the hold `leaseId` on a pending order after a failed attempt, so the retry of that message can
+   * take the order at once instead of waiting for the lease to run out. Does nothing if the hold is gone.
+   */
+  async releaseLease(channel: Channel, orderId: string, leaseId: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [LEDGER_TABLE.partitionKey]: ledgerKey(channel, orderId) },
+          UpdateExpression: 'REMOVE #lease, #leaseId',
+          ConditionExpression: '#leaseId = :leaseId',
+          ExpressionAttributeNames: { '#lease': 'leaseUntil', '#leaseId': 'leaseId' },
+          ExpressionAttributeValues: { ':leaseId': leaseId },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
     }
   }
 

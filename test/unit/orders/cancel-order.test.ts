@@ -268,11 +268,15 @@ describe('makeCancelOrder against the OrderWise simulator', () => {
   });
 
   it('leaves a pending order alone while the worker posting it holds its lease', async () => {
-    const { ledger, postOrder, cancel, addOrder } = world();
+    const { ledger, cancel, addOrder } = world();
     addOrder(22_008);
-    await control('/_sim/faults', { createSalesOrder: { errorRate: 1, status: 503 } });
-    await expect(postOrder(orderEvent(22_008))).rejects.toBeInstanceOf(UpstreamError);
-    await control('/_sim/faults', {});
+    // A worker is inside its attempt to post the order: it holds the lease.
+    await ledger.create({ channel: 'scayle', orderId: '22008' });
+    await ledger.transition('scayle', '22008', {
+      from: 'received',
+      to: 'pending',
+      lease: { now: new Date().toISOString(), until: new Date(Date.now() + 120_000).toISOString(), id: 'poster' },
+    });
 
     await expect(cancel(22_008)).rejects.toBeInstanceOf(OrderBusyError);
 

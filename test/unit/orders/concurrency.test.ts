@@ -93,8 +93,13 @@ describe('makePostOrder racing on the DynamoDB ledger', () => {
   it('takes over an order whose worker died once its lease has run out, and still creates it once', async () => {
     const erp = new FakeErp();
     const { poster, message } = scenario(30_003, erp);
-    erp.failNextCreate('timeout-after-commit');
-    await expect(poster()(message)).rejects.toBeInstanceOf(TimeoutError);
+    // A worker took the order and died before it could even give it back: only its lease is left.
+    await ledger.create({ channel: 'scayle', orderId: '30003' });
+    await ledger.transition('scayle', '30003', {
+      from: 'received',
+      to: 'pending',
+      lease: { now: new Date().toISOString(), until: new Date(Date.now() + LEASE_MS).toISOString(), id: 'dead-worker' },
+    });
 
     await expect(poster()(message)).rejects.toBeInstanceOf(OrderBusyError);
     const afterLease = poster(() => Date.now() + LEASE_MS + 1_000);
@@ -103,7 +108,19 @@ describe('makePostOrder racing on the DynamoDB ledger', () => {
     expect(erp.ordersFor('30003')).toHaveLength(1);
     expect(erp.calls.create).toBe(1);
     const entry = await ledger.get('scayle', '30003');
-    expect(entry).toMatchObject({ status: 'acknowledged', attempts: 2 });
+    expect(entry).toMatchObject({ status: 'acknowledged', attempts: 1 });
     expect(entry?.leaseUntil).toBeUndefined();
+  });
+
+  it('gives the order back when an attempt fails, so the retry posts it at once and still once', async () => {
+    const erp = new FakeErp();
+    const { poster, message } = scenario(30_004, erp);
+    erp.failNextCreate('timeout-after-commit');
+    await expect(poster()(message)).rejects.toBeInstanceOf(TimeoutError);
+    expect((await ledger.get('scayle', '30004'))?.leaseUntil).toBeUndefined();
+
+    expect(await poster()(message)).toBe('acknowledged');
+    expect(erp.calls.create).toBe(1);
+    expect(erp.ordersFor('30004')).toHaveLength(1);
   });
 });

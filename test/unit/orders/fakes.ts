@@ -68,6 +68,14 @@ export class FakeLedger implements OrderLedger {
     return entry;
   }
 
+  async releaseLease(channel: Channel, orderId: string, leaseId: string): Promise<void> {
+    const pk = ledgerKey(channel, orderId);
+    const stored = this.#entries.get(pk);
+    if (stored?.leaseId !== leaseId) return;
+    const { leaseUntil: _until, leaseId: _id, ...rest } = stored;
+    this.#entries.set(pk, rest);
+  }
+
   async get(channel: Channel, orderId: string): Promise<LedgerEntry | undefined> {
     return this.#entries.get(ledgerKey(channel, orderId));
   }
@@ -91,8 +99,9 @@ export class FakeLedger implements OrderLedger {
     }
     const at = this.#now();
     // A lease lives exactly as long as the order is pending: taken with the move in, dropped with the move out.
-    const { leaseUntil, ...rest } = stored;
+    const { leaseUntil, leaseId, ...rest } = stored;
     const lease = request.to === 'pending' ? (request.lease?.until ?? leaseUntil) : undefined;
+    const holder = request.to === 'pending' ? (request.lease?.id ?? leaseId) : undefined;
     const next: LedgerEntry = {
       ...rest,
       status: request.to,
@@ -106,6 +115,7 @@ export class FakeLedger implements OrderLedger {
       attempts: stored.attempts + (request.countAttempt ? 1 : 0),
       ...(request.reason === undefined ? {} : { reason: request.reason }),
       ...(lease === undefined ? {} : { leaseUntil: lease }),
+      ...(holder === undefined ? {} : { leaseId: holder }),
     };
     this.#entries.set(pk, next);
     return next;

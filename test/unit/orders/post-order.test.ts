@@ -104,18 +104,31 @@ describe('makePostOrder', () => {
 
   it('leaves a pending order to the worker that holds it until its lease has run out', async () => {
     const { erp, ledger, postOrder, redeliver, message } = setup();
-    erp.failNextCreate('timeout-after-commit');
-    await postOrder(message).catch(() => undefined);
-    const leased = await ledger.get('scayle', ORDER_ID);
-    expect(leased?.leaseUntil).toBe(new Date(MORNING + LEASE_MS).toISOString());
+    // Another worker is inside its attempt: it has taken the order and holds the lease.
+    await ledger.create({ channel: 'scayle', orderId: ORDER_ID });
+    await ledger.transition('scayle', ORDER_ID, {
+      from: 'received',
+      to: 'pending',
+      lease: { now: new Date(MORNING).toISOString(), until: new Date(MORNING + LEASE_MS).toISOString(), id: 'other' },
+    });
 
-    // The first worker may still be waiting on OrderWise as far as the ledger knows: hands off.
     await expect(postOrder({ ...message, eventId: 'evt-repeat' })).rejects.toBeInstanceOf(OrderBusyError);
-    expect(erp.calls).toMatchObject({ find: 1, create: 1 });
+    expect(erp.calls).toMatchObject({ find: 0, create: 0 });
 
     expect(await redeliver()).toBe('acknowledged');
     const entry = await ledger.get('scayle', ORDER_ID);
     expect(entry?.leaseUntil).toBeUndefined();
+    expect(erp.ordersFor(ORDER_ID)).toHaveLength(1);
+  });
+
+  it('gives the order back after a failed attempt, so its retry need not wait for the lease', async () => {
+    const { erp, ledger, postOrder, message } = setup();
+    erp.failNextCreate('timeout-after-commit');
+    await postOrder(message).catch(() => undefined);
+    expect((await ledger.get('scayle', ORDER_ID))?.leaseUntil).toBeUndefined();
+
+    expect(await postOrder(message)).toBe('acknowledged');
+    expect(erp.calls.create).toBe(1);
     expect(erp.ordersFor(ORDER_ID)).toHaveLength(1);
   });
 
