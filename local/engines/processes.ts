@@ -27,10 +27,18 @@ const killGroup = (child: ChildProcess, signal: NodeJS.Signals): void => {
   }
 };
 
-// A test runner or the hub dying must not leave engines behind.
-process.once('exit', () => {
+// A test runner or the hub dying must not leave engines behind: on a normal exit, and on a signal, after
+// which the signal is raised again so the process still ends the way the sender meant.
+const killAll = () => {
   for (const child of running) killGroup(child, 'SIGKILL');
-});
+};
+process.once('exit', killAll);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    killAll();
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  });
+}
 
 /** A child process started in its own process group; `stop` ends the whole group. */
 export interface ManagedProcess {
