@@ -38,5 +38,6 @@ export class StatelessStack extends Stack {
     // Read by the `hub` command line to work against a deployed stage.
     new CfnOutput(this, 'OrderEventsQueueUrl', { value: this.orders.queue.queue.queueUrl });
     new CfnOutput(this, 'OrderEventsDlqUrl', { value: this.orders.queue.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'OrderReconciliationFunctionName', { value: this.orders.reconciliation.functionName });
   }
 }

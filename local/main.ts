@@ -17,6 +17,7 @@ const ready = {
   amazon: hub.urls.amazon,
   logs: `${hub.workDir}/logs`,
   startedInMs: Date.now() - started,
+  pid: process.pid,
 };
 const forget = writeLocalHubFile({
   pid: process.pid,

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
@@ -14,7 +15,7 @@ export const LOCAL_HUB_FILE = path.resolve(path.dirname(fileURLToPath(import.met
 const localHubSchema = z.object({
   pid: z.number(),
   region: z.string(),
-  endpoints: z.object({ dynamodb: z.string(), sqs: z.string(), s3: z.string() }),
+  endpoints: z.object({ dynamodb: z.string(), sqs: z.string(), s3: z.string(), lambda: z.string() }),
   outputs: z.record(z.string(), z.string()),
 });
 
@@ -33,6 +34,7 @@ export interface HubTarget {
   readonly dynamodb: DynamoDBClient;
   readonly sqs: SQSClient;
   readonly s3: S3Client;
+  readonly lambda: LambdaClient;
   output(name: string): string;
 }
 
@@ -65,6 +67,7 @@ export const resolveTarget = async (options: { local?: boolean; stage?: string }
       dynamodb: new DynamoDBClient({ ...config, endpoint: local.endpoints.dynamodb }),
       sqs: new SQSClient({ ...config, endpoint: local.endpoints.sqs }),
       s3: new S3Client({ ...config, endpoint: local.endpoints.s3 }),
+      lambda: new LambdaClient({ ...config, endpoint: local.endpoints.lambda }),
     });
   }
   const stage = options.stage ?? 'dev';
@@ -81,5 +84,6 @@ export const resolveTarget = async (options: { local?: boolean; stage?: string }
     dynamodb: new DynamoDBClient({}),
     sqs: new SQSClient({}),
     s3: new S3Client({}),
+    lambda: new LambdaClient({}),
   });
 };

@@ -19,16 +19,37 @@ export interface AwsEmulatorOptions {
   readonly secrets: Readonly<Record<string, unknown>>;
   /** Called for every event put on any bus (the hub routes it to matching rules). */
   readonly onEvent: (event: BusEvent) => void;
+  /** Runs a function by name for Lambda's Invoke API; undefined when there is no such function. */
+  readonly invoke: (
+    name: string,
+    payload: unknown,
+  ) => Promise<{ ok: boolean; result?: unknown; error?: { name: string; message: string } } | undefined>;
 }
 
 /**
- * The AWS APIs the local hub serves itself, on one loopback port (the SDK's JSON 1.1 protocol, dispatched by
- * `X-Amz-Target`): Secrets Manager `GetSecretValue` and EventBridge `PutEvents`. DynamoDB, SQS and S3 come
- * from DynamoDB Local and fauxqs.
+ * The AWS APIs the local hub serves itself, on one loopback port: Secrets Manager `GetSecretValue` and
+ * EventBridge `PutEvents` (JSON 1.1, dispatched by `X-Amz-Target`) and Lambda `Invoke`. DynamoDB, SQS and S3
+ * come from DynamoDB Local and fauxqs.
  */
 export const startAwsEmulator = async (options: AwsEmulatorOptions) => {
   const app = new Hono();
   const events: BusEvent[] = [];
+  // Lambda Invoke (REST-JSON): what `aws lambda invoke` and the hub command line call.
+  app.post('/2015-03-31/functions/:name/invocations', async (c) => {
+    const name = decodeURIComponent(c.req.param('name')).split(':').pop() ?? '';
+    const payload = await c.req.json().catch(() => ({}));
+    const outcome = await options.invoke(name, payload);
+    if (!outcome)
+      return c.json({ Type: 'User', Message: `Function not found: ${name}` }, 404, {
+        'x-amzn-errortype': 'ResourceNotFoundException',
+      });
+    if (!outcome.ok) {
+      return c.json({ errorType: outcome.error?.name, errorMessage: outcome.error?.message }, 200, {
+        'x-amz-function-error': 'Unhandled',
+      });
+    }
+    return c.json(outcome.result ?? null, 200, { 'x-amz-executed-version': '$LATEST' });
+  });
   app.post('/', async (c) => {
     const target = c.req.header('x-amz-target') ?? '';
     const body = (await c.req.json().catch(() => ({}))) as Record<string, unknown>;

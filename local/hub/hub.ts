@@ -115,6 +115,7 @@ export const startHub = async (options: HubOptions = {}) => {
     const s3Endpoint = `http://s3.localhost:${fauxqsPort}`;
 
     const rules: { pattern: Record<string, unknown>; bus: string; fn: LocalFunction }[] = [];
+    const functions = new Map<string, LocalFunction>();
     const emulator = await startAwsEmulator({
       secrets: {
         [config.secrets.scayleApi]: { accessToken: DEFAULT_SCAYLE_TOKEN },
@@ -123,6 +124,7 @@ export const startHub = async (options: HubOptions = {}) => {
         [config.secrets.orderwiseWebhook]: { username: 'orderwise', password: 'local-orderwise-webhook-password' },
         [config.secrets.amazonLwa]: DEFAULT_LWA_CREDENTIALS,
       },
+      invoke: async (name, payload) => functions.get(name)?.invoke(payload),
       onEvent: (event: BusEvent) => {
         for (const rule of rules) {
           if (rule.bus === event.bus && matches(rule.pattern, event)) void rule.fn.invoke(toEventBridgeEvent(event));
@@ -163,7 +165,6 @@ export const startHub = async (options: HubOptions = {}) => {
 
     const resolver = new Resolver();
     const provisioned: ProvisionedStack[] = [];
-    const functions = new Map<string, LocalFunction>();
     const pollers: EventSourcePoller[] = [];
     const routes: ApiRoute[] = [];
     for (const { name, template } of synthesized.stacks) {
@@ -299,7 +300,7 @@ export const startHub = async (options: HubOptions = {}) => {
     return {
       /** Stack outputs by name, as `cdk deploy` would print them; the `hub` command line reads these. */
       outputs,
-      endpoints: { dynamodb: dynamoLocal.endpoint, sqs: sqsEndpoint, s3: s3Endpoint },
+      endpoints: { dynamodb: dynamoLocal.endpoint, sqs: sqsEndpoint, s3: s3Endpoint, lambda: emulator.url },
       urls: { api: api.url, scayle: scayle.url, orderwise: orderwise.url, amazon: amazon.url },
       config,
       simulators: { scayle, orderwise, amazon },

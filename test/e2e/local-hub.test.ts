@@ -76,6 +76,10 @@ describe('the local hub', () => {
       const retry = await run('npx', ['hub', 'retry', '424242', '--local']).catch((error) => error);
       expect(retry.code).toBe(2);
       expect(retry.stderr).toContain('error: SCAYLE order 424242 is not on the ledger');
+      const reconcile = await run('npx', ['hub', 'reconcile', '--local']);
+      expect(reconcile.stdout).toMatch(
+        /^0 orders checked, 0 mismatches; report s3:\/\/scayle-hub-dev-data-\S+\/reports\/reconciliation\/\d{4}-\d{2}-\d{2}\.csv$/m,
+      );
 
       const dynamoPort = JSON.parse(await import('node:fs').then((fs) => fs.readFileSync(LOCAL_HUB_FILE, 'utf8')))
         .endpoints.dynamodb.split(':')
@@ -85,11 +89,16 @@ describe('the local hub', () => {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       process.kill(-(child.pid as number), 'SIGTERM');
       await exited;
-      await eventually(
-        async () => (await processesWith(`-port ${dynamoPort}`)).length === 0,
-        10_000,
-        'DynamoDB Local gone',
-      );
+      const alive = (pid: number) => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      await eventually(async () => !alive(Number(ready.pid)), 20_000, 'the hub process gone');
+      expect(await processesWith(`-port ${dynamoPort}`)).toEqual([]);
       expect(existsSync(LOCAL_HUB_FILE)).toBe(false);
       await expect(fetch(ready.api as string)).rejects.toThrow();
     } finally {
