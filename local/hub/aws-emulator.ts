@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
+import type { LocalStepFunctions } from './step-functions';
 
 /** An event put on a bus, as the local EventBridge keeps it. */
 export interface BusEvent {
@@ -19,6 +20,8 @@ export interface AwsEmulatorOptions {
   readonly secrets: Readonly<Record<string, unknown>>;
   /** Called for every event put on any bus (the hub routes it to matching rules). */
   readonly onEvent: (event: BusEvent) => void;
+  /** The state machines, for the Step Functions API. */
+  readonly stepFunctions: () => LocalStepFunctions | undefined;
   /** Runs a function by name for Lambda's Invoke API; undefined when there is no such function. */
   readonly invoke: (
     name: string,
@@ -28,12 +31,20 @@ export interface AwsEmulatorOptions {
 
 /**
  * The AWS APIs the local hub serves itself, on one loopback port: Secrets Manager `GetSecretValue` and
- * EventBridge `PutEvents` (JSON 1.1, dispatched by `X-Amz-Target`) and Lambda `Invoke`. DynamoDB, SQS and S3
+ * EventBridge `PutEvents`, Step Functions `StartExecution` and `DescribeExecution` (JSON 1.x, dispatched by
+ * `X-Amz-Target`) and Lambda `Invoke`. DynamoDB, SQS and S3
  * come from DynamoDB Local and fauxqs.
  */
 export const startAwsEmulator = async (options: AwsEmulatorOptions) => {
   const app = new Hono();
   const events: BusEvent[] = [];
+  /** Puts an event on a bus: recorded, and handed to the rules. */
+  const publish = (event: Omit<BusEvent, 'id' | 'time'>): BusEvent => {
+    const full: BusEvent = { ...event, id: randomUUID(), time: new Date().toISOString() };
+    events.push(full);
+    options.onEvent(full);
+    return full;
+  };
   // Lambda Invoke (REST-JSON): what `aws lambda invoke` and the hub command line call.
   app.post('/2015-03-31/functions/:name/invocations', async (c) => {
     const name = decodeURIComponent(c.req.param('name')).split(':').pop() ?? '';
@@ -70,6 +81,31 @@ export const startAwsEmulator = async (options: AwsEmulatorOptions) => {
         VersionId: 'local',
       });
     }
+    if (target === 'AWSStepFunctions.StartExecution') {
+      try {
+        const execution = options
+          .stepFunctions()
+          ?.start(
+            String(body.stateMachineArn ?? ''),
+            String(body.input ?? '{}'),
+            body.name ? String(body.name) : undefined,
+          );
+        if (!execution) return json({ __type: 'StateMachineDoesNotExist', message: 'no state machines' }, 400);
+        return json({ executionArn: execution.executionArn, startDate: execution.startDate / 1000 });
+      } catch (error) {
+        return json({ __type: (error as Error).name, message: (error as Error).message }, 400);
+      }
+    }
+    if (target === 'AWSStepFunctions.DescribeExecution') {
+      const execution = options.stepFunctions()?.executions.get(String(body.executionArn ?? ''));
+      if (!execution)
+        return json(
+          { __type: 'ExecutionDoesNotExist', message: `Execution Does Not Exist: '${body.executionArn}'` },
+          400,
+        );
+      const { startDate, stopDate, ...rest } = execution;
+      return json({ ...rest, startDate: startDate / 1000, ...(stopDate ? { stopDate: stopDate / 1000 } : {}) });
+    }
     if (target === 'AWSEvents.PutEvents') {
       const entries = (body.Entries ?? []) as {
         EventBusName?: string;
@@ -77,19 +113,14 @@ export const startAwsEmulator = async (options: AwsEmulatorOptions) => {
         DetailType?: string;
         Detail?: string;
       }[];
-      const results = entries.map((entry) => {
-        const event: BusEvent = {
-          id: randomUUID(),
+      const results = entries.map((entry) => ({
+        EventId: publish({
           bus: (entry.EventBusName ?? 'default').split('/').pop() ?? 'default',
           source: entry.Source ?? '',
           detailType: entry.DetailType ?? '',
           detail: entry.Detail ? JSON.parse(entry.Detail) : {},
-          time: new Date().toISOString(),
-        };
-        events.push(event);
-        options.onEvent(event);
-        return { EventId: event.id };
-      });
+        }).id,
+      }));
       return json({ FailedEntryCount: 0, Entries: results });
     }
     return json({ __type: 'UnknownOperationException', message: `the local hub does not emulate ${target}` }, 400);
@@ -101,6 +132,7 @@ export const startAwsEmulator = async (options: AwsEmulatorOptions) => {
   return {
     url: `http://127.0.0.1:${port}`,
     events,
+    publish,
     stop: () =>
       new Promise<void>((resolve) => {
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();

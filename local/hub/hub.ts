@@ -22,7 +22,11 @@ import { bundleFunctions, LocalFunction } from './functions';
 import { LOCAL_REGION, Resolver } from './intrinsics';
 import { createResources, functionIdIn, type ProvisionedStack, registerResources, resourcePath } from './provision';
 import { scheduleEvery } from './schedules';
-import { type SynthesizedHub, synthesizeHubCached } from './template';
+import { LocalStepFunctions } from './step-functions';
+import { type CfnTemplate, type SynthesizedHub, synthesizeHubCached } from './template';
+
+/** What an EventBridge rule or schedule runs. */
+type Target = (event: unknown) => Promise<unknown>;
 
 /** Options of the local hub. */
 export interface HubOptions {
@@ -107,15 +111,15 @@ export const startHub = async (options: HubOptions = {}) => {
     lap('synth');
 
     const fauxqs = buildApp({ logger: false, defaultRegion: LOCAL_REGION });
-    await fauxqs.listen({ port: 0, host: '127.0.0.1' });
-    stops.push(async () => void (await fauxqs.close()));
-    const fauxqsPort = (fauxqs.server.address() as { port: number }).port;
-    // fauxqs names queues http://sqs.<region>.localhost:<port>/...; the same host as endpoint keeps the SDK quiet.
-    const sqsEndpoint = `http://sqs.${LOCAL_REGION}.localhost:${fauxqsPort}`;
-    const s3Endpoint = `http://s3.localhost:${fauxqsPort}`;
 
-    const rules: { pattern: Record<string, unknown>; bus: string; fn: LocalFunction }[] = [];
+    const rules: { pattern: Record<string, unknown>; bus: string; target: Target }[] = [];
     const functions = new Map<string, LocalFunction>();
+    const stepFunctions = new LocalStepFunctions(
+      async (arnOrName, payload) => functions.get(arnOrName.split(':').pop() ?? '')?.invoke(payload),
+      compression,
+    );
+    // Buckets whose notifications go to EventBridge (Custom::S3BucketNotifications in the template).
+    const eventBridgeBuckets = new Set<string>();
     const emulator = await startAwsEmulator({
       secrets: {
         [config.secrets.scayleApi]: { accessToken: DEFAULT_SCAYLE_TOKEN },
@@ -125,13 +129,41 @@ export const startHub = async (options: HubOptions = {}) => {
         [config.secrets.amazonLwa]: DEFAULT_LWA_CREDENTIALS,
       },
       invoke: async (name, payload) => functions.get(name)?.invoke(payload),
+      stepFunctions: () => stepFunctions,
       onEvent: (event: BusEvent) => {
         for (const rule of rules) {
-          if (rule.bus === event.bus && matches(rule.pattern, event)) void rule.fn.invoke(toEventBridgeEvent(event));
+          if (rule.bus === event.bus && matches(rule.pattern, event)) void rule.target(toEventBridgeEvent(event));
         }
       },
     });
     stops.push(emulator.stop);
+    // S3 announces new objects of EventBridge-enabled buckets on the default bus, as "Object Created" events.
+    type HookRequest = { method: string; url: string; headers: Record<string, string | string[] | undefined> };
+    fauxqs.addHook('onResponse', async (request: HookRequest, reply: { statusCode: number }) => {
+      if (request.method !== 'PUT' || reply.statusCode !== 200) return;
+      // Object writes only: the SDK tags them ?x-id=PutObject; parts, tags and ACLs carry other parameters.
+      const [path = '', query = ''] = request.url.split('?');
+      if ([...new URLSearchParams(query).keys()].some((name) => name !== 'x-id')) return;
+      const [bucket, ...key] = path.split('/').filter(Boolean).map(decodeURIComponent);
+      if (!bucket || key.length === 0 || !eventBridgeBuckets.has(bucket)) return;
+      emulator.publish({
+        bus: 'default',
+        source: 'aws.s3',
+        detailType: 'Object Created',
+        detail: {
+          version: '0',
+          bucket: { name: bucket },
+          object: { key: key.join('/'), size: Number(request.headers['content-length'] ?? 0) },
+          reason: 'PutObject',
+        },
+      });
+    });
+    await fauxqs.listen({ port: 0, host: '127.0.0.1' });
+    stops.push(async () => void (await fauxqs.close()));
+    const fauxqsPort = (fauxqs.server.address() as { port: number }).port;
+    // fauxqs names queues http://sqs.<region>.localhost:<port>/...; the same host as endpoint keeps the SDK quiet.
+    const sqsEndpoint = `http://sqs.${LOCAL_REGION}.localhost:${fauxqsPort}`;
+    const s3Endpoint = `http://s3.localhost:${fauxqsPort}`;
 
     const dynamoLocal = await dynamoStarting;
     lap('dynamodb local');
@@ -223,6 +255,28 @@ export const startHub = async (options: HubOptions = {}) => {
         pollers.push(poller);
       }
 
+      for (const [id, resource] of resources.filter(([, r]) => r.Type === 'AWS::StepFunctions::StateMachine')) {
+        const p = resolver.resolve(resource.Properties ?? {}, id) as Record<string, unknown>;
+        const definition = typeof p.DefinitionString === 'string' ? JSON.parse(p.DefinitionString) : p.Definition;
+        stepFunctions.add(resolver.resources.get(id)?.ref as string, definition);
+      }
+      for (const [id, resource] of resources.filter(([, r]) => r.Type === 'Custom::S3BucketNotifications')) {
+        const p = resolver.resolve(resource.Properties ?? {}, id) as {
+          BucketName?: string;
+          NotificationConfiguration?: { EventBridgeConfiguration?: unknown };
+        };
+        if (p.NotificationConfiguration?.EventBridgeConfiguration && p.BucketName) eventBridgeBuckets.add(p.BucketName);
+      }
+      /** What an EventBridge target ARN runs here: a function of the template or one of its state machines. */
+      const targetOf = (arn: unknown, where: CfnTemplate): Target | undefined => {
+        const fn = functions.get(functionIdIn(arn, where) ?? '');
+        if (fn) return (event) => fn.invoke(event);
+        const resolved = String(resolver.resolve(arn, 'rule target'));
+        if (resolved.includes(':stateMachine:'))
+          return async (event) => stepFunctions.start(resolved, JSON.stringify(event));
+        return undefined;
+      };
+
       for (const [id, resource] of resources.filter(([, r]) => r.Type === 'AWS::ApiGateway::Method')) {
         const p = resource.Properties ?? {};
         const fnId = functionIdIn((p.Integration as Record<string, unknown> | undefined)?.Uri, template);
@@ -240,14 +294,15 @@ export const startHub = async (options: HubOptions = {}) => {
       for (const [id, resource] of resources.filter(([, r]) => r.Type === 'AWS::Events::Rule')) {
         const p = resolver.resolve(resource.Properties ?? {}, id) as Record<string, unknown>;
         if (p.State === 'DISABLED') continue;
-        const targets = ((resource.Properties?.Targets ?? []) as { Arn: unknown; Input?: string }[])
-          .map((t) => ({ fn: functions.get(functionIdIn(t.Arn, template) ?? ''), input: t.Input }))
-          .filter((t): t is { fn: LocalFunction; input: string | undefined } => Boolean(t.fn));
+        const targets = ((resource.Properties?.Targets ?? []) as { Arn: unknown; Input?: string }[]).flatMap((t) => {
+          const target = targetOf(t.Arn, template);
+          return target ? [{ target, input: t.Input }] : [];
+        });
         if (typeof p.ScheduleExpression === 'string') {
           for (const target of targets) {
             stops.push(
               scheduleEvery(String(p.ScheduleExpression), compression, () =>
-                target.fn.invoke(target.input ? JSON.parse(target.input) : scheduledEvent(id)),
+                target.target(target.input ? JSON.parse(target.input) : scheduledEvent(id)),
               ),
             );
           }
@@ -256,7 +311,7 @@ export const startHub = async (options: HubOptions = {}) => {
             rules.push({
               pattern: p.EventPattern as Record<string, unknown>,
               bus: String(p.EventBusName ?? 'default'),
-              fn: target.fn,
+              target: target.target,
             });
         }
       }
@@ -310,6 +365,7 @@ export const startHub = async (options: HubOptions = {}) => {
       functions,
       pollers,
       events: emulator.events,
+      stepFunctions,
       workDir,
       tables: {
         ledger: tableNamed('LedgerTable'),

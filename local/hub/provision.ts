@@ -73,6 +73,12 @@ export const registerResources = (template: CfnTemplate, resolver: Resolver): vo
       case 'AWS::SNS::Topic':
         resolver.resources.set(id, { ref: arn('sns', id), attributes: { TopicArn: arn('sns', id), TopicName: id } });
         break;
+      case 'AWS::StepFunctions::StateMachine': {
+        const name = str(p.StateMachineName) ?? id;
+        const machineArn = arn('states', `stateMachine:${name}`);
+        resolver.resources.set(id, { ref: machineArn, attributes: { Arn: machineArn, Name: name } });
+        break;
+      }
       case 'AWS::ApiGateway::RestApi':
         resolver.resources.set(id, { ref: id, attributes: { RootResourceId: `${id}/root` } });
         break;

@@ -2,6 +2,8 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import { LOCAL_HUB_FILE } from '../../local/commands/target';
 import { startHub } from '../../local/hub/hub';
@@ -46,6 +48,94 @@ describe('the local hub', () => {
       expect(await hub.ledger.get('scayle', String(order?.id))).toBeUndefined();
       expect(hub.simulators.orderwise.orders()).toEqual([]);
       expect(await depth(hub.engines.sqs, queue.url)).toBe(1);
+    } finally {
+      await hub.stop();
+    }
+  }, 120_000);
+
+  it('runs the state machines and S3 notifications the templates declare', async () => {
+    const hub = await startHub({
+      timeCompression: 3_600,
+      transformTemplates: (stacks) =>
+        stacks.map((stack) => {
+          const resources = stack.template.Resources;
+          const fnId = Object.keys(resources).find(
+            (id) => id.startsWith('OrdersOrderReconciliation') && resources[id]?.Type === 'AWS::Lambda::Function',
+          );
+          if (!fnId) return stack;
+          const definition = (arn: unknown) => ({
+            'Fn::Join': [
+              '',
+              [
+                '{"StartAt":"Check","States":{"Check":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"',
+                arn,
+                '","Payload":{"from":"2000-01-01T00:00:00Z"}},"ResultSelector":{"checked.$":"$.Payload.checked"},"Retry":[{"ErrorEquals":["States.ALL"],"IntervalSeconds":60,"MaxAttempts":2}],"Next":"Pause"},"Pause":{"Type":"Wait","Seconds":3600,"Next":"Done"},"Done":{"Type":"Pass","End":true}}}',
+              ],
+            ],
+          });
+          return {
+            ...stack,
+            template: {
+              ...stack.template,
+              Resources: {
+                ...resources,
+                TestMachine: {
+                  Type: 'AWS::StepFunctions::StateMachine',
+                  Properties: { DefinitionString: definition({ 'Fn::GetAtt': [fnId, 'Arn'] }) },
+                },
+                TestSettlementRule: {
+                  Type: 'AWS::Events::Rule',
+                  Properties: {
+                    EventPattern: {
+                      source: ['aws.s3'],
+                      'detail-type': ['Object Created'],
+                      detail: {
+                        bucket: { name: [{ prefix: 'scayle-hub-dev-data-' }] },
+                        object: { key: [{ prefix: 'settlements/incoming/' }] },
+                      },
+                    },
+                    Targets: [{ Arn: { Ref: 'TestMachine' }, Id: 'machine' }],
+                  },
+                },
+              },
+            },
+          };
+        }),
+    });
+    try {
+      const sfn = new SFNClient({
+        endpoint: hub.endpoints.lambda,
+        region: 'eu-west-1',
+        credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+      });
+      const machineArn = 'arn:aws:states:eu-west-1:000000000000:stateMachine:TestMachine';
+      const { executionArn } = await sfn.send(
+        new StartExecutionCommand({ stateMachineArn: machineArn, name: 'despatch-1', input: '{}' }),
+      );
+      const done = await eventually(async () => {
+        const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+        return execution.status === 'RUNNING' ? undefined : execution;
+      }, 20_000);
+      expect(done).toMatchObject({ status: 'SUCCEEDED', output: JSON.stringify({ checked: 0 }) });
+      await expect(
+        sfn.send(new StartExecutionCommand({ stateMachineArn: machineArn, name: 'despatch-1', input: '{}' })),
+      ).rejects.toMatchObject({
+        name: 'ExecutionAlreadyExists',
+      });
+
+      await hub.engines.s3.send(new PutObjectCommand({ Bucket: hub.bucket, Key: 'reports/ignored.txt', Body: 'x' }));
+      await hub.engines.s3.send(
+        new PutObjectCommand({ Bucket: hub.bucket, Key: 'settlements/incoming/report-1.txt', Body: 'x' }),
+      );
+      const triggered = await eventually(async () =>
+        [...hub.stepFunctions.executions.values()].find((e) => e.input.includes('settlements/incoming/report-1.txt')),
+      );
+      expect(JSON.parse(triggered.input)).toMatchObject({
+        source: 'aws.s3',
+        'detail-type': 'Object Created',
+        detail: { bucket: { name: hub.bucket } },
+      });
+      expect([...hub.stepFunctions.executions.values()].filter((e) => e.input.includes('ignored.txt'))).toEqual([]);
     } finally {
       await hub.stop();
     }
