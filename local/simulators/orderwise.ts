@@ -1,6 +1,11 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { ORDERWISE_ASSUMPTIONS } from '../../shared/adapters/orderwise/client';
+import {
+  buildDespatchExport,
+  buildStockExport,
+  type DespatchExportDelivery,
+} from '../../shared/adapters/orderwise/export-format';
 import { fromDecimal, toDecimal } from '../../shared/domain/money';
 import { DEMO_CATALOGUE } from './catalogue';
 import { type SimEnv, Simulator } from './sim-server';
@@ -75,7 +80,7 @@ interface SimSalesOrder {
   totalGrossMinor: number;
   totalTaxMinor: number;
   lines: { variantCode: string; quantity: number; quantityDespatched: number; lineGrossMinor: number }[];
-  deliveries: { deliveryNumber: string; deliveryDate: string; courierName: string; consignmentNumbers: string[] }[];
+  deliveries: DespatchExportDelivery[];
   body: unknown;
 }
 
@@ -99,11 +104,16 @@ export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}
   let stock = new Map<string, number>();
   let tokens = new Set<string>();
   let nextOrderId = 1;
+  let movements: { variantCode: string; qtyChange: number; at: string }[] = [];
+  let exportsTo: { stockUrl?: string; despatchUrl?: string; username: string; password: string } | undefined;
+  const pushed: { kind: 'stock' | 'despatch'; status: number }[] = [];
 
   const reset = () => {
     orders = new Map();
     tokens = new Set();
     nextOrderId = 1;
+    movements = [];
+    pushed.length = 0;
     stock = new Map(
       DEMO_CATALOGUE.flatMap((v) =>
         v.orderwise ? [[v.orderwise.variantCode, v.initialStock] as [string, number]] : [],
@@ -226,6 +236,23 @@ export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}
   sim.app.post(
     `/owapi/system/export-definition/:id`,
     authed('runExport', async (c) => {
+      if (c.req.param('id') === ORDERWISE_ASSUMPTIONS.stockMovementsExport) {
+        const since = z
+          .object({ '@since': z.iso.datetime({ offset: true }) })
+          .safeParse(await c.req.json().catch(() => undefined));
+        if (!since.success) return c.json({ error: 'Parameter @since is required (ISO-8601)' }, 400);
+        const from = Date.parse(since.data['@since']);
+        return c.json(
+          movements
+            .filter((m) => Date.parse(m.at) > from)
+            .map((m) => ({
+              vad_variant_code: m.variantCode,
+              stock_location: 'MAIN',
+              qty_change: m.qtyChange,
+              movement_datetime: m.at,
+            })),
+        );
+      }
       if (c.req.param('id') !== ORDERWISE_ASSUMPTIONS.salesOrderByRefExport)
         return c.json({ error: 'Export definition not found' }, 404);
       const params = z.object({ '@ref': z.string().min(1) }).safeParse(await c.req.json().catch(() => undefined));
@@ -317,10 +344,168 @@ export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}
     return order ? c.json(statusOf(order)) : c.json({ error: 'no such order' }, 404);
   });
 
+  /** Pushes an HTTP export to the hub the way OrderWise does: a form post with the XML in `ExportData`. */
+  const push = async (kind: 'stock' | 'despatch', xml: string) => {
+    const url = kind === 'stock' ? exportsTo?.stockUrl : exportsTo?.despatchUrl;
+    if (!exportsTo || !url) return;
+    const authorization = `Basic ${Buffer.from(`${exportsTo.username}:${exportsTo.password}`).toString('base64')}`;
+    const status = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization },
+      body: new URLSearchParams({ ExportData: xml }).toString(),
+    })
+      .then((r) => r.status)
+      .catch(() => 0);
+    pushed.push({ kind, status });
+  };
+
+  const stockRow = (variantCode: string, changedAt: string) => {
+    const variant = DEMO_CATALOGUE.find((v) => v.orderwise?.variantCode === variantCode);
+    return {
+      variantId: variant?.orderwise?.variantId ?? 0,
+      variantCode,
+      freeStock: stock.get(variantCode) ?? 0,
+      priceIncVat: toDecimal(variant?.priceMinor ?? 0),
+      discontinued: false,
+      changedAt,
+    };
+  };
+
+  /** Changes free stock (absolute `quantity` or a `delta`), records the movements and pushes a stock export. */
+  const changeStock = async (
+    changes: readonly { variantCode: string; quantity?: number; delta?: number }[],
+    pushExport = true,
+  ) => {
+    const at = new Date().toISOString();
+    for (const change of changes) {
+      const before = stock.get(change.variantCode) ?? 0;
+      const after = Math.max(0, change.quantity ?? before + (change.delta ?? 0));
+      stock.set(change.variantCode, after);
+      movements.push({ variantCode: change.variantCode, qtyChange: after - before, at });
+    }
+    if (pushExport)
+      await push(
+        'stock',
+        buildStockExport([...new Set(changes.map((c) => c.variantCode))].map((code) => stockRow(code, at))),
+      );
+    return changes.map((c) => stockRow(c.variantCode, at));
+  };
+
+  /**
+   * Despatches (part of) an order: each delivery is a package with a courier and consignment numbers and the
+   * lines it carries; the order becomes Partially despatched or Completed, and a despatch export is pushed.
+   */
+  const despatch = async (
+    orderNumber: string,
+    deliveries: readonly Omit<DespatchExportDelivery, 'deliveryNumber' | 'deliveryDate'>[],
+    pushExport = true,
+  ) => {
+    const order = [...orders.values()].find((o) => o.orderNumber === orderNumber);
+    if (!order) return undefined;
+    const added = deliveries.map((delivery, i) => {
+      for (const line of delivery.lines) {
+        const orderLine = order.lines.find((l) => l.variantCode === line.variantCode);
+        if (orderLine)
+          orderLine.quantityDespatched = Math.min(orderLine.quantity, orderLine.quantityDespatched + line.quantity);
+      }
+      return {
+        ...delivery,
+        deliveryNumber: `${order.orderNumber}-D${order.deliveries.length + i + 1}`,
+        deliveryDate: new Date().toISOString(),
+      };
+    });
+    order.deliveries.push(...added);
+    order.orderStatus = order.lines.every((l) => l.quantityDespatched >= l.quantity)
+      ? 'Completed'
+      : 'Partially despatched';
+    order.subStatus = null;
+    if (pushExport) {
+      await push(
+        'despatch',
+        buildDespatchExport([
+          {
+            orderNumber: order.orderNumber,
+            eCommerceOrderNumber: order.eCommerceOrderNumber,
+            orderStatus: order.orderStatus,
+            deliveries: added,
+          },
+        ]),
+      );
+    }
+    return order;
+  };
+
+  sim.app.post('/_sim/exports', async (c) => {
+    const parsed = z
+      .object({
+        stockUrl: z.url().optional(),
+        despatchUrl: z.url().optional(),
+        username: z.string(),
+        password: z.string(),
+      })
+      .safeParse(await c.req.json().catch(() => undefined));
+    if (!parsed.success)
+      return c.json({ error: 'username and password are required; stockUrl and despatchUrl are URLs' }, 400);
+    exportsTo = parsed.data;
+    return c.json({ stockUrl: exportsTo.stockUrl ?? null, despatchUrl: exportsTo.despatchUrl ?? null });
+  });
+  sim.app.post('/_sim/stock', async (c) => {
+    const parsed = z
+      .object({
+        changes: z
+          .array(
+            z.object({
+              variantCode: z.string(),
+              quantity: z.number().int().min(0).optional(),
+              delta: z.number().int().optional(),
+            }),
+          )
+          .min(1),
+        push: z.boolean().default(true),
+      })
+      .safeParse(await c.req.json().catch(() => undefined));
+    if (!parsed.success) return c.json({ error: 'changes: [{variantCode, quantity | delta}] is required' }, 400);
+    const unknown = parsed.data.changes.find((change) => !knownCodes.has(change.variantCode));
+    if (unknown) return c.json({ error: `Variant code ${unknown.variantCode} not found` }, 400);
+    return c.json({ rows: await changeStock(parsed.data.changes, parsed.data.push) });
+  });
+  sim.app.post('/_sim/despatch', async (c) => {
+    const parsed = z
+      .object({
+        orderNumber: z.string(),
+        deliveries: z
+          .array(
+            z.object({
+              courierName: z.string().min(1),
+              consignmentNumbers: z.array(z.string().min(1)).min(1),
+              lines: z.array(z.object({ variantCode: z.string(), quantity: z.number().int().positive() })).min(1),
+            }),
+          )
+          .min(1),
+        push: z.boolean().default(true),
+      })
+      .safeParse(await c.req.json().catch(() => undefined));
+    if (!parsed.success)
+      return c.json(
+        { error: 'orderNumber and deliveries: [{courierName, consignmentNumbers, lines}] are required' },
+        400,
+      );
+    const order = await despatch(parsed.data.orderNumber, parsed.data.deliveries, parsed.data.push);
+    return order ? c.json(statusOf(order)) : c.json({ error: 'no such order' }, 404);
+  });
+
   return {
     sim,
     user,
     amendTotal,
+    changeStock,
+    despatch,
+    /** Where exports are pushed to; the hub sets this once it has the routes. */
+    setExportTargets: (targets: typeof exportsTo) => {
+      exportsTo = targets;
+    },
+    pushed: () => [...pushed],
+    freeStock: (variantCode: string) => stock.get(variantCode) ?? 0,
     sessionId: options.sessionId ?? 1,
     setStatus,
     /** The sales orders as the simulator holds them. */

@@ -370,6 +370,125 @@ export const createScayleSimulator = (options: ScayleSimulatorOptions = {}) => {
     }),
   );
 
+  // Fulfilment updates [V] lib/Models/Shipment.php, Cancellation.php: one shipment call per physical package,
+  // items by orderItemId. [A] an item already in a package or cancelled is refused with 409 and nothing changes.
+  const fulfilmentItems = z.array(z.object({ orderItemId: z.number().int(), returnKey: z.string().optional() })).min(1);
+  const orderOf = (shopKey: string, countryCode: string, orderId: number) => {
+    const order = orders.get(orderId);
+    return order &&
+      order.shopKey === shopKey &&
+      (order.shopCountry as { countryCode: string }).countryCode === countryCode
+      ? order
+      : undefined;
+  };
+  type SimItem = { id: number; status: string; packageId: number | null; shippedAt?: string; cancelledAt?: string };
+  sim.app.post(
+    `${BASE}/fulfillment/shipments`,
+    authed('createShipment', async (c) => {
+      const parsed = z
+        .object({
+          shopKey: z.string().min(1),
+          countryCode: z.string().length(2),
+          orderId: z.number().int(),
+          carrier: z.string().min(1),
+          deliveryDate: z.iso.datetime({ offset: true }),
+          shipmentKey: z.string().min(1),
+          returnIdentCode: z.string().optional(),
+          merchantReferenceKey: z.string().optional(),
+          items: fulfilmentItems,
+        })
+        .safeParse(await c.req.json().catch(() => undefined));
+      if (!parsed.success) {
+        return c.json(
+          {
+            errors: [
+              {
+                code: 'VALIDATION_ERROR',
+                message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+              },
+            ],
+          },
+          400,
+        );
+      }
+      const body = parsed.data;
+      const order = orderOf(body.shopKey, body.countryCode, body.orderId);
+      if (!order) return c.json({ errors: [{ code: 'NOT_FOUND', message: 'Order not found' }] }, 404);
+      const items = order.items as SimItem[];
+      const chosen = body.items.map((i) => items.find((item) => item.id === i.orderItemId));
+      if (chosen.some((item) => !item))
+        return c.json({ errors: [{ code: 'VALIDATION_ERROR', message: 'unknown orderItemId' }] }, 400);
+      if (chosen.some((item) => item?.packageId !== null || item?.status === 'cancelled')) {
+        return c.json(
+          { errors: [{ code: 'ITEM_ALREADY_FULFILLED', message: 'an item is already shipped or cancelled' }] },
+          409,
+        );
+      }
+      const packages = order.packages as Record<string, unknown>[];
+      const packageId = packages.length + 1;
+      const shippedAt = new Date().toISOString();
+      for (const item of chosen as SimItem[]) {
+        item.packageId = packageId;
+        item.status = 'delivered';
+        item.shippedAt = shippedAt;
+      }
+      packages.push({
+        id: packageId,
+        shipmentKey: body.shipmentKey,
+        carrierKey: body.carrier,
+        deliveryStatus: 'shipment_completed',
+        shippedAt,
+        deliveryDate: { minimum: body.deliveryDate, maximum: body.deliveryDate },
+      });
+      if (items.every((item) => item.packageId !== null || item.status === 'cancelled'))
+        order.status = 'invoice_completed';
+      return c.body(null, 201);
+    }),
+  );
+  sim.app.post(
+    `${BASE}/fulfillment/cancellations`,
+    authed('createCancellation', async (c) => {
+      const parsed = z
+        .object({
+          shopKey: z.string().length(2),
+          countryCode: z.string().length(2),
+          orderId: z.number().int(),
+          merchantReferenceKey: z.string().optional(),
+          items: fulfilmentItems,
+        })
+        .safeParse(await c.req.json().catch(() => undefined));
+      if (!parsed.success) {
+        return c.json(
+          {
+            errors: [
+              {
+                code: 'VALIDATION_ERROR',
+                message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+              },
+            ],
+          },
+          400,
+        );
+      }
+      const order = orderOf(parsed.data.shopKey, parsed.data.countryCode, parsed.data.orderId);
+      if (!order) return c.json({ errors: [{ code: 'NOT_FOUND', message: 'Order not found' }] }, 404);
+      const items = order.items as SimItem[];
+      const chosen = parsed.data.items.map((i) => items.find((item) => item.id === i.orderItemId));
+      if (chosen.some((item) => !item || item.packageId !== null)) {
+        return c.json(
+          { errors: [{ code: 'ITEM_ALREADY_FULFILLED', message: 'an item is unknown or already shipped' }] },
+          409,
+        );
+      }
+      const at = new Date().toISOString();
+      for (const item of chosen as SimItem[]) {
+        item.status = 'cancelled';
+        item.cancelledAt = at;
+      }
+      return c.body(null, 201);
+    }),
+  );
+
   sim.app.post('/_sim/webhooks', async (c) => {
     const parsed = z
       .object({ url: z.url(), username: z.string(), password: z.string() })

@@ -14,6 +14,8 @@ import { parseWith } from '../../runtime/validation';
 export const ORDERWISE_ASSUMPTIONS = {
   /** Export definition that returns the sales orders with a given `eCommerceOrderNumber` (parameter `@ref`). */
   salesOrderByRefExport: 'SalesOrderByEcomRef',
+  /** Export definition returning stock movements since `@since` (the pull safety net behind pushed exports). */
+  stockMovementsExport: 'StockMovementsSince',
   /** The cancel call. */
   cancelPath: (orderId: number) => `sales/order/${orderId}/cancel`,
   /** Statuses in which an order can be cancelled without a return. */
