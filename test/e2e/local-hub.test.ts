@@ -2,7 +2,7 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import { LOCAL_HUB_FILE } from '../../local/commands/target';
@@ -83,6 +83,14 @@ describe('the local hub', () => {
                   Type: 'AWS::StepFunctions::StateMachine',
                   Properties: { DefinitionString: definition({ 'Fn::GetAtt': [fnId, 'Arn'] }) },
                 },
+                TestSchedule: {
+                  Type: 'AWS::Events::Rule',
+                  Properties: {
+                    ScheduleExpression: 'rate(1 hour)',
+                    State: 'ENABLED',
+                    Targets: [{ Arn: { 'Fn::GetAtt': [fnId, 'Arn'] }, Id: 'fn' }],
+                  },
+                },
                 TestSettlementRule: {
                   Type: 'AWS::Events::Rule',
                   Properties: {
@@ -136,6 +144,19 @@ describe('the local hub', () => {
         detail: { bucket: { name: hub.bucket } },
       });
       expect([...hub.stepFunctions.executions.values()].filter((e) => e.input.includes('ignored.txt'))).toEqual([]);
+
+      // rate(1 hour) at a compression of 3,600 runs every second: the money check writes its report.
+      const report = await eventually(
+        async () => {
+          const { Contents = [] } = await hub.engines.s3.send(
+            new ListObjectsV2Command({ Bucket: hub.bucket, Prefix: 'reports/reconciliation/' }),
+          );
+          return Contents[0];
+        },
+        10_000,
+        'a scheduled run',
+      );
+      expect(report.Key).toMatch(/^reports\/reconciliation\/\d{4}-\d{2}-\d{2}\.csv$/);
     } finally {
       await hub.stop();
     }
