@@ -23,6 +23,16 @@ export interface ScayleSimulatorOptions {
 export const DEFAULT_SCAYLE_TOKEN = 'local-scayle-token';
 const BASE = '/api/admin/v1';
 const param = (c: Context<SimEnv>, name: string): string => c.req.param(name) ?? '';
+/** SCAYLE's 400 for a body that fails validation, naming each field. [A] error shape */
+const invalid = (c: Context<SimEnv>, error: z.ZodError) =>
+  c.json(
+    {
+      errors: [
+        { code: 'VALIDATION_ERROR', message: error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') },
+      ],
+    },
+    400,
+  );
 
 /** One order line of `POST /_sim/orders`. */
 const simOrderSchema = z.object({
@@ -331,15 +341,7 @@ export const createScayleSimulator = (options: ScayleSimulatorOptions = {}) => {
         })
         .loose()
         .safeParse(await c.req.json().catch(() => undefined));
-      if (!parsed.success)
-        return c.json(
-          {
-            errors: [
-              { code: 'VALIDATION_ERROR', message: parsed.error.issues.map((i) => i.path.join('.')).join(', ') },
-            ],
-          },
-          400,
-        );
+      if (!parsed.success) return invalid(c, parsed.error);
       const variant = decodeURIComponent(param(c, 'variant')).replace(/^key=/, '');
       const perWarehouse = stocks.get(variant) ?? new Map();
       perWarehouse.set(parsed.data.warehouseReferenceKey, {
@@ -399,17 +401,7 @@ export const createScayleSimulator = (options: ScayleSimulatorOptions = {}) => {
         })
         .safeParse(await c.req.json().catch(() => undefined));
       if (!parsed.success) {
-        return c.json(
-          {
-            errors: [
-              {
-                code: 'VALIDATION_ERROR',
-                message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-              },
-            ],
-          },
-          400,
-        );
+        return invalid(c, parsed.error);
       }
       const body = parsed.data;
       const order = orderOf(body.shopKey, body.countryCode, body.orderId);
@@ -458,17 +450,7 @@ export const createScayleSimulator = (options: ScayleSimulatorOptions = {}) => {
         })
         .safeParse(await c.req.json().catch(() => undefined));
       if (!parsed.success) {
-        return c.json(
-          {
-            errors: [
-              {
-                code: 'VALIDATION_ERROR',
-                message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-              },
-            ],
-          },
-          400,
-        );
+        return invalid(c, parsed.error);
       }
       const order = orderOf(parsed.data.shopKey, parsed.data.countryCode, parsed.data.orderId);
       if (!order) return c.json({ errors: [{ code: 'NOT_FOUND', message: 'Order not found' }] }, 404);

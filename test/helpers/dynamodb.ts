@@ -1,5 +1,11 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll } from 'vitest';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/engines/dynamodb-local';
+import { makeDocumentClient } from '../../shared/adapters/aws/dynamodb';
+import { ExceptionsRepository } from '../../shared/adapters/aws/exceptions-repository';
+import { LedgerRepository } from '../../shared/adapters/aws/ledger-repository';
 import type { TableSchema } from '../../shared/adapters/aws/table-schemas';
+import { EXCEPTIONS_TABLE, LEDGER_TABLE } from '../../shared/adapters/aws/table-schemas';
 
 /** A client for DynamoDB Local: dummy credentials, no retries hiding a failed condition. */
 export const localDynamoClient = (endpoint: string): DynamoDBClient =>
@@ -35,4 +41,31 @@ export const createTable = async (client: DynamoDBClient, tableName: string, sch
       ...(indexes.length > 0 ? { GlobalSecondaryIndexes: indexes } : {}),
     }),
   );
+};
+
+/**
+ * Starts DynamoDB Local before the file's tests with the ledger and exceptions tables, and stops it after them.
+ * Returns an accessor for the repositories, which exist only once `beforeAll` ran.
+ */
+export const useLedgerTables = () => {
+  let dynamo: DynamoDbLocal | undefined;
+  let repositories: { ledger: LedgerRepository; exceptions: ExceptionsRepository } | undefined;
+  beforeAll(async () => {
+    dynamo = await startDynamoDbLocal();
+    const client = localDynamoClient(dynamo.endpoint);
+    await createTable(client, 'ledger', LEDGER_TABLE);
+    await createTable(client, 'exceptions', EXCEPTIONS_TABLE);
+    const db = makeDocumentClient(client);
+    repositories = {
+      ledger: new LedgerRepository(db, 'ledger'),
+      exceptions: new ExceptionsRepository(db, 'exceptions'),
+    };
+  }, 60_000);
+  afterAll(async () => {
+    await dynamo?.stop();
+  });
+  return () => {
+    if (!repositories) throw new Error('DynamoDB Local is not running');
+    return repositories;
+  };
 };

@@ -1,37 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DynamoDbLocal, startDynamoDbLocal } from '../../../local/engines/dynamodb-local';
-import { makeDocumentClient } from '../../../shared/adapters/aws/dynamodb';
-import { ExceptionsRepository } from '../../../shared/adapters/aws/exceptions-repository';
-import { LedgerRepository } from '../../../shared/adapters/aws/ledger-repository';
-import { EXCEPTIONS_TABLE, LEDGER_TABLE } from '../../../shared/adapters/aws/table-schemas';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ExceptionsRepository } from '../../../shared/adapters/aws/exceptions-repository';
+import type { LedgerRepository } from '../../../shared/adapters/aws/ledger-repository';
 import { isRetryable, TimeoutError } from '../../../shared/runtime/errors';
 import { makePostOrder, OrderBusyError } from '../../../shared/use-cases/post-order';
-import { createTable, localDynamoClient } from '../../helpers/dynamodb';
+import { useLedgerTables } from '../../helpers/dynamodb';
 import { FakeCatalogue, FakeCommerce, FakeErp } from './fakes';
 import { orderEvent, scayleOrder } from './scayle-orders';
 
 /** How long a posting worker holds an order. */
 const LEASE_MS = 120_000;
 
-let dynamo: DynamoDbLocal;
+const tables = useLedgerTables();
 let ledger: LedgerRepository;
 let exceptions: ExceptionsRepository;
 
 beforeAll(async () => {
-  dynamo = await startDynamoDbLocal();
-  const client = localDynamoClient(dynamo.endpoint);
-  await createTable(client, 'ledger', LEDGER_TABLE);
-  await createTable(client, 'exceptions', EXCEPTIONS_TABLE);
-  const db = makeDocumentClient(client);
-  ledger = new LedgerRepository(db, 'ledger');
-  exceptions = new ExceptionsRepository(db, 'exceptions');
+  ({ ledger, exceptions } = tables());
   // The first writes of a fresh JVM are slow; keep that out of the races.
   await ledger.create({ channel: 'scayle', orderId: 'warm-up' });
   await ledger.transition('scayle', 'warm-up', { from: 'received', to: 'pending' });
-});
-
-afterAll(async () => {
-  await dynamo?.stop();
 });
 
 /** One SCAYLE order and `erp`; `poster` makes a posting use case over the real ledger, its clock given. */
