@@ -195,7 +195,7 @@ describe('SCAYLE simulator fulfilment', () => {
   it('ships one package per call, item by item, and refuses to ship an item twice', async () => {
     const sku = DEMO_CATALOGUE[0]?.sku as string;
     const [order] = await scayle.createOrders({ orders: [{ items: [{ sku, quantity: 2 }] }], deliver: false });
-    const items = (order?.items as { id: number }[]).map((i) => i.id);
+    const items = ((order?.items ?? []) as { id: number }[]).map((i) => i.id);
     const shipment = {
       shopKey: 'ac',
       countryCode: 'DE',

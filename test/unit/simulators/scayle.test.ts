@@ -240,7 +240,9 @@ describe('SCAYLE simulator: the Admin API refuses what SCAYLE would', () => {
       body: JSON.stringify({ quantity: -1, warehouseReferenceKey: 'WH1' }),
     });
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toEqual({ errors: [{ code: 'VALIDATION_ERROR', message: expect.stringMatching(/^quantity: .+; changedAt: .+$/) }] });
+    expect(await bad.json()).toEqual({
+      errors: [{ code: 'VALIDATION_ERROR', message: expect.stringMatching(/^quantity: .+; changedAt: .+$/) }],
+    });
 
     for (const [warehouseReferenceKey, quantity] of [
       ['WH1', 5],
