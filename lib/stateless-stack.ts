@@ -4,6 +4,7 @@ import type { StageConfig } from './config/stage-config';
 import { HubApi } from './constructs/hub-api';
 import { OperationsDashboard } from './constructs/operations-dashboard';
 import { OrdersLoop } from './constructs/orders-loop';
+import { SettlementsLoop } from './constructs/settlements-loop';
 import type { StatefulResources } from './stateful-stack';
 
 /** Properties of the stateless stack. */
@@ -22,6 +23,7 @@ export class StatelessStack extends Stack {
   readonly operations: OperationsDashboard;
   readonly api: HubApi;
   readonly orders: OrdersLoop;
+  readonly settlements: SettlementsLoop;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -33,6 +35,11 @@ export class StatelessStack extends Stack {
       config: props.config,
       stateful: props.stateful,
       api: this.api,
+      dashboard: this.operations,
+    });
+    this.settlements = new SettlementsLoop(this, 'Settlements', {
+      config: props.config,
+      stateful: props.stateful,
       dashboard: this.operations,
     });
     // Read by the `hub` command line to work against a deployed stage.

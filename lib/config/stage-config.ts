@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { accountMappingSchema } from '../../shared/domain/settlement/account-mapping';
 import { ConfigError } from '../../shared/runtime/errors';
 import { fieldIssues } from '../../shared/runtime/validation';
 
@@ -75,6 +76,8 @@ export const stageConfigSchema = z.object({
     amazonConfirmationAckMinutes: z.number().int().positive(),
     lateShipmentMarginHours: z.number().positive(),
   }),
+  /** Replaces the default settlement account mapping (shared/domain/settlement/account-mapping.ts) when set. */
+  settlementAccountMapping: accountMappingSchema.optional(),
   reconciliation: z.object({
     /** Largest difference in minor units between SCAYLE and OrderWise totals that is not a mismatch. */
     toleranceMinor: z.number().int().min(0),

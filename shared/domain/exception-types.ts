@@ -92,6 +92,12 @@ export const EXCEPTION_TYPES = {
     summary: "A settlement file's rows do not sum to its total-amount; no journal was posted.",
     alarm: true,
   },
+  SETTLEMENT_UNREADABLE: {
+    owner: 'finance',
+    summary:
+      'A settlement file could not be read as a V2 flat file (missing columns, bad amount or date); nothing was posted.',
+    alarm: true,
+  },
   LISTING_BLOCKED: {
     owner: 'ecommerce',
     summary: 'A SCAYLE variant cannot be listed on Amazon: a required attribute or its SKU match is missing.',

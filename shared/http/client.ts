@@ -65,6 +65,10 @@ export interface HttpRequest {
   readonly idempotent?: boolean;
   /** Statuses that are answers, not failures (e.g. 404 on a look-up). 2xx always are. */
   readonly accept?: readonly number[];
+  /** Returns the body as bytes (a download), not parsed. */
+  readonly raw?: boolean;
+  /** Sends no authentication (a pre-signed URL carries its own). */
+  readonly anonymous?: boolean;
 }
 
 /** A peer's answer: parsed JSON when it sent JSON, else the text. */
@@ -140,7 +144,7 @@ export class HttpClient {
     const headers: Record<string, string> = {
       accept: 'application/json',
       ...this.options.headers,
-      ...(await this.options.auth?.headers()),
+      ...(request.anonymous ? {} : await this.options.auth?.headers()),
       ...request.headers,
     };
     let body: string | undefined;
@@ -160,9 +164,12 @@ export class HttpClient {
         body,
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
-      const text = await res.text();
-      const isJson = (res.headers.get('content-type') ?? '').includes('json');
-      payload = isJson && text.length > 0 ? JSON.parse(text) : text;
+      if (request.raw) payload = new Uint8Array(await res.arrayBuffer());
+      else {
+        const text = await res.text();
+        const isJson = (res.headers.get('content-type') ?? '').includes('json');
+        payload = isJson && text.length > 0 ? JSON.parse(text) : text;
+      }
     } catch (cause) {
       const name = (cause as Error).name;
       if (name === 'TimeoutError' || name === 'AbortError') {

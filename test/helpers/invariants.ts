@@ -24,12 +24,23 @@ const referenced = (value: unknown): string | undefined => {
   return undefined;
 };
 
+/** Queues that are dead-letter queues: of another queue's redrive policy, or of an EventBridge rule's targets. */
+const deadLetterQueueIds = (template: TemplateJson): Set<string | undefined> =>
+  new Set(
+    [
+      ...byType(template, 'AWS::SQS::Queue').map(([, q]) =>
+        referenced(q.Properties?.RedrivePolicy?.deadLetterTargetArn),
+      ),
+      ...byType(template, 'AWS::Events::Rule').flatMap(([, r]) =>
+        (r.Properties?.Targets ?? []).map((t: any) => referenced(t.DeadLetterConfig?.Arn)),
+      ),
+    ].filter(Boolean),
+  );
+
 /** Every queue that is not itself a DLQ has a redrive policy; a FIFO queue's DLQ is FIFO too. */
 export const queuesHaveDlqs = (template: TemplateJson): string[] => {
   const queues = byType(template, 'AWS::SQS::Queue');
-  const dlqIds = new Set(
-    queues.map(([, q]) => referenced(q.Properties?.RedrivePolicy?.deadLetterTargetArn)).filter(Boolean),
-  );
+  const dlqIds = deadLetterQueueIds(template);
   const violations: string[] = [];
   for (const [id, queue] of queues) {
     if (dlqIds.has(id)) continue;
@@ -132,10 +143,7 @@ export const bucketsAreProtected = (template: TemplateJson): string[] => {
 
 /** Every dead-letter queue has an alarm on its depth with an action. */
 export const dlqsHaveAlarms = (template: TemplateJson): string[] => {
-  const queues = byType(template, 'AWS::SQS::Queue');
-  const dlqIds = new Set(
-    queues.map(([, q]) => referenced(q.Properties?.RedrivePolicy?.deadLetterTargetArn)).filter(Boolean),
-  );
+  const dlqIds = deadLetterQueueIds(template);
   const alarms = byType(template, 'AWS::CloudWatch::Alarm');
   const violations: string[] = [];
   for (const dlqId of dlqIds) {
