@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { HubError } from '../shared/runtime/errors';
+import { registerOperationsCommands } from './commands/operations';
 import { registerOrderCommands } from './commands/orders';
 import { registerSettlementCommands } from './commands/settlement';
 
@@ -37,6 +38,7 @@ program
 
 registerSettlementCommands(program);
 registerOrderCommands(program);
+registerOperationsCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -187,6 +187,28 @@ describe('the local hub', () => {
       const retry = await run('npx', ['hub', 'retry', '424242', '--local']).catch((error) => error);
       expect(retry.code).toBe(2);
       expect(retry.stderr).toContain('error: SCAYLE order 424242 is not on the ledger');
+      const listed = await run('npx', ['hub', 'exceptions', '--local', '--open', '--json']);
+      expect(JSON.parse(listed.stdout)).toEqual([]);
+      const unmapped = DEMO_CATALOGUE.find((v) => !v.orderwise)?.sku as string;
+      await fetch(`${ready.scayle}/_sim/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ orders: [{ items: [{ sku: unmapped, quantity: 1 }] }] }),
+      });
+      const table = await eventually(async () => {
+        const { stdout } = await run('npx', ['hub', 'exceptions', '--local', '--owner', 'ecommerce']);
+        return stdout.includes(`SKU_UNMAPPED#${unmapped}`) ? stdout : undefined;
+      }, 30_000);
+      expect(table).toMatch(
+        new RegExp(`SKU_UNMAPPED#${unmapped}\\s+ecommerce\\s+open\\s+1\\s+.*RUNBOOK\\.md#sku_unmapped`),
+      );
+      const resolved = await run('npx', ['hub', 'exceptions', 'resolve', `SKU_UNMAPPED#${unmapped}`, '--local']);
+      expect(resolved.stdout).toContain(`SKU_UNMAPPED#${unmapped} resolved`);
+      expect(JSON.parse((await run('npx', ['hub', 'exceptions', '--local', '--open', '--json'])).stdout)).toEqual([]);
+      const resolveMissing = await run('npx', ['hub', 'exceptions', 'resolve', 'GHOST_ORDER#nope', '--local']).catch(
+        (error) => error,
+      );
+      expect(resolveMissing.stderr).toContain('error: no exception GHOST_ORDER#nope');
       const reconcile = await run('npx', ['hub', 'reconcile', '--local']);
       expect(reconcile.stdout).toMatch(
         /^0 orders checked, 0 mismatches; report s3:\/\/scayle-hub-dev-data-\S+\/reports\/reconciliation\/\d{4}-\d{2}-\d{2}\.csv$/m,
