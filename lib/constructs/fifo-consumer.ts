@@ -1,10 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { alarmOnFirst } from './alarms';
 import type { HubFunction } from './hub-function';
 import type { OperationsDashboard } from './operations-dashboard';
 
@@ -78,18 +78,14 @@ export class FifoConsumer extends Construct {
         ...(props.maxConcurrency ? { maxConcurrency: props.maxConcurrency } : {}),
       }),
     );
-    this.dlqAlarm = new Alarm(this, 'DlqAlarm', {
-      alarmDescription: `${props.purpose}: a message failed ${maxReceiveCount} times and is in the dead-letter queue. See RUNBOOK.md#dead-letter-queues.`,
+    this.dlqAlarm = alarmOnFirst(this, 'DlqAlarm', {
+      description: `${props.purpose}: a message failed ${maxReceiveCount} times and is in the dead-letter queue. See RUNBOOK.md#dead-letter-queues.`,
       metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
         period: Duration.minutes(1),
         statistic: 'Maximum',
       }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
+      topic: props.alarmTopic,
     });
-    this.dlqAlarm.addAlarmAction(new SnsAction(props.alarmTopic));
     props.dashboard?.addQueue(props.purpose, this.queue, this.deadLetterQueue);
   }
 }

@@ -1,11 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config/stage-config';
 import type { StatefulResources } from '../stateful-stack';
+import { alarmOnFirst, hubMetric } from './alarms';
 import { FifoConsumer } from './fifo-consumer';
 import type { HubApi } from './hub-api';
 import { HubFunction } from './hub-function';
@@ -95,33 +94,19 @@ export class OrdersLoop extends Construct {
       targets: [new LambdaFunction(this.reconciliation, { retryAttempts: 2 })],
     });
 
-    const metric = (metricName: string) =>
-      new Metric({
-        namespace: 'ScayleHub',
-        metricName,
-        dimensionsMap: { service: ORDERS_SERVICE },
-        statistic: 'Sum',
-        period: Duration.minutes(5),
-      });
-    const alarm = (alarmId: string, metricName: string, description: string) =>
-      new Alarm(this, alarmId, {
-        alarmDescription: description,
-        metric: metric(metricName),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }).addAlarmAction(new SnsAction(stateful.alarmTopic));
-    alarm(
-      'FlaggedOrdersAlarm',
-      'OrdersFlagged',
-      'SCAYLE orders were flagged instead of posted (SKU_UNMAPPED, ORDER_REJECTED, ORDER_TOTAL_MISMATCH). See RUNBOOK.md#flagged-orders.',
-    );
-    alarm(
-      'TotalMismatchAlarm',
-      'OrderTotalMismatches',
-      'SCAYLE and OrderWise order totals differ. See RUNBOOK.md#order_total_mismatch.',
-    );
+    const metric = (metricName: string) => hubMetric(ORDERS_SERVICE, metricName);
+    const topic = stateful.alarmTopic;
+    alarmOnFirst(this, 'FlaggedOrdersAlarm', {
+      metric: metric('OrdersFlagged'),
+      description:
+        'SCAYLE orders were flagged instead of posted (SKU_UNMAPPED, ORDER_REJECTED, ORDER_TOTAL_MISMATCH). See RUNBOOK.md#flagged-orders.',
+      topic,
+    });
+    alarmOnFirst(this, 'TotalMismatchAlarm', {
+      metric: metric('OrderTotalMismatches'),
+      description: 'SCAYLE and OrderWise order totals differ. See RUNBOOK.md#order_total_mismatch.',
+      topic,
+    });
     dashboard.addMetrics('Orders: posted, duplicates prevented, flagged, cancelled', [
       metric('OrdersPosted'),
       metric('DuplicatesPrevented'),

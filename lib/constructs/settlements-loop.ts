@@ -1,6 +1,4 @@
 import { Duration, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -8,6 +6,7 @@ import { Construct } from 'constructs';
 import { INCOMING_PREFIX } from '../../shared/use-cases/settlements';
 import type { StageConfig } from '../config/stage-config';
 import type { StatefulResources } from '../stateful-stack';
+import { alarmOnFirst, hubMetric } from './alarms';
 import { HubFunction } from './hub-function';
 import type { OperationsDashboard } from './operations-dashboard';
 
@@ -47,17 +46,14 @@ export class SettlementsLoop extends Construct {
       reason:
         'This queue is itself the dead-letter queue of the EventBridge targets below (DeadLetterConfig), with an alarm.',
     });
-    new Alarm(this, 'EventDlqAlarm', {
-      alarmDescription: 'A settlement event could not be delivered to its function. See RUNBOOK.md#dead-letter-queues.',
+    alarmOnFirst(this, 'EventDlqAlarm', {
+      description: 'A settlement event could not be delivered to its function. See RUNBOOK.md#dead-letter-queues.',
       metric: this.deadLetters.metricApproximateNumberOfMessagesVisible({
         period: Duration.minutes(1),
         statistic: 'Maximum',
       }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    }).addAlarmAction(new SnsAction(stateful.alarmTopic));
+      topic: stateful.alarmTopic,
+    });
     const target = (fn: HubFunction) =>
       new LambdaFunction(fn, { retryAttempts: 4, maxEventAge: Duration.hours(6), deadLetterQueue: this.deadLetters });
 
@@ -103,31 +99,17 @@ export class SettlementsLoop extends Construct {
       targets: [target(this.parser)],
     });
 
-    const metric = (metricName: string) =>
-      new Metric({
-        namespace: 'ScayleHub',
-        metricName,
-        dimensionsMap: { service: SETTLEMENTS_SERVICE },
-        statistic: 'Sum',
-        period: Duration.minutes(5),
-      });
-    new Alarm(this, 'UnbalancedAlarm', {
-      alarmDescription:
-        'A settlement file did not balance or could not be read; nothing was posted. See RUNBOOK.md#settlement_unbalanced.',
+    const metric = (metricName: string) => hubMetric(SETTLEMENTS_SERVICE, metricName);
+    alarmOnFirst(this, 'UnbalancedAlarm', {
       metric: metric('SettlementsUnbalanced'),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    }).addAlarmAction(new SnsAction(stateful.alarmTopic));
-    new Alarm(this, 'UnreadableAlarm', {
-      alarmDescription: 'A settlement file could not be read as a V2 flat file. See RUNBOOK.md#settlement_unreadable.',
+      description: 'A settlement file did not balance; nothing was posted. See RUNBOOK.md#settlement_unbalanced.',
+      topic: stateful.alarmTopic,
+    });
+    alarmOnFirst(this, 'UnreadableAlarm', {
       metric: metric('SettlementsUnreadable'),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    }).addAlarmAction(new SnsAction(stateful.alarmTopic));
+      description: 'A settlement file could not be read as a V2 flat file. See RUNBOOK.md#settlement_unreadable.',
+      topic: stateful.alarmTopic,
+    });
     dashboard.addMetrics('Settlements: reports fetched, journals posted, duplicates, unbalanced', [
       metric('SettlementReportsFetched'),
       metric('SettlementsPosted'),
