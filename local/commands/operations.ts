@@ -1,8 +1,12 @@
 import type { Command } from 'commander';
+import { CatalogueRepository } from '../../shared/adapters/aws/catalogue-repository';
 import { makeDocumentClient } from '../../shared/adapters/aws/dynamodb';
 import { type ExceptionFilter, ExceptionsRepository } from '../../shared/adapters/aws/exceptions-repository';
+import { LedgerRepository } from '../../shared/adapters/aws/ledger-repository';
+import { SettlementsRepository } from '../../shared/adapters/aws/settlements-repository';
 import { EXCEPTION_TYPES, type ExceptionType, OWNERS, type Owner } from '../../shared/domain/exception-types';
 import { ValidationError } from '../../shared/runtime/errors';
+import { makeTrace } from '../../shared/use-cases/trace';
 import { resolveTarget } from './target';
 
 const exceptionsOf = async (options: { local?: boolean; stage?: string }) => {
@@ -11,10 +15,46 @@ const exceptionsOf = async (options: { local?: boolean; stage?: string }) => {
 };
 
 /**
+ * `hub trace <id>` prints the story of any id across the hub's records, in time order;
  * `hub exceptions [--type T] [--owner O] [--open] [--json]` lists the exceptions list, newest first;
  * `hub exceptions resolve <id>` marks one resolved (it re-opens by itself if the failure comes back).
  */
 export const registerOperationsCommands = (program: Command): void => {
+  program
+    .command('trace')
+    .description('the story of any id (SCAYLE order, OrderWise order number, AmazonOrderId, SKU, settlement id)')
+    .argument('<id>', 'the id')
+    .option('--json', 'print JSON')
+    .option('--local', 'work against the local hub (npm start)')
+    .option('--stage <stage>', 'work against a deployed stage', 'dev')
+    .action(async (id: string, options: { json?: boolean; local?: boolean; stage?: string }) => {
+      const target = await resolveTarget(options);
+      const db = makeDocumentClient(target.dynamodb);
+      const trace = await makeTrace({
+        ledger: new LedgerRepository(db, target.output('LedgerTableName')),
+        exceptions: new ExceptionsRepository(db, target.output('ExceptionsTableName')),
+        settlements: new SettlementsRepository(db, target.output('SettlementsTableName')),
+        catalogue: new CatalogueRepository(db, target.output('CatalogueTableName')),
+      })(id);
+      if (options.json) {
+        console.log(JSON.stringify(trace, null, 2));
+        return;
+      }
+      if (trace.events.length === 0 && !trace.catalogue) {
+        console.log(`nothing is known about ${id} on ${target.name}`);
+        process.exitCode = 1;
+        return;
+      }
+      for (const order of trace.orders) {
+        const ids = Object.entries(order.ids)
+          .map(([system, value]) => `${system} ${value}`)
+          .join(', ');
+        console.log(`order ${order.pk}: ${order.status}${order.reason ? ` (${order.reason})` : ''}; ids: ${ids}`);
+      }
+      if (trace.catalogue) console.log(`catalogue: ${JSON.stringify(trace.catalogue)}`);
+      for (const event of trace.events) console.log(`${event.at}  ${event.source.padEnd(10)}  ${event.text}`);
+    });
+
   const exceptions = program
     .command('exceptions')
     .description('list exceptions: what broke, whose it is, how often, and where the runbook entry is')

@@ -202,6 +202,9 @@ describe('the local hub', () => {
       expect(table).toMatch(
         new RegExp(`SKU_UNMAPPED#${unmapped}\\s+ecommerce\\s+open\\s+1\\s+.*RUNBOOK\\.md#sku_unmapped`),
       );
+      const story = await run('npx', ['hub', 'trace', unmapped, '--local']);
+      expect(story.stdout).toMatch(/received -> pending/);
+      expect(story.stdout).toMatch(new RegExp(`exception\\s+SKU_UNMAPPED#${unmapped} raised for ecommerce`));
       const resolved = await run('npx', ['hub', 'exceptions', 'resolve', `SKU_UNMAPPED#${unmapped}`, '--local']);
       expect(resolved.stdout).toContain(`SKU_UNMAPPED#${unmapped} resolved`);
       expect(JSON.parse((await run('npx', ['hub', 'exceptions', '--local', '--open', '--json'])).stdout)).toEqual([]);

@@ -5,6 +5,7 @@ import {
   type BatchWriteCommandInput,
   type BatchWriteCommandOutput,
   type DynamoDBDocumentClient,
+  GetCommand,
   PutCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { CatalogueLookup } from '../../ports';
@@ -28,6 +29,16 @@ export class CatalogueRepository implements CatalogueLookup {
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
+
+  /** One variant's mapping, or undefined. */
+  async get(sku: string): Promise<CatalogueEntry | undefined> {
+    const result = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { [CATALOGUE_TABLE.partitionKey]: variantKey(sku) } }),
+    );
+    if (!result.Item) return undefined;
+    const { [CATALOGUE_TABLE.partitionKey]: _key, ...entry } = result.Item;
+    return entry as CatalogueEntry;
+  }
 
   /** Writes (replaces) one variant's mapping. */
   async put(entry: CatalogueEntry): Promise<void> {

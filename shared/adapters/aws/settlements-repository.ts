@@ -29,6 +29,12 @@ export class SettlementsRepository {
     private readonly clock: Clock = systemClock,
   ) {}
 
+  /** A settlement's record, or undefined. */
+  async get(settlementId: string): Promise<SettlementRecord | undefined> {
+    const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key(settlementId) }));
+    return result.Item as SettlementRecord | undefined;
+  }
+
   /** True when the report was fetched before. */
   async isReportFetched(reportId: string): Promise<boolean> {
     const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key(`report#${reportId}`) }));

@@ -1,0 +1,108 @@
+import type { CatalogueEntry } from '../adapters/aws/catalogue-repository';
+import type { ExceptionItem } from '../adapters/aws/exceptions-repository';
+import type { Channel, LedgerEntry, SystemName } from '../adapters/aws/ledger-repository';
+import type { SettlementRecord } from '../adapters/aws/settlements-repository';
+
+/** One line of an id's story, in time order. */
+export interface TraceEvent {
+  readonly at: string;
+  readonly source: 'ledger' | 'exception' | 'settlement';
+  readonly text: string;
+}
+
+/** Everything the hub knows about one id. */
+export interface Trace {
+  readonly id: string;
+  readonly orders: readonly LedgerEntry[];
+  readonly exceptions: readonly ExceptionItem[];
+  readonly settlement?: SettlementRecord;
+  readonly catalogue?: CatalogueEntry;
+  readonly events: readonly TraceEvent[];
+}
+
+/** What tracing reads. */
+export interface TraceSources {
+  readonly ledger: {
+    get(channel: Channel, orderId: string): Promise<LedgerEntry | undefined>;
+    findByReference(system: SystemName, id: string): Promise<LedgerEntry | undefined>;
+  };
+  readonly exceptions: { list(): Promise<ExceptionItem[]> };
+  readonly settlements: { get(settlementId: string): Promise<SettlementRecord | undefined> };
+  readonly catalogue: { get(sku: string): Promise<CatalogueEntry | undefined> };
+}
+
+/**
+ * The whole story of any id (SCAYLE order id, OrderWise order number, AmazonOrderId, SKU, settlement id):
+ * the orders it names with every ledger transition, the exceptions that mention it or its orders, its
+ * settlement record and its catalogue mapping, merged in time order.
+ */
+export const makeTrace =
+  ({ ledger, exceptions, settlements, catalogue }: TraceSources) =>
+  async (id: string): Promise<Trace> => {
+    const candidates = await Promise.all([
+      ledger.get('scayle', id),
+      ledger.get('amazon', id),
+      ledger.findByReference('orderwise', id),
+      ledger.findByReference('amazon', id),
+      ledger.findByReference('scayle', id),
+    ]);
+    const orders = [...new Map(candidates.filter((e): e is LedgerEntry => Boolean(e)).map((e) => [e.pk, e])).values()];
+    const related = new Set([
+      id,
+      ...orders.flatMap((o) => Object.values(o.ids).filter((v): v is string => Boolean(v))),
+    ]);
+    const mentions = (item: ExceptionItem) =>
+      related.has(item.key) || [...related].some((r) => JSON.stringify(item.details).includes(`"${r}"`));
+    const [allExceptions, settlement, mapping] = await Promise.all([
+      exceptions.list(),
+      settlements.get(id),
+      catalogue.get(id),
+    ]);
+    const matching = allExceptions.filter(mentions);
+    // One hop further: the orders an exception about this id names (e.g. the orders a SKU held up).
+    const named = [
+      ...new Set(matching.map((e) => e.details.orderId).filter((o): o is string => typeof o === 'string')),
+    ];
+    for (const entry of await Promise.all(named.map((orderId) => ledger.get('scayle', orderId)))) {
+      if (entry && !orders.some((o) => o.pk === entry.pk)) orders.push(entry);
+    }
+
+    const events: TraceEvent[] = [
+      ...orders.flatMap((order) =>
+        order.history.map((step) => ({
+          at: step.at,
+          source: 'ledger' as const,
+          text: `${order.pk} ${step.from ?? '(new)'} -> ${step.to}${step.note ? ` (${step.note})` : ''}`,
+        })),
+      ),
+      ...matching.flatMap((e) => [
+        { at: e.firstSeenAt, source: 'exception' as const, text: `${e.id} raised for ${e.owner}: ${e.summary}` },
+        ...(e.count > 1 || e.status === 'resolved'
+          ? [
+              {
+                at: e.lastSeenAt,
+                source: 'exception' as const,
+                text: `${e.id} seen ${e.count} times, ${e.status}${e.resolvedAt ? ` at ${e.resolvedAt}` : ''}`,
+              },
+            ]
+          : []),
+      ]),
+      ...(settlement
+        ? [
+            {
+              at: settlement.updatedAt,
+              source: 'settlement' as const,
+              text: `settlement ${settlement.settlementId} ${settlement.status} from ${settlement.sourceKey}`,
+            },
+          ]
+        : []),
+    ].sort((a, b) => a.at.localeCompare(b.at));
+    return {
+      id,
+      orders,
+      exceptions: matching,
+      ...(settlement ? { settlement } : {}),
+      ...(mapping ? { catalogue: mapping } : {}),
+      events,
+    };
+  };
