@@ -1,6 +1,7 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aspects, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { StageConfig } from './config/stage-config';
+import { FunctionAlarms } from './constructs/alarms';
 import { HubApi } from './constructs/hub-api';
 import { OperationsDashboard } from './constructs/operations-dashboard';
 import { OrdersLoop } from './constructs/orders-loop';
@@ -42,6 +43,7 @@ export class StatelessStack extends Stack {
       stateful: props.stateful,
       dashboard: this.operations,
     });
+    Aspects.of(this).add(new FunctionAlarms(props.stateful.alarmTopic));
     // Read by the `hub` command line to work against a deployed stage.
     new CfnOutput(this, 'OrderEventsQueueUrl', { value: this.orders.queue.queue.queueUrl });
     new CfnOutput(this, 'OrderEventsDlqUrl', { value: this.orders.queue.deadLetterQueue.queueUrl });

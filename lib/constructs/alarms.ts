@@ -1,8 +1,9 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, type IAspect } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, type IMetric, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import type { Construct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
+import { HubFunction } from './hub-function';
 
 /**
  * An alarm that fires on the first occurrence (metric >= 1 in one period) and notifies the alarm topic. Every
@@ -35,3 +36,28 @@ export const hubMetric = (service: string, metricName: string): Metric =>
     statistic: 'Sum',
     period: Duration.minutes(5),
   });
+
+/**
+ * An errors alarm and a throttles alarm on every hub function of the stack it is applied to, added at synth
+ * time so no function, whenever it was added, goes without: a scheduled job that throws, a consumer that
+ * crashes or times out (failed messages are batch item failures, not errors), or a function refused for lack
+ * of concurrency, each needs someone.
+ */
+export class FunctionAlarms implements IAspect {
+  constructor(private readonly topic: ITopic) {}
+
+  visit(node: IConstruct): void {
+    if (!(node instanceof HubFunction) || node.node.tryFindChild('ErrorsAlarm')) return;
+    const period = { period: Duration.minutes(5), statistic: 'Sum' };
+    alarmOnFirst(node, 'ErrorsAlarm', {
+      metric: node.metricErrors(period),
+      description: `${node.node.path} failed (error, crash or timeout). See RUNBOOK.md#function-errors.`,
+      topic: this.topic,
+    });
+    alarmOnFirst(node, 'ThrottlesAlarm', {
+      metric: node.metricThrottles(period),
+      description: `${node.node.path} was throttled. See RUNBOOK.md#function-throttles.`,
+      topic: this.topic,
+    });
+  }
+}

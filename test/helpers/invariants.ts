@@ -158,6 +158,23 @@ export const dlqsHaveAlarms = (template: TemplateJson): string[] => {
   return violations;
 };
 
+/** Every hub function (one with an entry) has an alarm on its errors and one on its throttles. */
+export const functionsHaveAlarms = (template: TemplateJson): string[] => {
+  const alarms = byType(template, 'AWS::CloudWatch::Alarm');
+  const alarmed = (fnId: string, metric: string) =>
+    alarms.some(
+      ([, a]) =>
+        a.Properties?.MetricName === metric &&
+        (a.Properties?.Dimensions ?? []).some((d: any) => d.Name === 'FunctionName' && referenced(d.Value) === fnId) &&
+        (a.Properties?.AlarmActions ?? []).length > 0,
+    );
+  return byType(template, 'AWS::Lambda::Function')
+    .filter(([, fn]) => fn.Metadata?.['scayle-hub:entry'] !== undefined)
+    .flatMap(([id]) =>
+      ['Errors', 'Throttles'].filter((m) => !alarmed(id, m)).map((m) => `function ${id} has no ${m} alarm`),
+    );
+};
+
 /** All checks over one template. */
 export const allInvariants = (template: TemplateJson): string[] => [
   ...queuesHaveDlqs(template),
@@ -166,4 +183,5 @@ export const allInvariants = (template: TemplateJson): string[] => [
   ...tablesAreProtected(template),
   ...bucketsAreProtected(template),
   ...dlqsHaveAlarms(template),
+  ...functionsHaveAlarms(template),
 ];
