@@ -10,6 +10,7 @@ import type { Construct } from 'constructs';
 import {
   CATALOGUE_TABLE,
   EXCEPTIONS_TABLE,
+  FAILURES_TABLE,
   LEDGER_TABLE,
   SETTLEMENTS_TABLE,
   STOCK_TABLE,
@@ -58,6 +59,8 @@ export interface StatefulResources {
   readonly exceptionsTable: HubTable;
   readonly catalogueTable: HubTable;
   readonly settlementsTable: HubTable;
+  /** Why each failed queue message failed, for `hub redrive --dry-run`. */
+  readonly failuresTable: HubTable;
   /** Settlement reports, rejected payloads, journals and reports, each under its own prefix. */
   readonly dataBucket: Bucket;
   /**
@@ -70,7 +73,7 @@ export interface StatefulResources {
 }
 
 /**
- * Everything that holds data: the five tables, the data bucket, the event bus and the alarm topic. It changes
+ * Everything that holds data: the six tables, the data bucket, the event bus and the alarm topic. It changes
  * rarely and, for stages with `retainData`, survives `cdk destroy`; functions and wiring live in the stateless
  * stack so they can be replaced freely.
  */
@@ -80,6 +83,7 @@ export class StatefulStack extends Stack implements StatefulResources {
   readonly exceptionsTable: HubTable;
   readonly catalogueTable: HubTable;
   readonly settlementsTable: HubTable;
+  readonly failuresTable: HubTable;
   readonly dataBucket: Bucket;
   readonly dataBucketName: string;
   readonly eventBus: EventBus;
@@ -97,6 +101,7 @@ export class StatefulStack extends Stack implements StatefulResources {
     this.exceptionsTable = table('ExceptionsTable', EXCEPTIONS_TABLE);
     this.catalogueTable = table('CatalogueTable', CATALOGUE_TABLE);
     this.settlementsTable = table('SettlementsTable', SETTLEMENTS_TABLE);
+    this.failuresTable = table('FailuresTable', FAILURES_TABLE);
 
     const accessLogs = new Bucket(this, 'AccessLogBucket', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
@@ -173,6 +178,7 @@ export class StatefulStack extends Stack implements StatefulResources {
       CatalogueTableName: this.catalogueTable.tableName,
       StockTableName: this.stockTable.tableName,
       SettlementsTableName: this.settlementsTable.tableName,
+      FailuresTableName: this.failuresTable.tableName,
       DataBucketName: this.dataBucketName,
       EventBusName: this.eventBus.eventBusName,
     };

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { HubError } from '../shared/runtime/errors';
-import { registerOperationsCommands } from './commands/operations';
+import { registerOperationsCommands, registerRedriveCommand } from './commands/operations';
 import { registerOrderCommands } from './commands/orders';
 import { registerSettlementCommands } from './commands/settlement';
 
@@ -39,6 +39,7 @@ program
 registerSettlementCommands(program);
 registerOrderCommands(program);
 registerOperationsCommands(program);
+registerRedriveCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CatalogueRepository } from '../../shared/adapters/aws/catalogue-repository';
 import { ExceptionsRepository } from '../../shared/adapters/aws/exceptions-repository';
+import { FailuresRepository } from '../../shared/adapters/aws/failures-repository';
 import { LedgerRepository } from '../../shared/adapters/aws/ledger-repository';
 import { documentClient, orderwiseEnv, orderwiseFrom, scayleEnv, scayleFrom } from '../../shared/adapters/wiring';
 import { parseEnv } from '../../shared/runtime/env';
@@ -17,6 +18,7 @@ const env = parseEnv(
       LEDGER_TABLE: z.string().min(1),
       EXCEPTIONS_TABLE: z.string().min(1),
       CATALOGUE_TABLE: z.string().min(1),
+      FAILURES_TABLE: z.string().min(1),
     })
     .extend(scayleEnv.shape)
     .extend(orderwiseEnv.shape),
@@ -40,9 +42,13 @@ const METRIC_OF = {
 } as const;
 
 /** Consumes the orders FIFO queue: posts confirmed orders to OrderWise and carries cancellations. */
-export const handler = sqsFifoHandler(orderEventMessageSchema, async (message) => {
-  const outcome = message.event === 'order-confirmed' ? await postOrder(message) : await cancelOrder(message);
-  count(METRIC_OF[outcome]);
-  if (outcome === 'acknowledged') milliseconds('OrderPostLatency', Date.now() - Date.parse(message.receivedAt));
-  logger.info('order event handled', { orderId: message.orderId, event: message.event, outcome });
-});
+export const handler = sqsFifoHandler(
+  orderEventMessageSchema,
+  async (message) => {
+    const outcome = message.event === 'order-confirmed' ? await postOrder(message) : await cancelOrder(message);
+    count(METRIC_OF[outcome]);
+    if (outcome === 'acknowledged') milliseconds('OrderPostLatency', Date.now() - Date.parse(message.receivedAt));
+    logger.info('order event handled', { orderId: message.orderId, event: message.event, outcome });
+  },
+  { failures: new FailuresRepository(documentClient, env.FAILURES_TABLE) },
+);

@@ -4,6 +4,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { HubTable } from '../stateful-stack';
 import { alarmOnFirst } from './alarms';
 import type { HubFunction } from './hub-function';
 import type { OperationsDashboard } from './operations-dashboard';
@@ -17,6 +18,8 @@ export interface FifoConsumerProps {
   readonly consumer: HubFunction;
   /** Where the DLQ alarm goes. */
   readonly alarmTopic: ITopic;
+  /** Where the consumer records why messages failed; bound to the consumer as FAILURES_TABLE. */
+  readonly failuresTable: HubTable;
   /** What the queue carries, for the alarm's description, e.g. `SCAYLE order events`. */
   readonly purpose: string;
   /** Deliveries before a message moves to the DLQ. Default 5; 1 to 100. */
@@ -71,6 +74,7 @@ export class FifoConsumer extends Construct {
       enforceSSL: true,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
     });
+    props.consumer.bindTable('FAILURES_TABLE', props.failuresTable, 'readWrite');
     props.consumer.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize,

@@ -58,6 +58,7 @@ export class OrdersLoop extends Construct {
     this.queue = new FifoConsumer(this, 'OrderEventsQueue', {
       consumer: this.consumer,
       alarmTopic: stateful.alarmTopic,
+      failuresTable: stateful.failuresTable,
       purpose: 'SCAYLE order events',
       // An OrderWise outage of a few minutes must not dead-letter orders: posting is idempotent, so retry more.
       maxReceiveCount: 10,

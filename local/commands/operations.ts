@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { CatalogueRepository } from '../../shared/adapters/aws/catalogue-repository';
+import { DeadLetters } from '../../shared/adapters/aws/dead-letters';
 import { makeDocumentClient } from '../../shared/adapters/aws/dynamodb';
 import { type ExceptionFilter, ExceptionsRepository } from '../../shared/adapters/aws/exceptions-repository';
+import { FailuresRepository } from '../../shared/adapters/aws/failures-repository';
 import { LedgerRepository } from '../../shared/adapters/aws/ledger-repository';
 import { SettlementsRepository } from '../../shared/adapters/aws/settlements-repository';
 import { EXCEPTION_TYPES, type ExceptionType, OWNERS, type Owner } from '../../shared/domain/exception-types';
@@ -109,5 +111,45 @@ export const registerOperationsCommands = (program: Command): void => {
       // --local/--stage may be parsed by the parent `exceptions` command, which has the same options.
       const resolved = await (await exceptionsOf(command.optsWithGlobals())).resolve(id);
       console.log(`${resolved.id} resolved (seen ${resolved.count} times, last ${resolved.lastSeenAt})`);
+    });
+};
+
+/**
+ * `hub redrive <queue> [--dry-run]`: lists a consumer's dead letters with why each failed, and moves them back
+ * to the queue (SQS's move task on a stage; one by one on the local hub, which has none).
+ */
+export const registerRedriveCommand = (program: Command): void => {
+  program
+    .command('redrive')
+    .description('list what is in a dead-letter queue and why, and move it back once the cause is fixed')
+    .argument('<queue>', 'the consumer, e.g. OrderEvents (its stack outputs <queue>QueueUrl and <queue>DlqUrl)')
+    .option('--dry-run', 'only list')
+    .option('--local', 'work against the local hub (npm start)')
+    .option('--stage <stage>', 'work against a deployed stage', 'dev')
+    .action(async (queue: string, options: { dryRun?: boolean; local?: boolean; stage?: string }) => {
+      const target = await resolveTarget(options);
+      const dlqUrl = target.output(`${queue}DlqUrl`);
+      const queueUrl = target.output(`${queue}QueueUrl`);
+      const deadLetters = new DeadLetters(
+        target.sqs,
+        new FailuresRepository(makeDocumentClient(target.dynamodb), target.output('FailuresTableName')),
+      );
+      const letters = await deadLetters.inspect(dlqUrl);
+      if (letters.length === 0) {
+        console.log(`the ${queue} dead-letter queue is empty`);
+        return;
+      }
+      for (const letter of letters) {
+        console.log(
+          `${letter.messageId}  group ${letter.groupId ?? '-'}  ${letter.receiveCount} deliveries  ${letter.reason ?? 'no failure recorded'}  ${letter.body.slice(0, 120)}`,
+        );
+      }
+      if (options.dryRun) return;
+      if (target.isLocal)
+        console.log(`moved ${await deadLetters.moveBack(dlqUrl, queueUrl)} messages back to ${queue}`);
+      else
+        console.log(
+          `move task ${await deadLetters.startMoveTask(dlqUrl, queueUrl)} started: ${queue} dead letters go back to their queue`,
+        );
     });
 };

@@ -28,9 +28,13 @@ export const writeLocalHubFile = (description: LocalHubDescription): (() => void
   return () => rmSync(LOCAL_HUB_FILE, { force: true });
 };
 
+const LOCAL_NAME = 'the local hub';
+
 /** A hub the command line works against: clients and the stack outputs that name its resources. */
 export interface HubTarget {
   readonly name: string;
+  /** The local hub (no SQS move tasks there) rather than a deployed stage. */
+  readonly isLocal: boolean;
   readonly dynamodb: DynamoDBClient;
   readonly sqs: SQSClient;
   readonly s3: S3Client;
@@ -41,9 +45,10 @@ export interface HubTarget {
 const withOutputs = (
   name: string,
   outputs: Record<string, string>,
-  clients: Omit<HubTarget, 'name' | 'output'>,
+  clients: Omit<HubTarget, 'name' | 'isLocal' | 'output'>,
 ): HubTarget => ({
   name,
+  isLocal: name === LOCAL_NAME,
   ...clients,
   output: (key) => {
     const value = outputs[key];
@@ -63,7 +68,7 @@ export const resolveTarget = async (options: { local?: boolean; stage?: string }
     // fauxqs names queues and buckets under *.localhost; resolve those to loopback in this process too.
     (await import('fauxqs')).interceptLocalhostDns();
     const config = { region: local.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
-    return withOutputs('the local hub', local.outputs, {
+    return withOutputs(LOCAL_NAME, local.outputs, {
       dynamodb: new DynamoDBClient({ ...config, endpoint: local.endpoints.dynamodb }),
       sqs: new SQSClient({ ...config, endpoint: local.endpoints.sqs }),
       s3: new S3Client({ ...config, endpoint: local.endpoints.s3 }),

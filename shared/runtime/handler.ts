@@ -18,6 +18,17 @@ import { logger as defaultLogger } from './logger';
 import { metrics } from './metrics';
 import { parseWith } from './validation';
 
+/** Where a queue consumer records why a message failed (for `hub redrive --dry-run`). */
+export interface FailureRecorder {
+  record(failure: {
+    messageId: string;
+    queueArn: string;
+    reason: string;
+    retryable: boolean;
+    receiveCount: number;
+  }): Promise<void>;
+}
+
 /** Options shared by the handler factories. */
 export interface HandlerOptions {
   /** Logger to enrich with the Lambda context; the container's singleton by default. */
@@ -63,7 +74,7 @@ export type MessageHandler<T> = (message: T, record: SQSRecord) => Promise<void>
 export const sqsFifoHandler = <S extends z.ZodType>(
   schema: S,
   handle: MessageHandler<z.output<S>>,
-  options: HandlerOptions = {},
+  options: HandlerOptions & { failures?: FailureRecorder } = {},
 ) => {
   const log = options.logger ?? defaultLogger;
   const processor = new SqsFifoPartialProcessorAsync();
@@ -84,6 +95,16 @@ export const sqsFifoHandler = <S extends z.ZodType>(
         retryable: isRetryable(error),
         error: error as Error,
       });
+      // Best effort: failing to record must not change what happens to the message.
+      await options.failures
+        ?.record({
+          messageId: record.messageId,
+          queueArn: record.eventSourceARN,
+          reason: `${(error as Error).name}: ${(error as Error).message}`.slice(0, 2_000),
+          retryable: isRetryable(error),
+          receiveCount: Number(record.attributes.ApproximateReceiveCount),
+        })
+        .catch((recordError: unknown) => log.warn('could not record the failure', { error: recordError as Error }));
       throw error;
     }
   };

@@ -1,6 +1,9 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { DEMO_CATALOGUE } from '../../local/simulators/catalogue';
+import { DeadLetters } from '../../shared/adapters/aws/dead-letters';
+import { makeDocumentClient } from '../../shared/adapters/aws/dynamodb';
+import { FailuresRepository } from '../../shared/adapters/aws/failures-repository';
 import { OrderEventsQueue } from '../../shared/adapters/aws/order-events-queue';
 import { makeRetryOrder } from '../../shared/use-cases/retry-order';
 import { eventually, useHub } from '../helpers/hub';
@@ -188,4 +191,43 @@ describe('SCAYLE orders into OrderWise through the local hub', () => {
     await eventually(async () => (await depth(engines.sqs, dlq.url)) === 1, 60_000, 'poison message in the DLQ');
     expect(await depth(engines.sqs, queue.url)).toBe(0);
   }, 90_000);
+
+  it('names why dead letters failed, and a redrive after the fault is fixed posts the order once', async () => {
+    const { simulators, ledger, engines, urls, outputs } = hub();
+    const queue = queueOf(hub(), 'OrdersOrderEventsQueue', 'Queue');
+    const dlq = queueOf(hub(), 'OrdersOrderEventsQueue', 'Dlq');
+    const deadLetters = new DeadLetters(
+      engines.sqs,
+      new FailuresRepository(makeDocumentClient(engines.dynamodb), outputs.FailuresTableName as string),
+    );
+    await post(`${urls.orderwise}/_sim/faults`, { createSalesOrder: { errorRate: 1, status: 503 } });
+    const sku = DEMO_CATALOGUE.find((v) => v.orderwise)?.sku as string;
+    const [order] = await simulators.scayle.createOrders({ orders: [{ items: [{ sku, quantity: 1 }] }] });
+    const id = String(order?.id);
+    // The poison message of the previous test is there too.
+    await eventually(async () => (await depth(engines.sqs, dlq.url)) === 2, 90_000, 'the order dead-lettered');
+
+    const letters = await deadLetters.inspect(dlq.url);
+    const letter = letters.find((l) => l.groupId === id);
+    expect(letter).toMatchObject({ reason: 'UpstreamError: OrderWise createSalesOrder answered 503', retryable: true });
+    // Ten deliveries to the consumer, plus however often the DLQ itself was looked at.
+    expect(letter?.receiveCount).toBeGreaterThanOrEqual(10);
+    expect(letters.find((l) => l.groupId === 'poison')?.reason).toMatch(/^ValidationError: invalid queue message/);
+    expect(simulators.orderwise.ordersByReference(id)).toEqual([]);
+
+    await post(`${urls.orderwise}/_sim/faults`, {});
+    expect(await deadLetters.moveBack(dlq.url, queue.url)).toBe(2);
+    await eventually(
+      async () => (await ledger.get('scayle', id))?.status === 'acknowledged',
+      30_000,
+      'the redriven order posted',
+    );
+    expect(simulators.orderwise.ordersByReference(id)).toHaveLength(1);
+    // The poison message fails again and is back in the DLQ, alone.
+    await eventually(
+      async () => (await depth(engines.sqs, dlq.url)) === 1,
+      60_000,
+      'the poison message back in the DLQ',
+    );
+  }, 240_000);
 });

@@ -7,6 +7,8 @@ import { resolveStage } from '../../lib/config/stages';
 import { FifoConsumer } from '../../lib/constructs/fifo-consumer';
 import { ENTRY_METADATA_KEY, HubFunction } from '../../lib/constructs/hub-function';
 import { addHubStage } from '../../lib/hub-app';
+import { HubTable } from '../../lib/stateful-stack';
+import { FAILURES_TABLE } from '../../shared/adapters/aws/table-schemas';
 import { synthDevStage, testApp } from '../helpers/app';
 import { allInvariants } from '../helpers/invariants';
 
@@ -18,8 +20,8 @@ describe('the scayle-hub app', () => {
     expect(allInvariants(stateless.toJSON())).toEqual([]);
   });
 
-  it('keeps five tables with point-in-time recovery and KMS encryption', () => {
-    stateful.resourceCountIs('AWS::DynamoDB::GlobalTable', 5);
+  it('keeps six tables with point-in-time recovery and KMS encryption', () => {
+    stateful.resourceCountIs('AWS::DynamoDB::GlobalTable', 6);
     stateful.allResourcesProperties('AWS::DynamoDB::GlobalTable', {
       SSESpecification: { SSEEnabled: true },
       Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
@@ -103,6 +105,7 @@ describe('FifoConsumer', () => {
     new FifoConsumer(stateless, 'Noop', {
       consumer,
       alarmTopic: stateful.alarmTopic,
+      failuresTable: stateful.failuresTable,
       purpose: 'test events',
       maxReceiveCount: 3,
       dashboard: stateless.operations,
@@ -187,11 +190,13 @@ describe('FifoConsumer', () => {
       logRetentionDays: 7,
     });
     const topic = new Topic(stack, 'T');
-    expect(() => new FifoConsumer(stack, 'A', { consumer, alarmTopic: topic, purpose: 'x', batchSize: 11 })).toThrow(
-      /batchSize must be an integer from 1 to 10/,
-    );
+    const failuresTable = new HubTable(stack, 'Failures', FAILURES_TABLE, { retain: false });
     expect(
-      () => new FifoConsumer(stack, 'B', { consumer, alarmTopic: topic, purpose: 'x', maxReceiveCount: 0 }),
+      () => new FifoConsumer(stack, 'A', { consumer, alarmTopic: topic, failuresTable, purpose: 'x', batchSize: 11 }),
+    ).toThrow(/batchSize must be an integer from 1 to 10/);
+    expect(
+      () =>
+        new FifoConsumer(stack, 'B', { consumer, alarmTopic: topic, failuresTable, purpose: 'x', maxReceiveCount: 0 }),
     ).toThrow(/maxReceiveCount must be an integer from 1 to 100/);
   });
 

@@ -41,3 +41,10 @@ export const SETTLEMENTS_TABLE = {
   partitionKey: 'settlementId',
   indexes: {},
 } as const satisfies TableSchema;
+
+/** Why queue messages failed: one item per message id, kept as long as a DLQ keeps messages (14 days). */
+export const FAILURES_TABLE = {
+  partitionKey: 'messageId',
+  indexes: {},
+  timeToLive: 'expiresAt',
+} as const satisfies TableSchema;
