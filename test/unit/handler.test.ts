@@ -87,3 +87,36 @@ describe('sqsFifoHandler', () => {
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '1' }, { itemIdentifier: '2' }] });
   });
 });
+
+describe('sqsFifoHandler failure records', () => {
+  it('records why each failed message failed, and a recorder that fails changes nothing', async () => {
+    const recorded: unknown[] = [];
+    const schema = z.object({ orderId: z.string() });
+    const handler = sqsFifoHandler(
+      schema,
+      async () => {
+        throw new UpstreamError('OrderWise answered 503', 503);
+      },
+      {
+        timeoutEarlyInMillis: 0,
+        failures: {
+          record: async (failure) => {
+            recorded.push(failure);
+            throw new Error('table unavailable');
+          },
+        },
+      },
+    );
+    const result = await handler(sqsEvent(fifoRecord('m1', 'g1', { orderId: '1' }, 3)), lambdaContext());
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'm1' }] });
+    expect(recorded).toEqual([
+      {
+        messageId: 'm1',
+        queueArn: expect.stringMatching(/^arn:aws:sqs:/),
+        reason: 'UpstreamError: OrderWise answered 503',
+        retryable: true,
+        receiveCount: 3,
+      },
+    ]);
+  });
+});
