@@ -238,10 +238,23 @@ describe('the local hub', () => {
       expect(existsSync(LOCAL_HUB_FILE)).toBe(false);
       await expect(fetch(ready.api as string)).rejects.toThrow();
     } finally {
-      try {
-        process.kill(-(child.pid as number), 'SIGKILL');
-      } catch {
-        // already gone
+      // SIGTERM first: the hub then stops DynamoDB Local, which runs in its own process group. A SIGKILL
+      // straight away (a failed assertion above) would orphan it.
+      const signal = (sig: NodeJS.Signals) => {
+        try {
+          process.kill(-(child.pid as number), sig);
+        } catch {
+          // already gone
+        }
+      };
+      if (child.exitCode === null && child.signalCode === null) {
+        signal('SIGTERM');
+        await Promise.race([
+          new Promise((resolve) => child.once('exit', resolve)),
+          new Promise((resolve) => setTimeout(resolve, 5_000)),
+        ]);
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+        signal('SIGKILL');
       }
     }
   }, 150_000);
