@@ -5,8 +5,9 @@
 import { createReadStream } from 'node:fs';
 import type { Command } from 'commander';
 import { readSettlementRows } from '../../shared/adapters/settlement-file';
+import { toDecimal } from '../../shared/domain/money';
 import { aggregateSettlement, type SettlementJournal, toSettlementJson } from '../../shared/domain/settlement/journal';
-import { formatMinorUnits, SettlementFormatError } from '../../shared/domain/settlement/parse';
+import { SettlementFormatError } from '../../shared/domain/settlement/parse';
 
 /** Where a command writes; tests pass collectors, the CLI the process streams. */
 export interface CommandOutput {
@@ -30,8 +31,8 @@ type Cells = readonly [account: string, description: string, amount: string];
 const renderTable = (journal: SettlementJournal): string => {
   const header: Cells = ['account', 'description', 'amount (+cr/-dr)'];
   const body: Cells[] = [
-    ...journal.lines.map((line): Cells => [line.account, line.description, formatMinorUnits(line.amount)]),
-    [journal.depositAccount, 'deposit (the other side)', formatMinorUnits(-journal.totalAmount)],
+    ...journal.lines.map((line): Cells => [line.account, line.description, toDecimal(line.amount)]),
+    [journal.depositAccount, 'deposit (the other side)', toDecimal(-journal.totalAmount)],
   ];
   const widths = header.map((title, column) =>
     Math.max(title.length, ...body.map((cells) => cells[column]?.length ?? 0)),
@@ -41,8 +42,7 @@ const renderTable = (journal: SettlementJournal): string => {
     cells.map((cell, column) => cell[column === 2 ? 'padStart' : 'padEnd'](widths[column] ?? 0)).join('  ');
   const sum = journal.lines.reduce((total, line) => total + line.amount, 0);
   const unmapped = journal.unmapped.map(
-    (kind) =>
-      `  ${kind.transactionType} / ${kind.amountType} / ${kind.amountDescription}: ${formatMinorUnits(kind.amount)}`,
+    (kind) => `  ${kind.transactionType} / ${kind.amountType} / ${kind.amountDescription}: ${toDecimal(kind.amount)}`,
   );
   return [
     `settlement ${journal.settlementId} (${journal.currency}) ${journal.startDate} .. ${journal.endDate}, deposit ${journal.depositDate}`,
@@ -51,8 +51,8 @@ const renderTable = (journal: SettlementJournal): string => {
     format(header),
     ...body.map(format),
     '',
-    `total-amount ${formatMinorUnits(journal.totalAmount)}, lines sum to ${formatMinorUnits(sum)}: ${
-      journal.balanced ? 'balanced' : `UNBALANCED by ${formatMinorUnits(sum - journal.totalAmount)}`
+    `total-amount ${toDecimal(journal.totalAmount)}, lines sum to ${toDecimal(sum)}: ${
+      journal.balanced ? 'balanced' : `UNBALANCED by ${toDecimal(sum - journal.totalAmount)}`
     }`,
     unmapped.length === 0 ? 'unmapped: none' : `unmapped (on the suspense account):\n${unmapped.join('\n')}`,
     '',

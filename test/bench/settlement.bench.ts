@@ -16,8 +16,8 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { readSettlementRows } from '../../shared/adapters/settlement-file';
+import { toDecimal } from '../../shared/domain/money';
 import { aggregateSettlement } from '../../shared/domain/settlement/journal';
-import { formatMinorUnits } from '../../shared/domain/settlement/parse';
 
 const RUNS = 5;
 const MIN_RATIO = 0.5;
@@ -92,9 +92,9 @@ const writeReport = async (file: string, rows: number): Promise<void> => {
     if (!out.write(buffer)) await once(out, 'drain');
     buffer = '';
   };
-  buffer += `42\t11.10.2024 08:59:52 UTC\t25.10.2024 08:59:51 UTC\t27.10.2024 08:59:51 UTC\t${formatMinorUnits(total).replace('.', ',')}\tEUR${'\t'.repeat(18)}\n`;
+  buffer += `42\t11.10.2024 08:59:52 UTC\t25.10.2024 08:59:51 UTC\t27.10.2024 08:59:51 UTC\t${toDecimal(total).replace('.', ',')}\tEUR${'\t'.repeat(18)}\n`;
   for (const { i, transactionType, amountType, amountDescription, minor } of draw(rows)) {
-    const amount = i % 2 === 0 ? formatMinorUnits(minor) : formatMinorUnits(minor).replace('.', ',');
+    const amount = i % 2 === 0 ? toDecimal(minor) : toDecimal(minor).replace('.', ',');
     const order = `303-${String(i).padStart(7, '0')}-6833160`;
     buffer += `42\t\t\t\t\t\t${transactionType}\t${order}\t${order}\t\tU1H0HZXf3\tAmazon.de\t${amountType}\t${amountDescription}\t${amount}\tAFN\t14.10.2024\t14.10.2024 04:15:46 UTC\t42760396434402\t\t\tTM-ATRNS-LR\t1\t\n`;
     if (buffer.length > 1 << 16) await flush();

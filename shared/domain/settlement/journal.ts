@@ -8,9 +8,10 @@
  * pays out, a credit when it charges the seller). The entry balances when the lines sum to total-amount; the
  * loop raises SETTLEMENT_UNBALANCED and posts nothing when they do not.
  */
+
+import { toDecimal } from '../money';
 import { type AccountMapping, type AmountKind, accountFor, DEFAULT_ACCOUNT_MAPPING } from './account-mapping';
 import {
-  formatMinorUnits,
   parseAmount,
   parseSettlementDate,
   SETTLEMENT_COLUMNS,
@@ -200,9 +201,9 @@ export const aggregateSettlement = async (
 /** The journal with its amounts as decimal strings, for JSON output. */
 export const toSettlementJson = (journal: SettlementJournal): SettlementJournalJson => ({
   ...journal,
-  totalAmount: formatMinorUnits(journal.totalAmount),
-  lines: journal.lines.map((line) => ({ ...line, amount: formatMinorUnits(line.amount) })),
-  unmapped: journal.unmapped.map((kind) => ({ ...kind, amount: formatMinorUnits(kind.amount) })),
+  totalAmount: toDecimal(journal.totalAmount),
+  lines: journal.lines.map((line) => ({ ...line, amount: toDecimal(line.amount) })),
+  unmapped: journal.unmapped.map((kind) => ({ ...kind, amount: toDecimal(kind.amount) })),
 });
 
 /** The header of `renderJournalCsv`. */
@@ -227,7 +228,7 @@ const csvField = (value: string): string => (/[",\r\n]/.test(value) ? `"${value.
 export const renderJournalCsv = (journal: SettlementJournal): string => {
   const postingDate = journal.depositDate.slice(0, 10);
   const row = (account: string, description: string, debit: number): string => {
-    const decimal = formatMinorUnits(Math.abs(debit));
+    const decimal = toDecimal(Math.abs(debit));
     return [
       postingDate,
       account,

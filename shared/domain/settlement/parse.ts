@@ -125,9 +125,3 @@ export const parseSettlementDate = (text: string): string | undefined => {
     offsetSign === undefined ? 0 : (offsetSign === '-' ? -1 : 1) * (Number(offsetHours) * 60 + Number(offsetMinutes));
   return `${new Date(local - offset * 60_000).toISOString().slice(0, 19)}Z`;
 };
-
-/** Renders minor units as a decimal string with two decimals and a point, the form ledgers import: `-1234.50`. */
-export const formatMinorUnits = (minor: number): string => {
-  const magnitude = Math.abs(minor);
-  return `${minor < 0 ? '-' : ''}${Math.trunc(magnitude / 100)}.${String(magnitude % 100).padStart(2, '0')}`;
-};

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readSettlementRows } from '../../../shared/adapters/settlement-file';
+import { toDecimal } from '../../../shared/domain/money';
 import {
   DEFAULT_ACCOUNT_MAPPING,
   DEFAULT_ACCOUNTS,
@@ -14,7 +15,7 @@ import {
   type SettlementJournal,
   toSettlementJson,
 } from '../../../shared/domain/settlement/journal';
-import { formatMinorUnits, parseAmount, SettlementFormatError } from '../../../shared/domain/settlement/parse';
+import { parseAmount, SettlementFormatError } from '../../../shared/domain/settlement/parse';
 
 const fixture = (name: string) => new URL(`../../fixtures/settlement/${name}`, import.meta.url);
 
@@ -189,7 +190,7 @@ type Style = 'us' | 'de' | 'plain-us' | 'plain-de';
 
 /** Writes minor units the way a US or DE file would, with or without thousands separators. */
 const writeAmount = (minor: number, style: Style): string => {
-  const [whole = '', cents = ''] = formatMinorUnits(Math.abs(minor)).split('.');
+  const [whole = '', cents = ''] = toDecimal(Math.abs(minor)).split('.');
   const sign = minor < 0 ? '-' : '';
   const grouped = (separator: string) => whole.replace(/\B(?=(\d{3})+$)/g, separator);
   switch (style) {
@@ -329,7 +330,7 @@ describe('renderJournalCsv', () => {
         expect(f.slice(5)).toEqual([journal.currency, journal.settlementId]);
       }
       expect(rows.at(-1)).toBe(
-        `${journal.depositDate.slice(0, 10)},${DEFAULT_ACCOUNTS.deposit},Amazon settlement ${journal.settlementId} deposit,${formatMinorUnits(journal.totalAmount)},,${journal.currency},${journal.settlementId}`,
+        `${journal.depositDate.slice(0, 10)},${DEFAULT_ACCOUNTS.deposit},Amazon settlement ${journal.settlementId} deposit,${toDecimal(journal.totalAmount)},,${journal.currency},${journal.settlementId}`,
       );
     },
   );

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatMinorUnits, parseAmount, parseSettlementDate } from '../../../shared/domain/settlement/parse';
+import { toDecimal } from '../../../shared/domain/money';
+import { parseAmount, parseSettlementDate } from '../../../shared/domain/settlement/parse';
 
 describe('parseAmount', () => {
   it.each([
@@ -44,7 +45,7 @@ describe('parseAmount', () => {
   it('reads back every amount it formats, in either decimal style', () => {
     fc.assert(
       fc.property(fc.integer({ min: -1e12, max: 1e12 }), fc.boolean(), (minor, comma) => {
-        const text = formatMinorUnits(minor);
+        const text = toDecimal(minor);
         expect(parseAmount(comma ? text.replace('.', ',') : text)).toBe(minor);
       }),
     );
@@ -73,11 +74,11 @@ describe('parseSettlementDate', () => {
   );
 });
 
-describe('formatMinorUnits', () => {
+describe('toDecimal', () => {
   it('writes two decimals and a point', () => {
-    expect(formatMinorUnits(-123450)).toBe('-1234.50');
-    expect(formatMinorUnits(5)).toBe('0.05');
-    expect(formatMinorUnits(-5)).toBe('-0.05');
-    expect(formatMinorUnits(0)).toBe('0.00');
+    expect(toDecimal(-123450)).toBe('-1234.50');
+    expect(toDecimal(5)).toBe('0.05');
+    expect(toDecimal(-5)).toBe('-0.05');
+    expect(toDecimal(0)).toBe('0.00');
   });
 });
