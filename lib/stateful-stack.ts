@@ -52,14 +52,17 @@ export class HubTable extends TableV2 {
   }
 }
 
-/** What the stateless stack receives from the stateful one. */
-export interface StatefulResources {
+/**
+ * Everything that holds data: the six tables, the data bucket, the event bus and the alarm topic. It changes
+ * rarely and, for stages with `retainData`, survives `cdk destroy`; functions and wiring live in the stateless
+ * stack so they can be replaced freely.
+ */
+export class StatefulStack extends Stack {
   readonly ledgerTable: HubTable;
   readonly stockTable: HubTable;
   readonly exceptionsTable: HubTable;
   readonly catalogueTable: HubTable;
   readonly settlementsTable: HubTable;
-  /** Why each failed queue message failed, for `hub redrive --dry-run`. */
   readonly failuresTable: HubTable;
   /** Settlement reports, rejected payloads, journals and reports, each under its own prefix. */
   readonly dataBucket: Bucket;
@@ -67,24 +70,6 @@ export interface StatefulResources {
    * The data bucket's name, built from the stage, account and region. Grants use it instead of the bucket's
    * ARN token so a policy on a key prefix reads the same in every stack (and its cdk-nag finding id is stable).
    */
-  readonly dataBucketName: string;
-  readonly eventBus: EventBus;
-  readonly alarmTopic: Topic;
-}
-
-/**
- * Everything that holds data: the six tables, the data bucket, the event bus and the alarm topic. It changes
- * rarely and, for stages with `retainData`, survives `cdk destroy`; functions and wiring live in the stateless
- * stack so they can be replaced freely.
- */
-export class StatefulStack extends Stack implements StatefulResources {
-  readonly ledgerTable: HubTable;
-  readonly stockTable: HubTable;
-  readonly exceptionsTable: HubTable;
-  readonly catalogueTable: HubTable;
-  readonly settlementsTable: HubTable;
-  readonly failuresTable: HubTable;
-  readonly dataBucket: Bucket;
   readonly dataBucketName: string;
   readonly eventBus: EventBus;
   readonly alarmTopic: Topic;
@@ -185,3 +170,18 @@ export class StatefulStack extends Stack implements StatefulResources {
     for (const [name, value] of Object.entries(outputs)) new CfnOutput(this, name, { value });
   }
 }
+
+/** What the stateless stack receives from the stateful one. */
+export type StatefulResources = Pick<
+  StatefulStack,
+  | 'ledgerTable'
+  | 'stockTable'
+  | 'exceptionsTable'
+  | 'catalogueTable'
+  | 'settlementsTable'
+  | 'failuresTable'
+  | 'dataBucket'
+  | 'dataBucketName'
+  | 'eventBus'
+  | 'alarmTopic'
+>;

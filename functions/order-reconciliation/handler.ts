@@ -1,6 +1,3 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { ExceptionsRepository } from '../../shared/adapters/aws/exceptions-repository';
@@ -8,8 +5,9 @@ import { LedgerRepository } from '../../shared/adapters/aws/ledger-repository';
 import { S3ObjectStore } from '../../shared/adapters/aws/object-store';
 import { documentClient, orderwiseEnv, orderwiseFrom, s3Client } from '../../shared/adapters/wiring';
 import { parseEnv } from '../../shared/runtime/env';
+import { jobHandler } from '../../shared/runtime/handler';
 import { logger } from '../../shared/runtime/logger';
-import { count, metrics } from '../../shared/runtime/metrics';
+import { count } from '../../shared/runtime/metrics';
 import { parseWith } from '../../shared/runtime/validation';
 import { makeReconcileOrderTotals } from '../../shared/use-cases/reconcile-order-totals';
 
@@ -41,7 +39,7 @@ const requestSchema = z
  * The daily money check (schedule) and the same check on demand (`{from, to}`): by default the orders
  * acknowledged in the last 24 hours. Returns the counts and the report's S3 key.
  */
-export const handler = middy(async (event: unknown, _context: Context) => {
+export const handler = jobHandler(async (event: unknown, _context: Context) => {
   const request = parseWith(requestSchema, event ?? {}, 'reconciliation request');
   const to = request.to ?? new Date().toISOString();
   const from = request.from ?? new Date(Date.parse(to) - 24 * 3_600_000).toISOString();
@@ -50,6 +48,4 @@ export const handler = middy(async (event: unknown, _context: Context) => {
   count('OrderTotalMismatches', result.mismatches);
   logger.info('order totals reconciled', { from, to, ...result });
   return result;
-})
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics));
+});

@@ -1,6 +1,3 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
 import { z } from 'zod';
 import { lwaCredentialsSchema, SpApiClient } from '../../shared/adapters/amazon/client';
 import { S3ObjectStore } from '../../shared/adapters/aws/object-store';
@@ -8,8 +5,9 @@ import { readSecret } from '../../shared/adapters/aws/secrets';
 import { SettlementsRepository } from '../../shared/adapters/aws/settlements-repository';
 import { documentClient, s3Client } from '../../shared/adapters/wiring';
 import { parseEnv } from '../../shared/runtime/env';
+import { jobHandler } from '../../shared/runtime/handler';
 import { logger } from '../../shared/runtime/logger';
-import { count, metrics } from '../../shared/runtime/metrics';
+import { count } from '../../shared/runtime/metrics';
 import { makeFetchSettlementReports } from '../../shared/use-cases/settlements';
 
 const env = parseEnv(
@@ -32,11 +30,9 @@ const fetchReports = makeFetchSettlementReports({
 });
 
 /** Schedule: fetches new Amazon settlement reports into `settlements/incoming/`, where the parser picks them up. */
-export const handler = middy(async () => {
+export const handler = jobHandler(async () => {
   const result = await fetchReports();
   count('SettlementReportsFetched', result.fetched.length);
   logger.info('settlement reports fetched', result);
   return result;
-})
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics));
+});

@@ -1,9 +1,6 @@
 import type { Readable } from 'node:stream';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import middy from '@middy/core';
 import { z } from 'zod';
 import { ExceptionsRepository } from '../../shared/adapters/aws/exceptions-repository';
 import { S3ObjectStore } from '../../shared/adapters/aws/object-store';
@@ -11,8 +8,9 @@ import { SettlementsRepository } from '../../shared/adapters/aws/settlements-rep
 import { documentClient, s3Client } from '../../shared/adapters/wiring';
 import { DEFAULT_ACCOUNT_MAPPING, parseAccountMapping } from '../../shared/domain/settlement/account-mapping';
 import { parseEnv } from '../../shared/runtime/env';
+import { jobHandler } from '../../shared/runtime/handler';
 import { logger } from '../../shared/runtime/logger';
-import { count, metrics } from '../../shared/runtime/metrics';
+import { count } from '../../shared/runtime/metrics';
 import { parseWith } from '../../shared/runtime/validation';
 import { makeProcessSettlementFile } from '../../shared/use-cases/settlements';
 
@@ -53,13 +51,11 @@ const objectCreatedSchema = z.object({
 });
 
 /** S3 -> EventBridge: parses one settlement file into its journal (see makeProcessSettlementFile). */
-export const handler = middy(async (event: unknown) => {
+export const handler = jobHandler(async (event: unknown) => {
   const { detail } = parseWith(objectCreatedSchema, event, 'S3 Object Created event');
   const object = await s3Client.send(new GetObjectCommand({ Bucket: detail.bucket.name, Key: detail.object.key }));
   const result = await processFile(detail.object.key, object.Body as Readable);
   count(`Settlements${result.outcome[0]?.toUpperCase()}${result.outcome.slice(1)}`);
   logger.info('settlement file processed', { key: detail.object.key, ...result });
   return result;
-})
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics));
+});

@@ -277,7 +277,7 @@ export const startHub = async (options: HubOptions = {}) => {
         return undefined;
       };
 
-      for (const [id, resource] of resources.filter(([, r]) => r.Type === 'AWS::ApiGateway::Method')) {
+      for (const [, resource] of resources.filter(([, r]) => r.Type === 'AWS::ApiGateway::Method')) {
         const p = resource.Properties ?? {};
         const fnId = functionIdIn((p.Integration as Record<string, unknown> | undefined)?.Uri, template);
         const fn = fnId ? functions.get(fnId) : undefined;
@@ -288,7 +288,6 @@ export const startHub = async (options: HubOptions = {}) => {
           path: resourceRef ? resourcePath(resourceRef, template) || '/' : '/',
           fn,
         });
-        void id;
       }
 
       for (const [id, resource] of resources.filter(([, r]) => r.Type === 'AWS::Events::Rule')) {

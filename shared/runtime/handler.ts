@@ -62,6 +62,16 @@ export const httpHandler = (
     });
 };
 
+/**
+ * Wraps a function that is invoked directly: by a schedule, an EventBridge rule, a state machine or an operator
+ * (`aws lambda invoke`, the `hub` command line). Adds the Lambda context to the logs and flushes metrics;
+ * errors propagate, so the invoker's retries and the function's errors alarm apply.
+ */
+export const jobHandler = <E, R>(handle: (event: E, context: Context) => Promise<R>, options: HandlerOptions = {}) =>
+  middy<E, R>(handle, middyOptions(options))
+    .use(injectLambdaContext(options.logger ?? defaultLogger, { resetKeys: true }))
+    .use(logMetrics(metrics));
+
 /** What a queue consumer receives for each message: the parsed body and the raw SQS record. */
 export type MessageHandler<T> = (message: T, record: SQSRecord) => Promise<void>;
 
