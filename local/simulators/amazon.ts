@@ -23,7 +23,7 @@ import {
   USAGE_PLANS,
 } from './amazon/facts';
 import { FeedStore } from './amazon/feeds';
-import { ListingStore } from './amazon/listings';
+import { type AddListingsInput, ListingStore } from './amazon/listings';
 import { registerListingsApi } from './amazon/listings-api';
 import { NotificationStore, registerNotificationsApi } from './amazon/notifications-api';
 import {
@@ -147,6 +147,7 @@ export const createAmazonSimulator = (options: AmazonSimulatorOptions = {}) => {
         .map((order) => [order.amazonOrderId, Object.fromEntries(order.packages)]),
     ),
     listings: listings.state(),
+    generatedListings: listings.generatedCount(),
     feeds: feeds.all().map((feed) => feeds.view(feed)),
     reports: reports.all().map((report) => reports.view(report)),
     ...notifications.state(),
@@ -217,6 +218,8 @@ export const createAmazonSimulator = (options: AmazonSimulatorOptions = {}) => {
 
   const addReport = (input: AddReportInput) => reports.add(addReportInputSchema.parse(input));
 
+  const addListings = (input: AddListingsInput) => ({ added: listings.addListings(input) });
+
   const api: ApiContext = {
     app,
     sellerId,
@@ -278,6 +281,11 @@ export const createAmazonSimulator = (options: AmazonSimulatorOptions = {}) => {
     control(c, async () => setOrderStatus(param(c, 'id'), (await readJson(c)) as SetOrderStatusInput)),
   );
   app.post('/_sim/reports', (c) => control(c, async () => addReport((await readJson(c)) as AddReportInput)));
+  app.post('/_sim/listings', (c) => control(c, async () => addListings((await readJson(c)) as AddListingsInput)));
+  app.get('/_sim/listings/:sku', (c) => {
+    const offers = listings.offers(param(c, 'sku'));
+    return offers ? c.json(offers) : controlError(c, 404, `no listing for SKU ${param(c, 'sku')}`);
+  });
 
   app.notFound((c) => spApiError(c, 404, ERRORS.notFound, `No resource at ${c.req.method} ${c.req.path}.`));
   app.onError((error, c) => spApiError(c, 500, ERRORS.internal, ERRORS.internalMessage, error.message));
@@ -293,7 +301,14 @@ export const createAmazonSimulator = (options: AmazonSimulatorOptions = {}) => {
     setOrderStatus,
     /** Adds a DONE report (a settlement by default) with the given document; `POST /_sim/reports`. */
     addReport,
-    /** Orders, confirmations, listings, feeds, reports and notification setup; `GET /_sim/state`. */
+    /** Adds SHIRT listings in every marketplace, named or generated; `POST /_sim/listings`. */
+    addListings,
+    /** Quantity, price and last change per marketplace of one SKU; `GET /_sim/listings/{sku}`. */
+    listing: (sku: string) => listings.offers(sku),
+    /**
+     * Orders, confirmations, listings (generated ones only counted), feeds, reports and notification setup;
+     * `GET /_sim/state`.
+     */
     state,
   };
 };

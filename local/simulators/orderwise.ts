@@ -84,6 +84,26 @@ interface SimSalesOrder {
   body: unknown;
 }
 
+/** The issues of a failed parse in one line, naming the parameters. */
+const describe = (error: z.ZodError) =>
+  error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+
+/** Parameters of the `FreeStockChangedSince` export definition. */
+const stockChangedParamsSchema = z.object({
+  '@since': z.iso.datetime({ offset: true, error: 'must be ISO-8601 with a time zone, e.g. 2026-11-23T10:00:00Z' }),
+});
+
+/** Parameters of the `FreeStockPage` export definition: keyset paging by `vad_id`. */
+const freeStockPageParamsSchema = z.object({
+  '@afterId': z.number().int().min(0).default(0),
+  '@limit': z.number().int().min(1).max(5000).default(1000),
+});
+
+/** The variants OrderWise stocks, ordered by `vad_id` (the key `FreeStockPage` pages by). */
+const stockedVariants = DEMO_CATALOGUE.flatMap((v) => (v.orderwise ? [v.orderwise] : [])).sort(
+  (a, b) => a.variantId - b.variantId,
+);
+
 /** VAT of a line: the amount sent, else OrderWise's own per-line calculation, rounded to the minor unit. */
 const taxOf = (grossMinor: number, rate: number, sent?: string) =>
   sent === undefined ? grossMinor - Math.round((grossMinor * 100) / (100 + rate)) : fromDecimal(sent);
@@ -91,8 +111,9 @@ const taxOf = (grossMinor: number, rate: number, sent?: string) =>
 /**
  * A faithful OrderWise OW API for the local hub (../shared/reference/orderwise.md): the token flow, sales
  * order create with `eCommerceOrderNumber` (409 on a duplicate in a session), the look-up export, status,
- * cancel while the status allows, and free stock. OrderWise computes its own totals from the lines, as the real
- * one does, so a pricing disagreement shows up in the money check.
+ * cancel while the status allows, and free stock, per variant and through the free-stock export definitions.
+ * OrderWise computes its own totals from the lines, as the real one does, so a pricing disagreement shows up in
+ * the money check.
  */
 export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}) => {
   const user = {
@@ -104,7 +125,8 @@ export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}
   let stock = new Map<string, number>();
   let tokens = new Set<string>();
   let nextOrderId = 1;
-  let movements: { variantCode: string; qtyChange: number; at: string }[] = [];
+  /** When each variant's free stock last changed (ISO-8601): the `last_changed` column of stock rows. */
+  let lastChanged = new Map<string, string>();
   let exportsTo: { stockUrl?: string; despatchUrl?: string; username: string; password: string } | undefined;
   const pushed: { kind: 'stock' | 'despatch'; status: number }[] = [];
 
@@ -112,13 +134,14 @@ export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}
     orders = new Map();
     tokens = new Set();
     nextOrderId = 1;
-    movements = [];
     pushed.length = 0;
     stock = new Map(
       DEMO_CATALOGUE.flatMap((v) =>
         v.orderwise ? [[v.orderwise.variantCode, v.initialStock] as [string, number]] : [],
       ),
     );
+    const now = new Date().toISOString();
+    lastChanged = new Map([...stock.keys()].map((code) => [code, now]));
   };
   reset();
 
@@ -162,6 +185,14 @@ export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}
     totalTax: toDecimal(order.totalTaxMinor),
     lines: order.lines,
     deliveries: order.deliveries,
+  });
+
+  /** A row of the free-stock export definitions: the columns of the pushed stock export the hub needs. */
+  const freeStockRow = (variant: { variantCode: string; variantId: number }) => ({
+    vad_id: variant.variantId,
+    vad_variant_code: variant.variantCode,
+    vasq_free_stock_quantity: stock.get(variant.variantCode) ?? 0,
+    last_changed: lastChanged.get(variant.variantCode) ?? '',
   });
 
   sim.app.get(
@@ -236,24 +267,29 @@ export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}
   sim.app.post(
     `/owapi/system/export-definition/:id`,
     authed('runExport', async (c) => {
-      if (c.req.param('id') === ORDERWISE_ASSUMPTIONS.stockMovementsExport) {
-        const since = z
-          .object({ '@since': z.iso.datetime({ offset: true }) })
-          .safeParse(await c.req.json().catch(() => undefined));
-        if (!since.success) return c.json({ error: 'Parameter @since is required (ISO-8601)' }, 400);
-        const from = Date.parse(since.data['@since']);
+      const id = c.req.param('id');
+      if (id === ORDERWISE_ASSUMPTIONS.stockChangedExport) {
+        const params = stockChangedParamsSchema.safeParse(await c.req.json().catch(() => undefined));
+        if (!params.success) return c.json({ error: `Invalid parameters: ${describe(params.error)}` }, 400);
+        const from = Date.parse(params.data['@since']);
         return c.json(
-          movements
-            .filter((m) => Date.parse(m.at) > from)
-            .map((m) => ({
-              vad_variant_code: m.variantCode,
-              stock_location: 'MAIN',
-              qty_change: m.qtyChange,
-              movement_datetime: m.at,
-            })),
+          stockedVariants
+            .filter((v) => Date.parse(lastChanged.get(v.variantCode) ?? '') > from)
+            .map(freeStockRow)
+            .sort((a, b) => Date.parse(a.last_changed) - Date.parse(b.last_changed) || a.vad_id - b.vad_id),
         );
       }
-      if (c.req.param('id') !== ORDERWISE_ASSUMPTIONS.salesOrderByRefExport)
+      if (id === ORDERWISE_ASSUMPTIONS.freeStockPageExport) {
+        const params = freeStockPageParamsSchema.safeParse((await c.req.json().catch(() => undefined)) ?? {});
+        if (!params.success) return c.json({ error: `Invalid parameters: ${describe(params.error)}` }, 400);
+        return c.json(
+          stockedVariants
+            .filter((v) => v.variantId > params.data['@afterId'])
+            .slice(0, params.data['@limit'])
+            .map(freeStockRow),
+        );
+      }
+      if (id !== ORDERWISE_ASSUMPTIONS.salesOrderByRefExport)
         return c.json({ error: 'Export definition not found' }, 404);
       const params = z.object({ '@ref': z.string().min(1) }).safeParse(await c.req.json().catch(() => undefined));
       if (!params.success) return c.json({ error: 'Parameter @ref is required' }, 400);
@@ -371,24 +407,23 @@ export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}
     };
   };
 
-  /** Changes free stock (absolute `quantity` or a `delta`), records the movements and pushes a stock export. */
+  /**
+   * Changes free stock (absolute `quantity` or a `delta`) at `changedAt` (ISO-8601, default now), which becomes the
+   * variant's `last_changed`, and pushes a stock export with one row per variant changed.
+   */
   const changeStock = async (
-    changes: readonly { variantCode: string; quantity?: number; delta?: number }[],
+    changes: readonly { variantCode: string; quantity?: number; delta?: number; changedAt?: string }[],
     pushExport = true,
   ) => {
-    const at = new Date().toISOString();
+    const now = new Date().toISOString();
     for (const change of changes) {
       const before = stock.get(change.variantCode) ?? 0;
-      const after = Math.max(0, change.quantity ?? before + (change.delta ?? 0));
-      stock.set(change.variantCode, after);
-      movements.push({ variantCode: change.variantCode, qtyChange: after - before, at });
+      stock.set(change.variantCode, Math.max(0, change.quantity ?? before + (change.delta ?? 0)));
+      lastChanged.set(change.variantCode, change.changedAt ?? now);
     }
-    if (pushExport)
-      await push(
-        'stock',
-        buildStockExport([...new Set(changes.map((c) => c.variantCode))].map((code) => stockRow(code, at))),
-      );
-    return changes.map((c) => stockRow(c.variantCode, at));
+    const rowOf = (code: string) => stockRow(code, lastChanged.get(code) ?? now);
+    if (pushExport) await push('stock', buildStockExport([...new Set(changes.map((c) => c.variantCode))].map(rowOf)));
+    return changes.map((c) => rowOf(c.variantCode));
   };
 
   /**
@@ -458,13 +493,15 @@ export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}
               variantCode: z.string(),
               quantity: z.number().int().min(0).optional(),
               delta: z.number().int().optional(),
+              changedAt: z.iso.datetime({ offset: true }).optional(),
             }),
           )
           .min(1),
         push: z.boolean().default(true),
       })
       .safeParse(await c.req.json().catch(() => undefined));
-    if (!parsed.success) return c.json({ error: 'changes: [{variantCode, quantity | delta}] is required' }, 400);
+    if (!parsed.success)
+      return c.json({ error: 'changes: [{variantCode, quantity | delta, changedAt?}] is required' }, 400);
     const unknown = parsed.data.changes.find((change) => !knownCodes.has(change.variantCode));
     if (unknown) return c.json({ error: `Variant code ${unknown.variantCode} not found` }, 400);
     return c.json({ rows: await changeStock(parsed.data.changes, parsed.data.push) });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import { z } from 'zod';
+import { devStage } from '../../lib/config/stages';
 import { DEMO_CATALOGUE, type DemoVariant, demoVariantBySku } from './catalogue';
 import { demoPerson } from './people';
 import { type SimEnv, Simulator } from './sim-server';
@@ -23,16 +24,176 @@ export interface ScayleSimulatorOptions {
 export const DEFAULT_SCAYLE_TOKEN = 'local-scayle-token';
 const BASE = '/api/admin/v1';
 const param = (c: Context<SimEnv>, name: string): string => c.req.param(name) ?? '';
+/** The issues of a failed parse in one line, each field named (under `prefix`, e.g. `body.`). */
+const describe = (error: z.ZodError, prefix = '') =>
+  error.issues.map((i) => `${prefix}${i.path.join('.')}: ${i.message}`).join('; ');
 /** SCAYLE's 400 for a body that fails validation, naming each field. [A] error shape */
 const invalid = (c: Context<SimEnv>, error: z.ZodError) =>
-  c.json(
-    {
-      errors: [
-        { code: 'VALIDATION_ERROR', message: error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') },
-      ],
-    },
-    400,
-  );
+  c.json({ errors: [{ code: 'VALIDATION_ERROR', message: describe(error) }] }, 400);
+const notFound = (c: Context<SimEnv>, message: string) => c.json({ errors: [{ code: 'NOT_FOUND', message }] }, 404);
+
+const demoVariantById: ReadonlyMap<number, DemoVariant> = new Map(DEMO_CATALOGUE.map((v) => [v.scayleVariantId, v]));
+
+/**
+ * The reference key (SKU) a variant identifier names: `key=<referenceKey>` or the numeric SCAYLE id, URL-encoded
+ * either way [V reference §1.1]. [A] An identifier SCAYLE would not know is kept as given: the simulator holds
+ * stock and prices for any variant the hub names. Undefined when the identifier is not valid URL encoding.
+ */
+const variantKey = (identifier: string): string | undefined => {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(identifier);
+  } catch {
+    return undefined;
+  }
+  if (decoded.startsWith('key=')) return decoded.slice(4);
+  return /^\d+$/.test(decoded) ? (demoVariantById.get(Number(decoded))?.sku ?? decoded) : decoded;
+};
+
+/** Body of `POST /variants/{variantIdentifier}/stocks` [V reference §1.5]; the optional fields are not modelled. */
+const stockBodySchema = z
+  .object({
+    quantity: z.number().int().min(0),
+    warehouseReferenceKey: z.string().min(1),
+    changedAt: z.iso.datetime({ offset: true }),
+  })
+  .loose();
+
+/** The stock of one variant in one warehouse. */
+interface VariantStock {
+  readonly warehouseReferenceKey: string;
+  readonly quantity: number;
+  readonly changedAt: string;
+}
+
+/**
+ * One accepted stock write, for tests: through `POST /variants/{id}/stocks` (`single`), a bulk request (`bulk`) or a
+ * change made in SCAYLE itself with `POST /_sim/stock` (`panel`); `at` is when the simulator took it.
+ */
+export interface StockWrite extends VariantStock {
+  readonly via: 'single' | 'bulk' | 'panel';
+  readonly at: string;
+}
+
+/** One operation of a bulk request; url, method and body are checked per operation, so one bad one fails alone. */
+const bulkOperationSchema = z.object({
+  key: z.string().min(1).max(255),
+  url: z.string(),
+  method: z.string(),
+  headers: z.record(z.string(), z.string()).optional(),
+  body: z.unknown(),
+});
+
+/**
+ * Body of `POST /variants/stocks/bulk-requests` [V reference §1.1, PHP SDK fixture
+ * ProductVariantStockCreateBulkRequestRequest.json]; [A] 1..1000 operations with distinct keys. The callbacks are
+ * accepted and never called: the simulator completes a bulk request before it answers.
+ */
+const bulkStocksSchema = z.object({
+  callbacks: z
+    .object({ requestUrl: z.url().optional(), operationUrl: z.url().optional(), requestStatus: z.string().optional() })
+    .optional(),
+  operations: z
+    .array(bulkOperationSchema)
+    .min(1)
+    .max(1000)
+    .superRefine((operations, context) => {
+      const seen = new Set<string>();
+      for (const [index, operation] of operations.entries()) {
+        if (seen.has(operation.key))
+          context.addIssue({ code: 'custom', path: [index, 'key'], message: `duplicate key ${operation.key}` });
+        seen.add(operation.key);
+      }
+    }),
+});
+
+/** The url of a stock operation in a bulk request, relative to the Admin API base [V fixture `/variants/123/stocks`]. */
+const BULK_STOCK_URL = /^\/variants\/([^/?#]+)\/stocks$/;
+
+/**
+ * A bulk request as the simulator answers it. [A] `id`, `status` and `operations`; `key` (the same number) and
+ * `progress` as in SCAYLE's bulk request status [V PHP SDK fixture BulkRequestStatusGetResponse.json].
+ */
+export interface BulkRequestResult {
+  readonly id: number;
+  readonly key: number;
+  readonly status: 'completed';
+  readonly progress: { totalOperations: number; processedOperations: number; failedOperations: number };
+  readonly operations: readonly { key: string; status: 'succeeded' | 'failed'; message?: string }[];
+}
+
+const minor = z.number().int().min(0);
+const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR');
+/** Body of `POST /variants/{variantIdentifier}/prices` [V reference §1.6, PHP SDK ProductVariantPrice]. */
+const priceBodySchema = z.object({
+  price: minor,
+  oldPrice: minor.nullish(),
+  recommendedRetailPrice: minor.nullish(),
+  buyingPrice: minor.nullish(),
+  tax: z.number().min(0).max(100).nullish(),
+  countryCode: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 code such as DE')
+    .nullish(),
+  currencyCode,
+  groupKey: z.string().min(1).nullish(),
+  promotionKey: z.string().min(1).nullish(),
+  unitPrice: z.object({ unit: z.string().min(1), amount: z.number().positive(), price: minor }).nullish(),
+  validFrom: z.iso.datetime({ offset: true }).nullish(),
+  validTo: z.iso.datetime({ offset: true }).nullish(),
+  merchantReferenceKey: z.string().min(1).nullish(),
+});
+
+/** A stored variant price as `GET /variants/{id}/prices` lists it; fields not given are null. */
+export interface VariantPrice {
+  readonly key: string;
+  readonly price: number;
+  readonly oldPrice: number | null;
+  readonly recommendedRetailPrice: number | null;
+  readonly buyingPrice: number | null;
+  readonly tax: number | null;
+  readonly countryCode: string | null;
+  readonly currencyCode: string;
+  readonly groupKey: string | null;
+  readonly promotionKey: string | null;
+  readonly unitPrice: { unit: string; amount: number; price: number } | null;
+  readonly validFrom: string;
+  readonly validTo: string | null;
+  readonly merchantReferenceKey: string | null;
+}
+
+/** When the seeded prices became valid: any fixed time in the past. */
+const SEEDED_PRICES_VALID_FROM = '2025-01-01T00:00:00+00:00';
+/** [A] The warehouse of a stock change made in SCAYLE when none is named: the one the dev stage writes to. */
+const DEFAULT_WAREHOUSE = devStage.scayle.warehouseReferenceKey;
+
+const knownSku = z.string().refine((sku) => demoVariantBySku.has(sku), 'unknown SKU: not in the demo catalogue');
+
+/** Body of `POST /_sim/stock`: stock changed in SCAYLE itself (Panel, another integration). */
+const simStockSchema = z.object({
+  changes: z
+    .array(
+      z.object({
+        sku: knownSku,
+        quantity: z.number().int().min(0),
+        warehouseReferenceKey: z.string().min(1).default(DEFAULT_WAREHOUSE),
+      }),
+    )
+    .min(1),
+});
+
+/** Body of `POST /_sim/prices`: a currency's current price changed in SCAYLE itself. */
+const simPricesSchema = z.object({
+  changes: z
+    .array(
+      z.object({
+        sku: knownSku,
+        currencyCode,
+        price: minor,
+      }),
+    )
+    .min(1),
+});
 
 /** One order line of `POST /_sim/orders`. */
 const simOrderSchema = z.object({
@@ -79,19 +240,62 @@ export const createScayleSimulator = (options: ScayleSimulatorOptions = {}) => {
   let webhook = options.webhook;
   let orders = new Map<number, Record<string, unknown>>();
   let stocks = new Map<string, Map<string, { quantity: number; changedAt: string }>>();
+  let stockHistory = new Map<string, StockWrite[]>();
+  let stockWrites = 0;
+  let bulkRequests = new Map<number, BulkRequestResult>();
+  let prices = new Map<string, VariantPrice[]>();
   let nextOrderId = 10_001;
   let nextItemId = 1;
+  let nextBulkId = 1;
+  let nextPriceKey = 1;
+  let nextEvent = 1;
   let seedCounter = options.seed ?? 7;
-  const deliveries: { event: string; orderId: number; status: number }[] = [];
+  /** Webhook deliveries: order events name the order, variant events the SKU. */
+  const deliveries: ({ event: string; status: number } & ({ orderId: number } | { sku: string }))[] = [];
+
+  /** A price key as SCAYLE generates it (fixture `1-100`): unique, meaningless to the caller. */
+  const priceKey = (sku: string) => `${demoVariantBySku.get(sku)?.scayleVariantId ?? sku}-${nextPriceKey++}`;
+
+  /** Every demo variant starts with a current EUR price for DE and a GBP price for GB. */
+  const seedPrices = () =>
+    new Map(
+      DEMO_CATALOGUE.map((v): [string, VariantPrice[]] => [
+        v.sku,
+        [
+          { currencyCode: 'EUR', countryCode: 'DE', price: v.priceMinor, tax: 19 },
+          { currencyCode: 'GBP', countryCode: 'GB', price: Math.round(v.priceMinor * 0.86), tax: 20 },
+        ].map((p) => ({
+          key: priceKey(v.sku),
+          oldPrice: null,
+          recommendedRetailPrice: null,
+          buyingPrice: null,
+          groupKey: null,
+          promotionKey: null,
+          unitPrice: null,
+          validFrom: SEEDED_PRICES_VALID_FROM,
+          validTo: null,
+          merchantReferenceKey: null,
+          ...p,
+        })),
+      ]),
+    );
 
   const reset = () => {
     orders = new Map();
     stocks = new Map();
+    stockHistory = new Map();
+    stockWrites = 0;
+    bulkRequests = new Map();
     nextOrderId = 10_001;
     nextItemId = 1;
+    nextBulkId = 1;
+    nextPriceKey = 1;
+    nextEvent = 1;
+    prices = seedPrices();
     seedCounter = options.seed ?? 7;
     deliveries.length = 0;
   };
+  reset();
 
   const perMinute = (limit: number) => ({ rate: limit / 60, burst: limit });
   const sim = new Simulator({
@@ -105,6 +309,11 @@ export const createScayleSimulator = (options: ScayleSimulatorOptions = {}) => {
       createCancellation: perMinute(300),
       putStock: perMinute(2500),
       getStock: perMinute(2500),
+      // [A] A bulk request counts once against stocksWrite, whatever the number of its operations.
+      bulkStocks: perMinute(2500),
+      getBulkRequest: perMinute(1000),
+      putPrice: perMinute(300),
+      getPrices: perMinute(2500),
     },
     errors: {
       throttled: (c) => {
@@ -118,6 +327,8 @@ export const createScayleSimulator = (options: ScayleSimulatorOptions = {}) => {
       orders: [...orders.values()],
       stocks: Object.fromEntries([...stocks].map(([k, v]) => [k, Object.fromEntries(v)])),
       deliveries,
+      // A count, not the history: a stock run writes thousands; `stockHistory(sku)` has the detail.
+      stockWrites,
     }),
     reset,
   });
@@ -232,19 +443,15 @@ export const createScayleSimulator = (options: ScayleSimulatorOptions = {}) => {
 
   /** Sends one webhook to the hub, retrying a few times on failure like SCAYLE's delivery. */
   // One event is one body: a repeated delivery sends the same bytes, as a retry of that delivery does.
-  const deliver = async (event: string, order: Record<string, unknown>, eventId: string, occurredAt: string) => {
+  const deliver = async (
+    event: string,
+    eventId: string,
+    occurredAt: string,
+    payload: Record<string, unknown>,
+    subject: { orderId: number } | { sku: string },
+  ) => {
     if (!webhook) return;
-    const body = JSON.stringify({
-      id: eventId,
-      event,
-      version: 1,
-      occurredAt,
-      payload: {
-        id: order.id,
-        shopKey: order.shopKey,
-        countryCode: (order.shopCountry as { countryCode: string }).countryCode,
-      },
-    });
+    const body = JSON.stringify({ id: eventId, event, version: 1, occurredAt, payload });
     const auth = `Basic ${Buffer.from(`${webhook.username}:${webhook.password}`).toString('base64')}`;
     let status = 0;
     for (let attempt = 0; attempt < 4 && !(status >= 200 && status < 300); attempt++) {
@@ -257,7 +464,36 @@ export const createScayleSimulator = (options: ScayleSimulatorOptions = {}) => {
         .then((r) => r.status)
         .catch(() => 0);
     }
-    deliveries.push({ event, orderId: order.id as number, status });
+    deliveries.push({ event, ...subject, status });
+  };
+
+  /** Sends an order event: the payload names the order, the hub re-reads it from the Admin API. */
+  const deliverOrder = (event: string, order: Record<string, unknown>, eventId: string, occurredAt: string) =>
+    deliver(
+      event,
+      eventId,
+      occurredAt,
+      {
+        id: order.id,
+        shopKey: order.shopKey,
+        countryCode: (order.shopCountry as { countryCode: string }).countryCode,
+      },
+      { orderId: order.id as number },
+    );
+
+  /**
+   * Sends a variant event. The id carries the change time and a counter, so two changes of one variant are two
+   * events to the hub's deduplication, also across a simulator reset.
+   */
+  const deliverVariant = (event: string, sku: string, occurredAt: string, payload: Record<string, unknown>) => {
+    const id = demoVariantBySku.get(sku)?.scayleVariantId;
+    return deliver(
+      event,
+      `evt-${event.replace(/^product-variant-/, '')}-${id}-${Date.parse(occurredAt)}-${nextEvent++}`,
+      occurredAt,
+      { id, referenceKey: sku, ...payload },
+      { sku },
+    );
   };
 
   /** Creates orders and delivers their `order-confirmed` webhooks. */
@@ -277,7 +513,7 @@ export const createScayleSimulator = (options: ScayleSimulatorOptions = {}) => {
         created.map(async (order) => {
           const eventId = `evt-confirmed-${order.id}`;
           for (let n = 0; n < body.duplicates; n++)
-            await deliver('order-confirmed', order, eventId, order.confirmedAt as string);
+            await deliverOrder('order-confirmed', order, eventId, order.confirmedAt as string);
         }),
       );
     }
@@ -291,7 +527,7 @@ export const createScayleSimulator = (options: ScayleSimulatorOptions = {}) => {
     order.status = 'cancellation_completed';
     order.updatedAt = new Date().toISOString();
     for (const item of order.items as { status: string }[]) item.status = 'cancelled';
-    await deliver(spelling, order, `evt-cancelled-${orderId}`, order.updatedAt as string);
+    await deliverOrder(spelling, order, `evt-cancelled-${orderId}`, order.updatedAt as string);
     return order;
   };
 
@@ -330,39 +566,54 @@ export const createScayleSimulator = (options: ScayleSimulatorOptions = {}) => {
       return c.body(null, 204);
     }),
   );
+
+  /** Stores one absolute stock figure and records the write in the variant's history. */
+  const setStock = (sku: string, stock: VariantStock, via: StockWrite['via']) => {
+    const perWarehouse = stocks.get(sku) ?? new Map();
+    perWarehouse.set(stock.warehouseReferenceKey, { quantity: stock.quantity, changedAt: stock.changedAt });
+    stocks.set(sku, perWarehouse);
+    const history = stockHistory.get(sku) ?? [];
+    history.push({ ...stock, via, at: new Date().toISOString() });
+    stockHistory.set(sku, history);
+    stockWrites++;
+  };
+
+  /**
+   * One stock write of the Admin API, whether it came alone or as an operation of a bulk request: the stored
+   * stock, or what was wrong. [A] SCAYLE's later reservation handling (`changedAt` against quantity blockers) is not
+   * simulated: the last write wins.
+   */
+  const writeStock = (
+    identifier: string,
+    body: unknown,
+    via: 'single' | 'bulk',
+  ): { ok: true; stock: VariantStock } | { ok: false; message: string } => {
+    const sku = variantKey(identifier);
+    if (sku === undefined) return { ok: false, message: 'variantIdentifier: not valid URL encoding' };
+    const parsed = stockBodySchema.safeParse(body);
+    if (!parsed.success) return { ok: false, message: describe(parsed.error, via === 'bulk' ? 'body.' : '') };
+    const stock = {
+      quantity: parsed.data.quantity,
+      warehouseReferenceKey: parsed.data.warehouseReferenceKey,
+      changedAt: parsed.data.changedAt,
+    };
+    setStock(sku, stock, via);
+    return { ok: true, stock };
+  };
+
   sim.app.post(
     `${BASE}/variants/:variant/stocks`,
     authed('putStock', async (c) => {
-      const parsed = z
-        .object({
-          quantity: z.number().int().min(0),
-          warehouseReferenceKey: z.string().min(1),
-          changedAt: z.iso.datetime({ offset: true }),
-        })
-        .loose()
-        .safeParse(await c.req.json().catch(() => undefined));
-      if (!parsed.success) return invalid(c, parsed.error);
-      const variant = decodeURIComponent(param(c, 'variant')).replace(/^key=/, '');
-      const perWarehouse = stocks.get(variant) ?? new Map();
-      perWarehouse.set(parsed.data.warehouseReferenceKey, {
-        quantity: parsed.data.quantity,
-        changedAt: parsed.data.changedAt,
-      });
-      stocks.set(variant, perWarehouse);
-      return c.json(
-        {
-          quantity: parsed.data.quantity,
-          warehouseReferenceKey: parsed.data.warehouseReferenceKey,
-          changedAt: parsed.data.changedAt,
-        },
-        201,
-      );
+      const written = writeStock(param(c, 'variant'), await c.req.json().catch(() => undefined), 'single');
+      return written.ok
+        ? c.json(written.stock, 201)
+        : c.json({ errors: [{ code: 'VALIDATION_ERROR', message: written.message }] }, 400);
     }),
   );
   sim.app.get(
     `${BASE}/variants/:variant/stocks`,
     authed('getStock', (c) => {
-      const variant = decodeURIComponent(param(c, 'variant')).replace(/^key=/, '');
+      const variant = variantKey(param(c, 'variant')) ?? '';
       const entities = [...(stocks.get(variant) ?? new Map()).entries()].map(([warehouseReferenceKey, s]) => ({
         warehouseReferenceKey,
         ...s,
@@ -370,6 +621,97 @@ export const createScayleSimulator = (options: ScayleSimulatorOptions = {}) => {
       }));
       return c.json({ entities });
     }),
+  );
+  // Bulk stock updates: SCAYLE answers 202 and works through the operations later [A]; the simulator applies them
+  // before it answers, so the answer is already the final status.
+  sim.app.post(
+    `${BASE}/variants/stocks/bulk-requests`,
+    authed('bulkStocks', async (c) => {
+      const parsed = bulkStocksSchema.safeParse(await c.req.json().catch(() => undefined));
+      if (!parsed.success) return invalid(c, parsed.error);
+      const operations = parsed.data.operations.map((operation) => {
+        const variant = BULK_STOCK_URL.exec(operation.url)?.[1];
+        const written =
+          operation.method !== 'POST'
+            ? { ok: false as const, message: `method: must be POST, got ${operation.method}` }
+            : variant === undefined
+              ? { ok: false as const, message: 'url: must be /variants/{variantIdentifier}/stocks' }
+              : writeStock(variant, operation.body, 'bulk');
+        return written.ok
+          ? { key: operation.key, status: 'succeeded' as const }
+          : { key: operation.key, status: 'failed' as const, message: written.message };
+      });
+      const id = nextBulkId++;
+      const failed = operations.filter((o) => o.status === 'failed').length;
+      const result: BulkRequestResult = {
+        id,
+        key: id,
+        status: 'completed',
+        progress: {
+          totalOperations: operations.length,
+          processedOperations: operations.length,
+          failedOperations: failed,
+        },
+        operations,
+      };
+      bulkRequests.set(id, result);
+      return c.json(result, 202);
+    }),
+  );
+  sim.app.get(
+    `${BASE}/variants/stocks/bulk-requests/:id`,
+    authed('getBulkRequest', (c) => {
+      const result = bulkRequests.get(Number(param(c, 'id')));
+      return result ? c.json(result) : notFound(c, 'Bulk request not found');
+    }),
+  );
+
+  /**
+   * Stores a price. [A] A price replaces the one with the same dimensions (country, currency, group, promotion,
+   * merchant) and the same `validFrom`; any other is added, as SCAYLE keeps upcoming prices next to current ones.
+   * Every stored price gets a new key, as SCAYLE generates one for every new price.
+   */
+  const storePrice = (sku: string, input: z.output<typeof priceBodySchema>): VariantPrice => {
+    const price: VariantPrice = {
+      key: priceKey(sku),
+      price: input.price,
+      oldPrice: input.oldPrice ?? null,
+      recommendedRetailPrice: input.recommendedRetailPrice ?? null,
+      buyingPrice: input.buyingPrice ?? null,
+      tax: input.tax ?? null,
+      countryCode: input.countryCode ?? null,
+      currencyCode: input.currencyCode,
+      groupKey: input.groupKey ?? null,
+      promotionKey: input.promotionKey ?? null,
+      unitPrice: input.unitPrice ?? null,
+      validFrom: input.validFrom ?? new Date().toISOString(),
+      validTo: input.validTo ?? null,
+      merchantReferenceKey: input.merchantReferenceKey ?? null,
+    };
+    const sameSlot = (p: VariantPrice) =>
+      p.countryCode === price.countryCode &&
+      p.currencyCode === price.currencyCode &&
+      p.groupKey === price.groupKey &&
+      p.promotionKey === price.promotionKey &&
+      p.merchantReferenceKey === price.merchantReferenceKey &&
+      Date.parse(p.validFrom) === Date.parse(price.validFrom);
+    prices.set(sku, [...(prices.get(sku) ?? []).filter((p) => !sameSlot(p)), price]);
+    return price;
+  };
+
+  sim.app.post(
+    `${BASE}/variants/:variant/prices`,
+    authed('putPrice', async (c) => {
+      const sku = variantKey(param(c, 'variant'));
+      if (sku === undefined) return notFound(c, 'Variant not found');
+      const parsed = priceBodySchema.safeParse(await c.req.json().catch(() => undefined));
+      if (!parsed.success) return invalid(c, parsed.error);
+      return c.json(storePrice(sku, parsed.data), 201);
+    }),
+  );
+  sim.app.get(
+    `${BASE}/variants/:variant/prices`,
+    authed('getPrices', (c) => c.json({ entities: prices.get(variantKey(param(c, 'variant')) ?? '') ?? [] })),
   );
 
   // Fulfilment updates [V] lib/Models/Shipment.php, Cancellation.php: one shipment call per physical package,
@@ -471,6 +813,82 @@ export const createScayleSimulator = (options: ScayleSimulatorOptions = {}) => {
     }),
   );
 
+  /** The price a shop shows now in `currencyCode`: no group, promotion or merchant, valid now, the latest start. */
+  const currentPrice = (sku: string, currencyCode: string, now: number) =>
+    (prices.get(sku) ?? [])
+      .filter(
+        (p) =>
+          p.currencyCode === currencyCode &&
+          p.groupKey === null &&
+          p.promotionKey === null &&
+          p.merchantReferenceKey === null &&
+          Date.parse(p.validFrom) <= now &&
+          (p.validTo === null || Date.parse(p.validTo) > now),
+      )
+      .sort((a, b) => Date.parse(b.validFrom) - Date.parse(a.validFrom))[0];
+
+  // Changes made in SCAYLE itself (Panel, another integration) announce themselves with product webhooks. Writes of
+  // the hub through the Admin API deliver none: a simplification, since the hub ignores the echo of its own writes.
+
+  /**
+   * Sets stock in SCAYLE itself, `changedAt` now, and delivers `product-variant-stock-updated` per change, payload
+   * `{id, referenceKey, warehouseReferenceKey, quantity, changedAt}`. [A] payload shape.
+   */
+  const changeStock = async (input: z.input<typeof simStockSchema>['changes']) => {
+    const { changes } = simStockSchema.parse({ changes: input });
+    const changedAt = new Date().toISOString();
+    const applied = changes.map((change) => {
+      const stock = { warehouseReferenceKey: change.warehouseReferenceKey, quantity: change.quantity, changedAt };
+      setStock(change.sku, stock, 'panel');
+      return { id: demoVariantBySku.get(change.sku)?.scayleVariantId, referenceKey: change.sku, ...stock };
+    });
+    await Promise.all(
+      applied.map(({ id: _id, referenceKey, ...stock }) =>
+        deliverVariant('product-variant-stock-updated', referenceKey, changedAt, stock),
+      ),
+    );
+    return applied;
+  };
+
+  /**
+   * Replaces the current price of a currency in SCAYLE itself (adds one valid from now when the currency has none)
+   * and delivers one `product-variant-prices-updated` per variant, payload `{id, referenceKey}`: the hub re-reads
+   * the prices. [A] payload shape.
+   */
+  const changePrices = async (input: z.input<typeof simPricesSchema>['changes']) => {
+    const { changes } = simPricesSchema.parse({ changes: input });
+    const now = Date.now();
+    const applied = changes.map((change) => {
+      const current = currentPrice(change.sku, change.currencyCode, now);
+      const price: VariantPrice = current
+        ? { ...current, key: priceKey(change.sku), price: change.price }
+        : storePrice(change.sku, { currencyCode: change.currencyCode, price: change.price });
+      if (current)
+        prices.set(
+          change.sku,
+          (prices.get(change.sku) ?? []).map((p) => (p === current ? price : p)),
+        );
+      return { id: demoVariantBySku.get(change.sku)?.scayleVariantId, referenceKey: change.sku, price };
+    });
+    const occurredAt = new Date(now).toISOString();
+    await Promise.all(
+      [...new Set(changes.map((c) => c.sku))].map((sku) =>
+        deliverVariant('product-variant-prices-updated', sku, occurredAt, {}),
+      ),
+    );
+    return applied;
+  };
+
+  sim.app.post('/_sim/stock', async (c) => {
+    const parsed = simStockSchema.safeParse(await c.req.json().catch(() => undefined));
+    if (!parsed.success) return c.json({ error: 'invalid body', issues: parsed.error.issues }, 400);
+    return c.json({ changes: await changeStock(parsed.data.changes) });
+  });
+  sim.app.post('/_sim/prices', async (c) => {
+    const parsed = simPricesSchema.safeParse(await c.req.json().catch(() => undefined));
+    if (!parsed.success) return c.json({ error: 'invalid body', issues: parsed.error.issues }, 400);
+    return c.json({ changes: await changePrices(parsed.data.changes) });
+  });
   sim.app.post('/_sim/webhooks', async (c) => {
     const parsed = z
       .object({ url: z.url(), username: z.string(), password: z.string() })
@@ -495,7 +913,16 @@ export const createScayleSimulator = (options: ScayleSimulatorOptions = {}) => {
     createOrders,
     cancelOrder,
     orders: () => [...orders.values()],
+    /** Stock of a SKU per warehouse: `{[warehouseReferenceKey]: {quantity, changedAt}}`. */
     stockOf: (sku: string) => Object.fromEntries(stocks.get(sku) ?? new Map()),
+    /** Every accepted stock write of a SKU, oldest first. */
+    stockHistory: (sku: string): readonly StockWrite[] => [...(stockHistory.get(sku) ?? [])],
+    /** The stored prices of a SKU, as `GET /variants/key={sku}/prices` lists them. */
+    pricesOf: (sku: string): readonly VariantPrice[] => [...(prices.get(sku) ?? [])],
+    /** Stock changed in SCAYLE itself, with its webhook; `POST /_sim/stock`. */
+    changeStock,
+    /** Prices changed in SCAYLE itself, with their webhooks; `POST /_sim/prices`. */
+    changePrices,
     setWebhook: (target: WebhookTarget) => {
       webhook = target;
     },

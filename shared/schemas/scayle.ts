@@ -74,23 +74,46 @@ export type ScayleOrder = z.output<typeof scayleOrderSchema>;
 /** The order events the hub subscribes to; the cancel event has two spellings in SCAYLE's documentation. */
 export const SCAYLE_ORDER_EVENTS = ['order-confirmed', 'order-cancelled', 'order-canceled'] as const;
 
-/**
- * The webhook envelope. [A] SCAYLE documents no payload shape: the hub assumes `{event, version, occurredAt,
- * payload}` with the order's id, shop key and country code in `payload`, and treats it as a trigger only: the
- * order itself is re-read from the Admin API.
- */
-export const scayleWebhookSchema = z.object({
+/** The SCAYLE variant events the stock loop listens to (reference scayle.md §1.7). */
+export const SCAYLE_VARIANT_EVENTS = ['product-variant-stock-updated', 'product-variant-prices-updated'] as const;
+
+const WEBHOOK_EVENTS = [...SCAYLE_ORDER_EVENTS, ...SCAYLE_VARIANT_EVENTS];
+const envelope = {
   /** Event id when SCAYLE sends one; otherwise the hub derives the deduplication id from the content. */
   id: z.string().min(1).max(128).optional(),
-  event: z.enum(SCAYLE_ORDER_EVENTS, { error: `must be one of ${SCAYLE_ORDER_EVENTS.join(', ')}` }),
   version: z.union([z.string(), z.number()]).optional(),
   occurredAt: z.iso.datetime({ offset: true }),
-  payload: z.looseObject({
-    id: z.number().int().positive(),
-    shopKey: z.string().min(1).max(64),
-    countryCode: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO country code such as DE'),
-  }),
-});
+};
 
-/** A SCAYLE order webhook. */
+/**
+ * The webhook envelope. [A] SCAYLE documents no payload shape: the hub assumes `{event, version, occurredAt,
+ * payload}` with the order's id, shop key and country code in `payload` (order events), or the variant's id and
+ * reference key (variant events), and treats it as a trigger only: the order, stock or prices are re-read from
+ * the Admin API.
+ */
+export const scayleWebhookSchema = z.discriminatedUnion(
+  'event',
+  [
+    z.object({
+      ...envelope,
+      event: z.enum(SCAYLE_ORDER_EVENTS),
+      payload: z.looseObject({
+        id: z.number().int().positive(),
+        shopKey: z.string().min(1).max(64),
+        countryCode: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO country code such as DE'),
+      }),
+    }),
+    z.object({
+      ...envelope,
+      event: z.enum(SCAYLE_VARIANT_EVENTS),
+      payload: z.looseObject({
+        id: z.number().int().positive(),
+        referenceKey: z.string().min(1).max(255),
+      }),
+    }),
+  ],
+  { error: () => `must be one of ${WEBHOOK_EVENTS.join(', ')}` },
+);
+
+/** A SCAYLE webhook (order or variant event). */
 export type ScayleWebhook = z.output<typeof scayleWebhookSchema>;

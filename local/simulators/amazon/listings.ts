@@ -3,6 +3,7 @@
  * SKU, and per marketplace the offer (price) and the merchant-fulfilled quantity. One code path validates and
  * applies every change, whether it comes from patchListingsItem, putListingsItem or a feed message.
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { DEMO_CATALOGUE, LEGACY_AMAZON_SKUS } from '../catalogue';
 import { ISSUE_CODES, MARKETPLACES } from './facts';
@@ -23,6 +24,8 @@ interface MarketOffer {
   quantity?: number;
   /** Price with tax in minor units of the marketplace currency. */
   priceMinor?: number;
+  /** Epoch milliseconds of the last change to this marketplace's offer. */
+  updatedAt: number;
 }
 
 /** One listing: the product attributes and the offer per marketplace it is listed in. */
@@ -35,6 +38,8 @@ interface SimListing {
   createdAt: number;
   updatedAt: number;
   markets: Map<string, MarketOffer>;
+  /** Made by `POST /_sim/listings` `generate`: counted, not listed, in `GET /_sim/state`. */
+  generated?: boolean;
 }
 
 /** A listings issue as the API reports it. */
@@ -52,6 +57,56 @@ export interface ListingMarketState {
   readonly price: string | null;
   readonly currency: string;
 }
+
+/** A listing in one marketplace as `GET /_sim/listings/{sku}` shows it; null where nothing is set. */
+export interface ListingOfferState {
+  readonly quantity: number | null;
+  readonly priceMinor: number | null;
+  /** ISO-8601: the last change to this marketplace's offer. */
+  readonly updatedAt: string;
+}
+
+/** Price of a control listing given none: the cheapest demo price. */
+const CONTROL_PRICE_MINOR = 1990;
+
+/** Amazon SellerSKUs have at most 40 characters [V]. */
+const sellerSku = z.string().min(1).max(40);
+
+/**
+ * Body of `POST /_sim/listings`: listings named one by one, or `generate` SKUs `{prefix}00001` ... for load runs.
+ * Either way they are SHIRTs in every marketplace, quantity 0 unless given; an SKU already listed is replaced.
+ */
+export const addListingsInputSchema = z.union([
+  z.strictObject({
+    listings: z
+      .array(
+        z.object({
+          sku: sellerSku,
+          asin: z
+            .string()
+            .regex(/^[A-Z0-9]{10}$/, 'must be 10 upper-case letters and digits')
+            .optional(),
+          quantity: z.number().int().min(0).default(0),
+          priceMinor: z.number().int().min(1).default(CONTROL_PRICE_MINOR),
+        }),
+      )
+      .min(1)
+      .max(20_000),
+  }),
+  z.strictObject({
+    generate: z.object({
+      prefix: z.string().min(1).max(35),
+      count: z.number().int().min(1).max(20_000),
+      quantity: z.number().int().min(0).default(0),
+    }),
+  }),
+]);
+
+/** Input of `POST /_sim/listings`. */
+export type AddListingsInput = z.input<typeof addListingsInputSchema>;
+
+/** A stable ASIN-shaped id for a control listing: derived from the SKU so the seeded id sequence is untouched. */
+const asinOf = (sku: string) => `B0${createHash('sha256').update(sku).digest('hex').slice(0, 8).toUpperCase()}`;
 
 /** The outcome of a submission: ACCEPTED (applied), VALID (preview, would apply) or INVALID. */
 export interface ListingsOutcome {
@@ -177,11 +232,47 @@ export class ListingStore {
     }
   }
 
+  /**
+   * Adds SHIRT listings in every marketplace (`POST /_sim/listings`), replacing any listing with the same SKU;
+   * generated ones are only counted in the state. Returns how many were added.
+   */
+  addListings(input: AddListingsInput): number {
+    const parsed = addListingsInputSchema.parse(input);
+    const now = Date.now();
+    const items =
+      'listings' in parsed
+        ? parsed.listings.map((listing) => ({ ...listing, generated: false }))
+        : Array.from({ length: parsed.generate.count }, (_, i) => ({
+            sku: `${parsed.generate.prefix}${String(i + 1).padStart(5, '0')}`,
+            asin: undefined,
+            quantity: parsed.generate.quantity,
+            priceMinor: CONTROL_PRICE_MINOR,
+            generated: true,
+          }));
+    for (const item of items) {
+      this.#add(
+        item.sku,
+        item.asin ?? asinOf(item.sku),
+        now,
+        {
+          name: `Load item ${item.sku}`,
+          colour: 'Black',
+          size: 'M',
+          priceMinor: item.priceMinor,
+          quantity: item.quantity,
+        },
+        item.generated,
+      );
+    }
+    return items.length;
+  }
+
   #add(
     sku: string,
     asin: string,
     now: number,
     item: { name: string; colour: string; size: string; priceMinor: number; quantity: number },
+    generated = false,
   ): void {
     const text = (value: string) => [{ value, language_tag: 'en_GB' }];
     this.#listings.set(sku, {
@@ -200,7 +291,10 @@ export class ListingStore {
       },
       createdAt: now,
       updatedAt: now,
-      markets: new Map(this.marketplaceIds.map((id) => [id, { quantity: item.quantity, priceMinor: item.priceMinor }])),
+      markets: new Map(
+        this.marketplaceIds.map((id) => [id, { quantity: item.quantity, priceMinor: item.priceMinor, updatedAt: now }]),
+      ),
+      ...(generated ? { generated } : {}),
     });
   }
 
@@ -225,6 +319,7 @@ export class ListingStore {
     if (!listing || market?.quantity === undefined) return;
     market.quantity = Math.max(0, market.quantity + delta);
     listing.updatedAt = Date.now();
+    market.updatedAt = listing.updatedAt;
   }
 
   /** patchListingsItem and PATCH / PARTIAL_UPDATE feed messages. */
@@ -272,9 +367,11 @@ export class ListingStore {
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
       markets: structuredClone(existing?.markets ?? new Map<string, MarketOffer>()),
+      ...(existing?.generated ? { generated: true } : {}),
     };
     for (const id of marketplaceIds) {
-      if (body.requirements !== 'LISTING_PRODUCT_ONLY' || !draft.markets.has(id)) draft.markets.set(id, {});
+      if (body.requirements !== 'LISTING_PRODUCT_ONLY' || !draft.markets.has(id))
+        draft.markets.set(id, { updatedAt: now });
     }
     const issues = requiredAttributes(body.productType, body.requirements)
       .filter((name) => !(name in body.attributes))
@@ -360,7 +457,7 @@ export class ListingStore {
     }
     for (const id of marketplaceIds) {
       const market = draft.markets.get(id);
-      if (market) market.quantity = quantity;
+      if (market) Object.assign(market, { quantity, updatedAt: Date.now() });
     }
     return [];
   }
@@ -370,7 +467,7 @@ export class ListingStore {
     if (change.op === 'delete') {
       for (const id of marketplaceIds) {
         const market = draft.markets.get(id);
-        if (market) market.priceMinor = undefined;
+        if (market) Object.assign(market, { priceMinor: undefined, updatedAt: Date.now() });
       }
       return [];
     }
@@ -390,7 +487,7 @@ export class ListingStore {
     }
     for (const [id, priceMinor] of prices) {
       const market = draft.markets.get(id);
-      if (market) market.priceMinor = priceMinor;
+      if (market) Object.assign(market, { priceMinor, updatedAt: Date.now() });
     }
     return [];
   }
@@ -399,7 +496,10 @@ export class ListingStore {
   view(sku: string, marketplaceIds: readonly string[], includedData: readonly string[]): object | undefined {
     const listing = this.#listings.get(sku);
     if (!listing || marketplaceIds.some((id) => !listing.markets.has(id))) return undefined;
-    const markets = marketplaceIds.map((id) => ({ id, offer: listing.markets.get(id) ?? {} }));
+    const markets = marketplaceIds.map((id): { id: string; offer: Partial<MarketOffer> } => ({
+      id,
+      offer: listing.markets.get(id) ?? {},
+    }));
     const first = markets[0];
     const title = asRecord(listing.attributes.item_name?.[0]).value;
     const sections: Record<string, () => unknown> = {
@@ -458,10 +558,41 @@ export class ListingStore {
     return view;
   }
 
-  /** Quantity and price per SKU and marketplace, for `GET /_sim/state`. */
+  /** Quantity, price and last change per marketplace of one SKU (`GET /_sim/listings/{sku}`), if listed. */
+  offers(sku: string): { sku: string; asin: string; marketplaces: Record<string, ListingOfferState> } | undefined {
+    const listing = this.#listings.get(sku);
+    if (!listing) return undefined;
+    return {
+      sku,
+      asin: listing.asin,
+      marketplaces: Object.fromEntries(
+        [...listing.markets].map(([id, offer]) => [
+          id,
+          {
+            quantity: offer.quantity ?? null,
+            priceMinor: offer.priceMinor ?? null,
+            updatedAt: isoMillis(offer.updatedAt),
+          },
+        ]),
+      ),
+    };
+  }
+
+  /** How many listings `generate` made (and are still listed): the state counts them instead of listing them. */
+  generatedCount(): number {
+    let count = 0;
+    for (const listing of this.#listings.values()) if (listing.generated) count++;
+    return count;
+  }
+
+  /**
+   * Quantity and price per SKU and marketplace, for `GET /_sim/state`: every listing except generated ones, which
+   * would make the state of a load run megabytes long (see `generatedCount`, `offers`).
+   */
   state(): Record<string, Record<string, ListingMarketState>> {
     const out: Record<string, Record<string, ListingMarketState>> = {};
     for (const listing of this.#listings.values()) {
+      if (listing.generated) continue;
       out[listing.sku] = Object.fromEntries(
         [...listing.markets].map(([id, offer]) => [
           id,

@@ -14,8 +14,18 @@ import { parseWith } from '../../runtime/validation';
 export const ORDERWISE_ASSUMPTIONS = {
   /** Export definition that returns the sales orders with a given `eCommerceOrderNumber` (parameter `@ref`). */
   salesOrderByRefExport: 'SalesOrderByEcomRef',
-  /** Export definition returning stock movements since `@since` (the pull safety net behind pushed exports). */
-  stockMovementsExport: 'StockMovementsSince',
+  /**
+   * Export definition returning the free stock of every variant whose stock changed since `@since`: the pull safety
+   * net behind pushed exports. Rows have the columns of the pushed stock export (`vad_id`, `vad_variant_code`,
+   * `vasq_free_stock_quantity`, `last_changed`). Absolute quantities, not movements: replaying a row is harmless,
+   * where replaying a movement would count it twice.
+   */
+  stockChangedExport: 'FreeStockChangedSince',
+  /**
+   * Export definition paging through the free stock of all variants by `vad_id` (`@afterId`, `@limit`), same
+   * columns, ordered by `vad_id`: the full reconcile reads it instead of one `GET /stock/{id}/free-stock` per variant.
+   */
+  freeStockPageExport: 'FreeStockPage',
   /** The cancel call. */
   cancelPath: (orderId: number) => `sales/order/${orderId}/cancel`,
   /** Statuses in which an order can be cancelled without a return. */
@@ -42,6 +52,21 @@ const orderStatusSchema = orderRefSchema.extend({
   totalGross: z.string(),
   totalTax: z.string(),
 });
+
+const stockRowSchema = z.looseObject({
+  vad_id: z.number().int(),
+  vad_variant_code: z.union([z.string(), z.number()]).transform(String),
+  vasq_free_stock_quantity: z.number().int(),
+  last_changed: z.iso.datetime({ offset: true }),
+});
+
+/** OrderWise's free stock of one variant and when it last changed, as the stock export definitions return it. */
+export interface FreeStockRow {
+  readonly variantId: number;
+  readonly variantCode: string;
+  readonly freeStock: number;
+  readonly changedAt: string;
+}
 
 /** Settings of the OrderWise client. */
 export interface OrderwiseClientOptions {
@@ -208,5 +233,31 @@ export class OrderwiseClient implements ErpGateway {
       accept: [409],
     });
     return response.status === 409 ? 'too-late' : 'cancelled';
+  }
+
+  /** Free stock of every variant changed since `since` (the pull behind pushed exports). */
+  async stockChangedSince(since: string): Promise<FreeStockRow[]> {
+    return this.#stockExport(ORDERWISE_ASSUMPTIONS.stockChangedExport, { '@since': since });
+  }
+
+  /** One page of every variant's free stock, ordered by variant id, after `afterId`. */
+  async freeStockPage(afterId: number, limit: number): Promise<FreeStockRow[]> {
+    return this.#stockExport(ORDERWISE_ASSUMPTIONS.freeStockPageExport, { '@afterId': afterId, '@limit': limit });
+  }
+
+  async #stockExport(definition: string, parameters: Record<string, string | number>): Promise<FreeStockRow[]> {
+    const response = await this.#http.send<unknown>({
+      operation: 'runExport',
+      method: 'POST',
+      path: `system/export-definition/${definition}`,
+      json: parameters,
+      idempotent: true,
+    });
+    return parseWith(z.array(stockRowSchema), response.body, `OrderWise ${definition} rows`).map((row) => ({
+      variantId: row.vad_id,
+      variantCode: row.vad_variant_code,
+      freeStock: row.vasq_free_stock_quantity,
+      changedAt: row.last_changed,
+    }));
   }
 }

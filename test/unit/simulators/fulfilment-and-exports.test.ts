@@ -78,8 +78,9 @@ describe('OrderWise simulator HTTP exports', () => {
     expect(Date.parse(rows[0].last_changed)).not.toBeNaN();
   });
 
-  it('answers the stock movements since a time through its export definition, for the pull safety net', async () => {
+  it('answers the free stock of the variants changed since a time through its export definition, for the pull safety net', async () => {
     const since = new Date(Date.now() - 60_000).toISOString();
+    const before = ow.freeStock(code(2));
     await ow.changeStock([{ variantCode: code(2), delta: 5 }], false);
     const token = await (
       await fetch(`${ow.apiUrl}/token/gettoken`, {
@@ -88,15 +89,18 @@ describe('OrderWise simulator HTTP exports', () => {
         },
       })
     ).json();
-    const response = await fetch(`${ow.apiUrl}/system/export-definition/StockMovementsSince`, {
+    const response = await fetch(`${ow.apiUrl}/system/export-definition/FreeStockChangedSince`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ '@since': since }),
     });
-    const rows = (await response.json()) as { vad_variant_code: string; qty_change: number }[];
-    expect(rows).toContainEqual(
-      expect.objectContaining({ vad_variant_code: code(2), qty_change: 5, stock_location: 'MAIN' }),
-    );
+    const rows = (await response.json()) as { vad_variant_code: string; vasq_free_stock_quantity: number }[];
+    expect(rows).toContainEqual({
+      vad_id: mapped[2]?.orderwise?.variantId,
+      vad_variant_code: code(2),
+      vasq_free_stock_quantity: before + 5,
+      last_changed: expect.any(String),
+    });
   });
 
   it('despatches an order in parts, item by item, and pushes each despatch', async () => {

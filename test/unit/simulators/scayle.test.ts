@@ -351,6 +351,7 @@ describe('SCAYLE simulator: webhooks', () => {
   beforeAll(async () => {
     // The webhook handler reads its environment when it is loaded.
     vi.stubEnv('ORDER_EVENTS_QUEUE_URL', 'http://127.0.0.1:9/000000000000/orders.fifo');
+    vi.stubEnv('STOCK_EVENTS_QUEUE_URL', 'http://127.0.0.1:9/000000000000/stock.fifo');
     vi.stubEnv('DATA_BUCKET', 'data');
     vi.stubEnv('EXCEPTIONS_TABLE', 'exceptions');
     vi.stubEnv('WEBHOOK_SECRET', 'scayle-webhook');
@@ -461,7 +462,12 @@ describe('SCAYLE simulator: control surface', () => {
     expect(state).toMatchObject({ orders: [{ id: 10_001, referenceKey: 'SO1' }], stocks: {}, deliveries: [] });
 
     expect(await control('POST', '/_sim/reset', {})).toEqual({ status: 200, body: { reset: true } });
-    expect((await control('GET', '/_sim/state')).body).toEqual({ orders: [], stocks: {}, deliveries: [] });
+    expect((await control('GET', '/_sim/state')).body).toEqual({
+      orders: [],
+      stocks: {},
+      deliveries: [],
+      stockWrites: 0,
+    });
     expect((await control('GET', '/_sim/calls')).body).toEqual({});
     expect((await oneOrder()).id).toBe(10_001);
   });

@@ -1,0 +1,224 @@
+import { XMLParser } from 'fast-xml-parser';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO_CATALOGUE } from '../../../local/simulators/catalogue';
+import { startOrderwiseSimulator } from '../../../local/simulators/orderwise';
+import { ORDERWISE_ASSUMPTIONS } from '../../../shared/adapters/orderwise/client';
+import { startScriptedServer } from '../../helpers/scripted-server';
+
+const STOCKED = DEMO_CATALOGUE.flatMap((v) => (v.orderwise ? [v.orderwise] : [])).sort(
+  (a, b) => a.variantId - b.variantId,
+);
+const [V1, V2, V3] = STOCKED as [(typeof STOCKED)[number], (typeof STOCKED)[number], (typeof STOCKED)[number]];
+
+interface FreeStockRow {
+  vad_id: number;
+  vad_variant_code: string;
+  vasq_free_stock_quantity: number;
+  last_changed: string;
+}
+
+let orderwise: Awaited<ReturnType<typeof startOrderwiseSimulator>>;
+let token: string;
+
+const runExport = async (id: string, body?: unknown) => {
+  const response = await fetch(`${orderwise.apiUrl}/system/export-definition/${id}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: response.status, body: (await response.json()) as unknown };
+};
+const changedSince = (since: string) => runExport(ORDERWISE_ASSUMPTIONS.stockChangedExport, { '@since': since });
+const page = (body?: unknown) => runExport(ORDERWISE_ASSUMPTIONS.freeStockPageExport, body);
+const rows = (answer: { body: unknown }) => answer.body as FreeStockRow[];
+
+beforeAll(async () => {
+  orderwise = await startOrderwiseSimulator();
+});
+
+afterAll(async () => {
+  await orderwise?.stop();
+});
+
+beforeEach(async () => {
+  await fetch(`${orderwise.url}/_sim/reset`, { method: 'POST' });
+  const basic = Buffer.from(`${orderwise.user.username}:${orderwise.user.password}`).toString('base64');
+  token = (await (
+    await fetch(`${orderwise.apiUrl}/token/gettoken`, { headers: { authorization: `Basic ${basic}` } })
+  ).json()) as string;
+});
+
+describe('OrderWise simulator: FreeStockChangedSince', () => {
+  it('answers every stocked variant for a time before the reset, each changed at the reset', async () => {
+    const answer = await changedSince('2020-01-01T00:00:00Z');
+
+    expect(answer.status).toBe(200);
+    expect(rows(answer)).toHaveLength(STOCKED.length);
+    expect(new Set(rows(answer).map((r) => r.last_changed)).size).toBe(1);
+    expect(rows(answer)[0]).toEqual({
+      vad_id: V1.variantId,
+      vad_variant_code: V1.variantCode,
+      vasq_free_stock_quantity: orderwise.freeStock(V1.variantCode),
+      last_changed: expect.any(String),
+    });
+  });
+
+  it('answers only the variants changed strictly after @since, with their absolute free stock, oldest change first', async () => {
+    await orderwise.changeStock(
+      [
+        { variantCode: V2.variantCode, quantity: 12, changedAt: '2030-01-01T10:00:05Z' },
+        { variantCode: V1.variantCode, delta: 3, changedAt: '2030-01-01T10:00:00Z' },
+        { variantCode: V3.variantCode, quantity: 1, changedAt: '2030-01-01T09:59:59Z' },
+      ],
+      false,
+    );
+
+    const answer = await changedSince('2030-01-01T10:00:00+00:00');
+
+    expect(rows(answer)).toEqual([
+      {
+        vad_id: V2.variantId,
+        vad_variant_code: V2.variantCode,
+        vasq_free_stock_quantity: 12,
+        last_changed: '2030-01-01T10:00:05Z',
+      },
+    ]);
+    expect(rows(await changedSince('2030-01-01T09:59:58Z')).map((r) => r.vad_variant_code)).toEqual([
+      V3.variantCode,
+      V1.variantCode,
+      V2.variantCode,
+    ]);
+  });
+
+  it('dates a change now when no changedAt is given', async () => {
+    const before = new Date(Date.now() - 1).toISOString();
+    await orderwise.changeStock([{ variantCode: V1.variantCode, quantity: 4 }], false);
+
+    expect(rows(await changedSince(before))).toEqual([
+      expect.objectContaining({ vad_variant_code: V1.variantCode, vasq_free_stock_quantity: 4 }),
+    ]);
+  });
+
+  it('refuses a missing or malformed @since with 400 naming the parameter', async () => {
+    for (const body of [undefined, {}, { '@since': 'yesterday' }, { '@since': '2030-01-01T10:00:00' }]) {
+      const answer = await runExport(ORDERWISE_ASSUMPTIONS.stockChangedExport, body);
+      expect(answer.status).toBe(400);
+      expect(answer.body).toEqual({ error: expect.stringMatching(/^Invalid parameters: (body|@since): /) });
+    }
+  });
+});
+
+describe('OrderWise simulator: FreeStockPage', () => {
+  it('pages through every stocked variant once, in vad_id order, with the same columns', async () => {
+    const seen: FreeStockRow[] = [];
+    let afterId = 0;
+    for (;;) {
+      const answer = await page({ '@afterId': afterId, '@limit': 100 });
+      expect(answer.status).toBe(200);
+      const batch = rows(answer);
+      if (batch.length === 0) break;
+      expect(batch.length).toBeLessThanOrEqual(100);
+      seen.push(...batch);
+      afterId = (batch.at(-1) as FreeStockRow).vad_id;
+    }
+
+    expect(seen.map((r) => r.vad_id)).toEqual(STOCKED.map((v) => v.variantId));
+    expect(seen[0]).toEqual({
+      vad_id: V1.variantId,
+      vad_variant_code: V1.variantCode,
+      vasq_free_stock_quantity: orderwise.freeStock(V1.variantCode),
+      last_changed: expect.any(String),
+    });
+  });
+
+  it('starts at the first variant and answers at most 1000 rows without parameters', async () => {
+    const answer = await page();
+
+    expect(rows(answer)).toHaveLength(Math.min(1000, STOCKED.length));
+    expect(rows(answer)[0]?.vad_id).toBe(V1.variantId);
+    expect(rows(await page({ '@limit': 2 })).map((r) => r.vad_id)).toEqual([V1.variantId, V2.variantId]);
+    expect(rows(await page({ '@afterId': V1.variantId, '@limit': 1 })).map((r) => r.vad_id)).toEqual([V2.variantId]);
+  });
+
+  it('shows a change in the next page read', async () => {
+    await orderwise.changeStock(
+      [{ variantCode: V2.variantCode, quantity: 33, changedAt: '2030-01-01T00:00:00Z' }],
+      false,
+    );
+
+    expect(rows(await page({ '@afterId': V1.variantId, '@limit': 1 }))).toEqual([
+      {
+        vad_id: V2.variantId,
+        vad_variant_code: V2.variantCode,
+        vasq_free_stock_quantity: 33,
+        last_changed: '2030-01-01T00:00:00Z',
+      },
+    ]);
+  });
+
+  it('refuses bad paging parameters with 400 naming the parameter', async () => {
+    for (const [body, name] of [
+      [{ '@limit': 0 }, '@limit'],
+      [{ '@limit': 5001 }, '@limit'],
+      [{ '@limit': 10.5 }, '@limit'],
+      [{ '@afterId': -1 }, '@afterId'],
+      [{ '@afterId': '10' }, '@afterId'],
+    ] as const) {
+      const answer = await page(body);
+      expect(answer).toEqual({
+        status: 400,
+        body: { error: expect.stringContaining(`Invalid parameters: ${name}: `) },
+      });
+    }
+    expect(rows(await page({ '@limit': 5000 }))).toHaveLength(STOCKED.length);
+  });
+
+  it('no longer answers the movements export of earlier assumptions', async () => {
+    expect((await runExport('StockMovementsSince', { '@since': '2020-01-01T00:00:00Z' })).status).toBe(404);
+  });
+});
+
+describe('OrderWise simulator: stock changes with a change time', () => {
+  it('takes changedAt through POST /_sim/stock and pushes it as last_changed', async () => {
+    const receiver = await startScriptedServer([{ status: 202 }]);
+    try {
+      orderwise.setExportTargets({ stockUrl: `${receiver.url}/stock`, username: 'ow', password: 'secret' });
+      const response = await fetch(`${orderwise.url}/_sim/stock`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          changes: [{ variantCode: V1.variantCode, quantity: 8, changedAt: '2030-02-01T08:00:00Z' }],
+        }),
+      });
+
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { rows: unknown[] }).rows).toEqual([
+        expect.objectContaining({ variantCode: V1.variantCode, freeStock: 8, changedAt: '2030-02-01T08:00:00Z' }),
+      ]);
+      const xml = new URLSearchParams(receiver.seen[0]?.body ?? '').get('ExportData') ?? '';
+      expect(new XMLParser().parse(xml).StockExport.Variant).toMatchObject({
+        vad_variant_code: V1.variantCode,
+        vasq_free_stock_quantity: 8,
+        last_changed: '2030-02-01T08:00:00Z',
+      });
+      expect(rows(await changedSince('2030-01-31T00:00:00Z')).map((r) => r.last_changed)).toEqual([
+        '2030-02-01T08:00:00Z',
+      ]);
+    } finally {
+      orderwise.setExportTargets(undefined);
+      await receiver.close();
+    }
+  });
+
+  it('refuses a changedAt that is not ISO-8601 with a time zone, changing nothing', async () => {
+    const before = orderwise.freeStock(V1.variantCode);
+    const response = await fetch(`${orderwise.url}/_sim/stock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ changes: [{ variantCode: V1.variantCode, quantity: 8, changedAt: '01/02/2030' }] }),
+    });
+
+    expect(response.status).toBe(400);
+    expect(orderwise.freeStock(V1.variantCode)).toBe(before);
+  });
+});
