@@ -6,6 +6,7 @@ import { HubApi } from './constructs/hub-api';
 import { OperationsDashboard } from './constructs/operations-dashboard';
 import { OrdersLoop } from './constructs/orders-loop';
 import { SettlementsLoop } from './constructs/settlements-loop';
+import { StockLoop } from './constructs/stock-loop';
 import type { StatefulResources } from './stateful-stack';
 
 /** Properties of the stateless stack. */
@@ -25,6 +26,7 @@ export class StatelessStack extends Stack {
   readonly api: HubApi;
   readonly orders: OrdersLoop;
   readonly settlements: SettlementsLoop;
+  readonly stock: StockLoop;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -38,6 +40,14 @@ export class StatelessStack extends Stack {
       api: this.api,
       dashboard: this.operations,
     });
+    this.stock = new StockLoop(this, 'Stock', {
+      config: props.config,
+      stateful: props.stateful,
+      api: this.api,
+      dashboard: this.operations,
+    });
+    // SCAYLE's variant stock and price webhooks arrive on the same route as its order webhooks.
+    this.orders.webhook.bindQueue('STOCK_EVENTS_QUEUE_URL', this.stock.queue.queue);
     this.settlements = new SettlementsLoop(this, 'Settlements', {
       config: props.config,
       stateful: props.stateful,
@@ -48,5 +58,9 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'OrderEventsQueueUrl', { value: this.orders.queue.queue.queueUrl });
     new CfnOutput(this, 'OrderEventsDlqUrl', { value: this.orders.queue.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'OrderReconciliationFunctionName', { value: this.orders.reconciliation.functionName });
+    new CfnOutput(this, 'StockEventsQueueUrl', { value: this.stock.queue.queue.queueUrl });
+    new CfnOutput(this, 'StockEventsDlqUrl', { value: this.stock.queue.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'StockJobsFunctionName', { value: this.stock.jobs.functionName });
+    new CfnOutput(this, 'AmazonStockPushFunctionName', { value: this.stock.amazonPush.functionName });
   }
 }

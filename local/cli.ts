@@ -4,6 +4,7 @@ import { HubError } from '../shared/runtime/errors';
 import { registerOperationsCommands, registerRedriveCommand } from './commands/operations';
 import { registerOrderCommands } from './commands/orders';
 import { registerSettlementCommands } from './commands/settlement';
+import { registerStockCommands } from './commands/stock';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -40,6 +41,7 @@ registerSettlementCommands(program);
 registerOrderCommands(program);
 registerOperationsCommands(program);
 registerRedriveCommand(program);
+registerStockCommands(program);
 
 try {
   await program.parseAsync(process.argv);

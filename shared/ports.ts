@@ -1,5 +1,11 @@
+import type { SpApiClient } from './adapters/amazon/client';
+import type { CatalogueRepository } from './adapters/aws/catalogue-repository';
 import type { ExceptionsRepository } from './adapters/aws/exceptions-repository';
 import type { LedgerRepository } from './adapters/aws/ledger-repository';
+import type { StockEventsQueue } from './adapters/aws/stock-events-queue';
+import type { StockRepository } from './adapters/aws/stock-repository';
+import type { OrderwiseClient } from './adapters/orderwise/client';
+import type { ScayleClient } from './adapters/scayle/client';
 import type { SalesOrder } from './domain/sales-order';
 import type { ScayleOrder } from './schemas/scayle';
 
@@ -63,3 +69,41 @@ export type OrderLedger = Pick<
 
 /** Where use cases record exceptions. */
 export type ExceptionSink = Pick<ExceptionsRepository, 'raise'>;
+
+/** The stock ledger operations the stock loop needs. */
+export type StockLedger = Pick<
+  StockRepository,
+  | 'get'
+  | 'applyOrderwise'
+  | 'recordScaylePush'
+  | 'recordScayleState'
+  | 'markAmazonPending'
+  | 'listAmazonPending'
+  | 'markAmazonInFlight'
+  | 'releaseFeed'
+  | 'recordAmazonPush'
+  | 'acquireLock'
+  | 'releaseLock'
+  | 'feedsInFlight'
+  | 'setFeedInFlight'
+  | 'cursor'
+  | 'advanceCursor'
+>;
+
+/** The catalogue map as the stock loop reads it. */
+export type StockCatalogue = Pick<CatalogueRepository, 'byStockCodes' | 'entries' | 'all'>;
+
+/** SCAYLE as the stock loop needs it: absolute stock per warehouse, and its stock and prices read back. */
+export type StockCommerce = Pick<ScayleClient, 'putStocks' | 'getStock' | 'getCurrentPrices'>;
+
+/** OrderWise's free stock, through its export definitions. */
+export type StockErp = Pick<OrderwiseClient, 'stockChangedSince' | 'freeStockPage'>;
+
+/** Amazon's listings as the stock loop updates them. */
+export type StockMarketplace = Pick<
+  SpApiClient,
+  'patchListingsItem' | 'submitListingsFeed' | 'getFeed' | 'feedIssues' | 'assumeQuotaSpent'
+>;
+
+/** Where stock events are queued. */
+export type StockQueue = Pick<StockEventsQueue, 'sendAll'>;

@@ -6,6 +6,7 @@ import { ExceptionsRepository } from '../../shared/adapters/aws/exceptions-repos
 import { S3ObjectStore } from '../../shared/adapters/aws/object-store';
 import { OrderEventsQueue } from '../../shared/adapters/aws/order-events-queue';
 import { readSecret } from '../../shared/adapters/aws/secrets';
+import { StockEventsQueue } from '../../shared/adapters/aws/stock-events-queue';
 import { documentClient, s3Client } from '../../shared/adapters/wiring';
 import { verifyBasicAuth } from '../../shared/runtime/basic-auth';
 import { parseEnv } from '../../shared/runtime/env';
@@ -19,18 +20,20 @@ import { httpHandler } from '../../shared/runtime/handler';
 import { jsonResponse } from '../../shared/runtime/http-errors';
 import { count } from '../../shared/runtime/metrics';
 import { parseWith } from '../../shared/runtime/validation';
-import type { OrderEventMessage } from '../../shared/schemas/queue-messages';
 import { type ScayleWebhook, scayleWebhookSchema } from '../../shared/schemas/scayle';
 
 const env = parseEnv(
   z.object({
     ORDER_EVENTS_QUEUE_URL: z.url(),
+    STOCK_EVENTS_QUEUE_URL: z.url(),
     DATA_BUCKET: z.string().min(1),
     EXCEPTIONS_TABLE: z.string().min(1),
     WEBHOOK_SECRET: z.string().min(1),
   }),
 );
-const queue = new OrderEventsQueue(new SQSClient({}), env.ORDER_EVENTS_QUEUE_URL);
+const sqs = new SQSClient({});
+const queue = new OrderEventsQueue(sqs, env.ORDER_EVENTS_QUEUE_URL);
+const stockQueue = new StockEventsQueue(sqs, env.STOCK_EVENTS_QUEUE_URL);
 const rejected = new S3ObjectStore(s3Client, env.DATA_BUCKET);
 const exceptions = new ExceptionsRepository(documentClient, env.EXCEPTIONS_TABLE);
 const credentialsSchema = z.object({ username: z.string().min(1), password: z.string().min(1) });
@@ -66,8 +69,8 @@ const parse = (event: APIGatewayProxyEvent, raw: string): ScayleWebhook => {
 
 /**
  * `POST /webhooks/scayle`: authenticates SCAYLE (Basic credentials, compared in constant time), validates the
- * envelope and queues the event on the orders FIFO queue (group = SCAYLE order id, deduplication id = event
- * id), answering 202. A body that fails validation gets a 4xx naming the field and is kept under `rejected/`.
+ * envelope and queues the event, answering 202: order events on the orders FIFO queue (group = SCAYLE order id,
+ * deduplication id = event id), variant stock and price events on the stock queue (group = SKU). A body that fails validation gets a 4xx naming the field and is kept under `rejected/`.
  */
 export const handler = httpHandler(async (event, context) => {
   verifyBasicAuth(header(event, 'authorization'), await readSecret(env.WEBHOOK_SECRET, credentialsSchema));
@@ -86,16 +89,27 @@ export const handler = httpHandler(async (event, context) => {
     }
     throw error;
   }
-  const message: OrderEventMessage = {
-    eventId: deduplicationId(webhook),
-    event: webhook.event === 'order-confirmed' ? 'order-confirmed' : 'order-cancelled',
-    shopKey: webhook.payload.shopKey,
-    countryCode: webhook.payload.countryCode,
-    orderId: String(webhook.payload.id),
-    occurredAt: webhook.occurredAt,
-    receivedAt: new Date().toISOString(),
-  };
-  await queue.send(message);
+  const eventId = deduplicationId(webhook);
+  const receivedAt = new Date().toISOString();
+  if (webhook.event === 'product-variant-stock-updated' || webhook.event === 'product-variant-prices-updated') {
+    await stockQueue.sendAll([
+      { kind: 'scayle-variant', event: webhook.event, sku: webhook.payload.referenceKey, eventId, receivedAt },
+    ]);
+  } else if (
+    webhook.event === 'order-confirmed' ||
+    webhook.event === 'order-cancelled' ||
+    webhook.event === 'order-canceled'
+  ) {
+    await queue.send({
+      eventId,
+      event: webhook.event === 'order-confirmed' ? 'order-confirmed' : 'order-cancelled',
+      shopKey: webhook.payload.shopKey,
+      countryCode: webhook.payload.countryCode,
+      orderId: String(webhook.payload.id),
+      occurredAt: webhook.occurredAt,
+      receivedAt,
+    });
+  }
   count('WebhooksAccepted');
-  return jsonResponse(202, { accepted: true, eventId: message.eventId });
+  return jsonResponse(202, { accepted: true, eventId });
 });

@@ -54,7 +54,12 @@ export const stageConfigSchema = z.object({
     orderwiseWebhook: secretName,
   }),
   schedules: z.object({
+    /** Full stock reconcile (OrderWise vs ledger vs SCAYLE) and full Amazon sync. */
     stockReconcile: schedule,
+    /** The pull of OrderWise stock changes behind its pushed exports. */
+    stockPull: schedule.default('rate(5 minutes)'),
+    /** Rounds of the Amazon quantity and price push; one round runs at a time whatever this says. */
+    amazonStockPush: schedule.default('rate(1 minute)'),
     amazonOrderPoll: schedule,
     monitors: schedule,
     financialReconciliation: schedule,
@@ -69,6 +74,20 @@ export const stageConfigSchema = z.object({
     amazonBuffer: z.number().int().min(0),
     /** Drift (units) above which the reconcile raises STOCK_DRIFT. */
     driftThreshold: z.number().int().min(0),
+    /**
+     * Fast movers: a SKU selling at least `minUnitsPerHour` (free-stock decreases, decayed over the velocity
+     * window) keeps at least `buffer` units back from SCAYLE. A per-SKU buffer overrides these.
+     */
+    fastMovers: z
+      .array(z.object({ minUnitsPerHour: z.number().positive(), buffer: z.number().int().min(0) }))
+      .default([]),
+    /** Time constant of the sales velocity, in minutes. */
+    velocityWindowMinutes: z.number().int().positive().default(60),
+    /**
+     * A backlog of Amazon updates that would take longer than this one patchListingsItem at a time (at 5 per
+     * second) goes as a JSON_LISTINGS_FEED instead.
+     */
+    amazonPatchWindowSeconds: z.number().int().positive().max(3_600).default(120),
   }),
   windows: z.object({
     ghostOrderMinutes: z.number().int().positive(),

@@ -31,13 +31,26 @@ export const devStage: z.input<typeof stageConfigSchema> = {
     orderwiseWebhook: 'scayle-hub/dev/orderwise-webhook',
   },
   schedules: {
-    stockReconcile: 'rate(15 minutes)',
+    stockReconcile: 'rate(1 hour)',
+    stockPull: 'rate(5 minutes)',
+    amazonStockPush: 'rate(1 minute)',
     amazonOrderPoll: 'rate(5 minutes)',
     monitors: 'rate(5 minutes)',
     financialReconciliation: 'cron(30 5 * * ? *)',
     settlementPoll: 'rate(6 hours)',
   },
-  stock: { defaultBuffer: 1, skuBuffers: {}, amazonBuffer: 1, driftThreshold: 2 },
+  stock: {
+    defaultBuffer: 1,
+    skuBuffers: {},
+    amazonBuffer: 1,
+    driftThreshold: 2,
+    fastMovers: [
+      { minUnitsPerHour: 10, buffer: 3 },
+      { minUnitsPerHour: 30, buffer: 6 },
+    ],
+    velocityWindowMinutes: 60,
+    amazonPatchWindowSeconds: 120,
+  },
   windows: {
     ghostOrderMinutes: 15,
     fulfilmentAckMinutes: 120,

@@ -1,7 +1,5 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { INCOMING_PREFIX } from '../../shared/use-cases/settlements';
 import type { StageConfig } from '../config/stage-config';
@@ -9,6 +7,7 @@ import type { StatefulResources } from '../stateful-stack';
 import { alarmOnFirst, hubMetric } from './alarms';
 import { HubFunction } from './hub-function';
 import type { OperationsDashboard } from './operations-dashboard';
+import { RuleTargets } from './rule-targets';
 
 /** Powertools service name of the settlement loop's functions. */
 export const SETTLEMENTS_SERVICE = 'settlements';
@@ -28,34 +27,15 @@ export interface SettlementsLoopProps {
 export class SettlementsLoop extends Construct {
   readonly fetcher: HubFunction;
   readonly parser: HubFunction;
-  readonly deadLetters: Queue;
+  readonly targets: RuleTargets;
 
   constructor(scope: Construct, id: string, props: SettlementsLoopProps) {
     super(scope, id);
     const { config, stateful, dashboard } = props;
     const common = { logRetentionDays: config.logRetentionDays, serviceName: SETTLEMENTS_SERVICE };
 
-    // Events EventBridge could not deliver after its retries wait here, and the alarm says so.
-    this.deadLetters = new Queue(this, 'EventDlq', {
-      retentionPeriod: Duration.days(14),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
-    Validations.of(this.deadLetters).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself the dead-letter queue of the EventBridge targets below (DeadLetterConfig), with an alarm.',
-    });
-    alarmOnFirst(this, 'EventDlqAlarm', {
-      description: 'A settlement event could not be delivered to its function. See RUNBOOK.md#dead-letter-queues.',
-      metric: this.deadLetters.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(1),
-        statistic: 'Maximum',
-      }),
-      topic: stateful.alarmTopic,
-    });
-    const target = (fn: HubFunction) =>
-      new LambdaFunction(fn, { retryAttempts: 4, maxEventAge: Duration.hours(6), deadLetterQueue: this.deadLetters });
+    this.targets = new RuleTargets(this, 'Targets', { alarmTopic: stateful.alarmTopic, what: 'A settlement event' });
+    const target = (fn: HubFunction) => this.targets.lambda(fn);
 
     this.fetcher = new HubFunction(this, 'SettlementFetch', {
       ...common,

@@ -10,6 +10,7 @@ import { CatalogueRepository } from '../../shared/adapters/aws/catalogue-reposit
 import { makeDocumentClient } from '../../shared/adapters/aws/dynamodb';
 import { ExceptionsRepository } from '../../shared/adapters/aws/exceptions-repository';
 import { LedgerRepository } from '../../shared/adapters/aws/ledger-repository';
+import { StockRepository } from '../../shared/adapters/aws/stock-repository';
 import { startDynamoDbLocal } from '../engines/dynamodb-local';
 import { DEFAULT_LWA_CREDENTIALS, startAmazonSimulator } from '../simulators/amazon';
 import { DEMO_CATALOGUE } from '../simulators/catalogue';
@@ -42,6 +43,11 @@ export interface HubOptions {
 
 /** The Basic credentials the local hub gives the webhook senders. */
 export const LOCAL_WEBHOOK_CREDENTIALS = { username: 'scayle', password: 'local-webhook-password' };
+/** The Basic credentials the OrderWise simulator's HTTP exports carry to the local hub. */
+export const LOCAL_ORDERWISE_EXPORT_CREDENTIALS = {
+  username: 'orderwise',
+  password: 'local-orderwise-webhook-password',
+};
 
 /** A running local hub. */
 export type LocalHub = Awaited<ReturnType<typeof startHub>>;
@@ -125,7 +131,7 @@ export const startHub = async (options: HubOptions = {}) => {
         [config.secrets.scayleApi]: { accessToken: DEFAULT_SCAYLE_TOKEN },
         [config.secrets.orderwiseApi]: DEFAULT_ORDERWISE_USER,
         [config.secrets.scayleWebhook]: LOCAL_WEBHOOK_CREDENTIALS,
-        [config.secrets.orderwiseWebhook]: { username: 'orderwise', password: 'local-orderwise-webhook-password' },
+        [config.secrets.orderwiseWebhook]: LOCAL_ORDERWISE_EXPORT_CREDENTIALS,
         [config.secrets.amazonLwa]: DEFAULT_LWA_CREDENTIALS,
       },
       invoke: async (name, payload) => functions.get(name)?.invoke(payload),
@@ -348,6 +354,10 @@ export const startHub = async (options: HubOptions = {}) => {
     );
     lap('catalogue');
     scayle.setWebhook({ url: `${api.url}/webhooks/scayle`, ...LOCAL_WEBHOOK_CREDENTIALS });
+    orderwise.setExportTargets({
+      stockUrl: `${api.url}/webhooks/orderwise/stock`,
+      ...LOCAL_ORDERWISE_EXPORT_CREDENTIALS,
+    });
 
     const queues = Object.fromEntries(provisioned.flatMap((s) => [...s.queues.entries()]));
     const outputs = Object.fromEntries(provisioned.flatMap((s) => [...s.outputs.entries()]));
@@ -370,11 +380,13 @@ export const startHub = async (options: HubOptions = {}) => {
         ledger: tableNamed('LedgerTable'),
         exceptions: tableNamed('ExceptionsTable'),
         catalogue: tableNamed('CatalogueTable'),
+        stock: tableNamed('StockTable'),
       },
       bucket: [...stateful.buckets.values()].find((b) => b.includes('-data-')) as string,
       ledger: new LedgerRepository(db, tableNamed('LedgerTable')),
       exceptions: new ExceptionsRepository(db, tableNamed('ExceptionsTable')),
       catalogue,
+      stock: new StockRepository(db, tableNamed('StockTable')),
       stop,
     };
   } catch (error) {

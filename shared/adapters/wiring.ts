@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
+import { lwaCredentialsSchema, SpApiClient } from './amazon/client';
 import { makeDocumentClient } from './aws/dynamodb';
 import { readSecret } from './aws/secrets';
 import { OrderwiseClient, orderwiseCredentialsSchema } from './orderwise/client';
@@ -21,6 +22,21 @@ export const orderwiseEnv = z.object({
   ORDERWISE_CUSTOMER_ACCOUNT: z.string().min(1),
   ORDERWISE_API_SECRET: z.string().min(1),
 });
+
+/** Environment of a function that talks to the SP-API. */
+export const amazonEnv = z.object({
+  AMAZON_ENDPOINT: z.url(),
+  AMAZON_TOKEN_URL: z.url(),
+  AMAZON_LWA_SECRET: z.string().min(1),
+});
+
+/** The SP-API client of a function. */
+export const amazonFrom = (env: z.output<typeof amazonEnv>): SpApiClient =>
+  new SpApiClient({
+    endpoint: env.AMAZON_ENDPOINT,
+    tokenUrl: env.AMAZON_TOKEN_URL,
+    credentials: () => readSecret(env.AMAZON_LWA_SECRET, lwaCredentialsSchema),
+  });
 
 /** The SCAYLE client of a function. */
 export const scayleFrom = (env: z.output<typeof scayleEnv>): ScayleClient =>

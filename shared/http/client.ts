@@ -56,6 +56,8 @@ export interface HttpRequest {
   readonly json?: unknown;
   /** Sent as `application/x-www-form-urlencoded`. */
   readonly form?: Record<string, string>;
+  /** Sent as it is, with the `content-type` of `headers` (an upload to a pre-signed URL). */
+  readonly text?: string;
   readonly headers?: Record<string, string>;
   /**
    * Whether the call may be repeated after the peer may have acted on it (timeout, 5xx). Defaults to true for
@@ -154,6 +156,8 @@ export class HttpClient {
     } else if (request.form) {
       headers['content-type'] = 'application/x-www-form-urlencoded;charset=UTF-8';
       body = new URLSearchParams(request.form).toString();
+    } else if (request.text !== undefined) {
+      body = request.text;
     }
     let res: Response;
     let payload: unknown;

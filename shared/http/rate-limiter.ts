@@ -59,6 +59,14 @@ export class TokenBucket {
   }
 
   /**
+   * Starts from an empty bucket, as if a full burst had just been taken: for a quota another process may have been
+   * using up to now (a Lambda container taking over a seller's usage plan from another one).
+   */
+  assumeSpent(): void {
+    this.#tat = Math.max(this.#tat, this.clock.now() + this.#plan.burst * this.#interval);
+  }
+
+  /**
    * Changes the refill rate, e.g. to what a peer's `x-amzn-RateLimit-Limit` header says is applied to this
    * seller. The burst stays, since the header does not tell it; tokens already owed are re-timed at the new rate.
    */
@@ -77,22 +85,28 @@ export class TokenBucket {
   }
 }
 
-/** One token bucket per operation name, made on first use from the peer's table of usage plans. */
+/**
+ * One token bucket per plan, made on first use from the peer's table of usage plans. Plans are keyed by operation
+ * name, or by the peer's scope when `scopes` maps operations onto one (SCAYLE limits `stocksWrite`, shared by the
+ * single and the bulk stock calls).
+ */
 export class RateLimiters {
   readonly #buckets = new Map<string, TokenBucket>();
 
   constructor(
     private readonly plans: Readonly<Record<string, RatePlan>>,
     private readonly clock: Clock = systemClock,
+    private readonly scopes: Readonly<Record<string, string>> = {},
   ) {}
 
   /** The bucket of `operation`, or undefined when the peer publishes no limit for it. */
   for(operation: string): TokenBucket | undefined {
-    let bucket = this.#buckets.get(operation);
-    const plan = this.plans[operation];
+    const key = this.scopes[operation] ?? operation;
+    let bucket = this.#buckets.get(key);
+    const plan = this.plans[key];
     if (!bucket && plan) {
       bucket = new TokenBucket(plan, this.clock);
-      this.#buckets.set(operation, bucket);
+      this.#buckets.set(key, bucket);
     }
     return bucket;
   }

@@ -72,6 +72,81 @@ export const jobHandler = <E, R>(handle: (event: E, context: Context) => Promise
     .use(injectLambdaContext(options.logger ?? defaultLogger, { resetKeys: true }))
     .use(logMetrics(metrics));
 
+/** A parsed message of a batch with its SQS record. */
+export interface BatchMessage<T> {
+  readonly message: T;
+  readonly record: SQSRecord;
+}
+
+/**
+ * Wraps a FIFO queue consumer that handles a batch as a whole (to coalesce many events of one key, or to send one
+ * bulk request for many). `handle` gets every valid message and returns the errors of those that failed, by
+ * message id. A record that fails, or fails to parse, fails every later record of its message group too (order
+ * within a group is kept); failures are recorded with `failures` and reported as `batchItemFailures`.
+ */
+export const sqsFifoBatchHandler = <S extends z.ZodType>(
+  schema: S,
+  handle: (messages: readonly BatchMessage<z.output<S>>[]) => Promise<ReadonlyMap<string, Error>>,
+  options: HandlerOptions & { failures?: FailureRecorder } = {},
+) => {
+  const log = options.logger ?? defaultLogger;
+  return middy<SQSEvent, SQSBatchResponse>(async (event: SQSEvent) => {
+    const errors = new Map<string, Error>();
+    const valid: BatchMessage<z.output<S>>[] = [];
+    for (const record of event.Records) {
+      try {
+        let body: unknown;
+        try {
+          body = JSON.parse(record.body);
+        } catch {
+          throw new ValidationError('queue message body is not JSON', [{ field: '(root)', message: 'not JSON' }]);
+        }
+        valid.push({ message: parseWith(schema, body, 'queue message'), record });
+      } catch (error) {
+        errors.set(record.messageId, error as Error);
+      }
+    }
+    try {
+      for (const [messageId, error] of await handle(valid)) errors.set(messageId, error);
+    } catch (error) {
+      for (const { record } of valid) errors.set(record.messageId, error as Error);
+    }
+    const failedGroups = new Set<string | undefined>();
+    const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+    for (const record of event.Records) {
+      const group = record.attributes.MessageGroupId;
+      const error = errors.get(record.messageId);
+      if (!error && !failedGroups.has(group)) continue;
+      failedGroups.add(group);
+      batchItemFailures.push({ itemIdentifier: record.messageId });
+      if (error) await reportFailure(record, error, log, options.failures);
+    }
+    return { batchItemFailures };
+  }, middyOptions(options))
+    .use(injectLambdaContext(log, { resetKeys: true }))
+    .use(logMetrics(metrics));
+};
+
+/** Logs a failed record and records why it failed, best effort: failing to record must not change its fate. */
+const reportFailure = async (record: SQSRecord, error: unknown, log: Logger, failures?: FailureRecorder) => {
+  log.warn('message failed', {
+    messageId: record.messageId,
+    messageGroupId: record.attributes.MessageGroupId,
+    receiveCount: record.attributes.ApproximateReceiveCount,
+    retryable: isRetryable(error),
+    error: error as Error,
+  });
+  await failures
+    ?.record({
+      messageId: record.messageId,
+      queueArn: record.eventSourceARN,
+      reason: `${(error as Error).name}: ${(error as Error).message}`.slice(0, 2_000),
+      retryable: isRetryable(error),
+      receiveCount: Number(record.attributes.ApproximateReceiveCount),
+    })
+    .catch((recordError: unknown) => log.warn('could not record the failure', { error: recordError as Error }));
+};
+
 /** What a queue consumer receives for each message: the parsed body and the raw SQS record. */
 export type MessageHandler<T> = (message: T, record: SQSRecord) => Promise<void>;
 
@@ -98,23 +173,7 @@ export const sqsFifoHandler = <S extends z.ZodType>(
       }
       await handle(parseWith(schema, body, 'queue message'), record);
     } catch (error) {
-      log.warn('message failed', {
-        messageId: record.messageId,
-        messageGroupId: record.attributes.MessageGroupId,
-        receiveCount: record.attributes.ApproximateReceiveCount,
-        retryable: isRetryable(error),
-        error: error as Error,
-      });
-      // Best effort: failing to record must not change what happens to the message.
-      await options.failures
-        ?.record({
-          messageId: record.messageId,
-          queueArn: record.eventSourceARN,
-          reason: `${(error as Error).name}: ${(error as Error).message}`.slice(0, 2_000),
-          retryable: isRetryable(error),
-          receiveCount: Number(record.attributes.ApproximateReceiveCount),
-        })
-        .catch((recordError: unknown) => log.warn('could not record the failure', { error: recordError as Error }));
+      await reportFailure(record, error, log, options.failures);
       throw error;
     }
   };

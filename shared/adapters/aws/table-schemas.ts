@@ -18,10 +18,10 @@ export const LEDGER_TABLE = {
   indexes: { byStatus: { partitionKey: 'status', sortKey: 'updatedAt' } },
 } as const satisfies TableSchema;
 
-/** Stock ledger: one item per SKU. */
+/** Stock ledger: one item per SKU; `byAmazonPending` is sparse: only SKUs that owe Amazon an update are in it. */
 export const STOCK_TABLE = {
   partitionKey: 'sku',
-  indexes: {},
+  indexes: { byAmazonPending: { partitionKey: 'amazonPending', sortKey: 'amazonDirtyAt' } },
 } as const satisfies TableSchema;
 
 /** Exceptions: one item per (type, key), id `<TYPE>#<key>`; open ones are listed through `byStatus`. */

@@ -1,4 +1,7 @@
-import { XMLBuilder } from 'fast-xml-parser';
+import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+import { z } from 'zod';
+import { ValidationError } from '../../runtime/errors';
+import { parseWith } from '../../runtime/validation';
 
 /**
  * The XML of OrderWise HTTP exports, which OrderWise pushes as the form field `ExportData` (reference
@@ -74,3 +77,61 @@ export const buildDespatchExport = (orders: readonly DespatchExportOrder[]): str
       })),
     },
   });
+
+// Reading exports: every element as a string (no number guessing: a variant code like `0012` stays `0012`), lists
+// as arrays even with one entry, then zod decides what each field must be.
+const parser = new XMLParser({
+  parseTagValue: false,
+  ignoreAttributes: true,
+  isArray: (_name, jpath) => String(jpath) === 'StockExport.Variant',
+});
+
+const text = z.string().trim().min(1);
+const wholeNumber = z
+  .string()
+  .trim()
+  .regex(/^-?\d+$/, 'must be a whole number')
+  .transform(Number);
+const timestamp = z.iso.datetime({
+  offset: true,
+  message: 'must be ISO-8601 with a time zone, e.g. 2026-11-23T10:00:00Z',
+});
+
+const stockRowSchema = z.object({
+  vad_id: wholeNumber,
+  vad_variant_code: text,
+  vasq_free_stock_quantity: wholeNumber,
+  vafp_rsp_inc_vat: z.string().trim().default('0'),
+  vas_discontinued_product: z
+    .string()
+    .trim()
+    .default('False')
+    .transform((v) => /^(true|1|yes)$/i.test(v)),
+  last_changed: z.string().trim().pipe(timestamp),
+});
+
+const stockExportSchema = z.object({
+  StockExport: z.object({ Variant: z.array(stockRowSchema).min(1, 'an export must carry at least one Variant') }),
+});
+
+/** Parses XML into a plain object, or throws a ValidationError saying where the XML is broken. */
+const readXml = (xml: string, what: string): unknown => {
+  const valid = XMLValidator.validate(xml);
+  if (valid !== true) {
+    throw new ValidationError(`${what} is not well-formed XML: ${valid.err.msg} (line ${valid.err.line})`, [
+      { field: '(root)', message: `not well-formed XML: ${valid.err.msg} at line ${valid.err.line}` },
+    ]);
+  }
+  return parser.parse(xml);
+};
+
+/** Reads a pushed stock export. @throws ValidationError naming the row and field, e.g. `StockExport.Variant.3.last_changed`. */
+export const parseStockExport = (xml: string): StockExportRow[] =>
+  parseWith(stockExportSchema, readXml(xml, 'stock export'), 'stock export').StockExport.Variant.map((row) => ({
+    variantId: row.vad_id,
+    variantCode: row.vad_variant_code,
+    freeStock: row.vasq_free_stock_quantity,
+    priceIncVat: row.vafp_rsp_inc_vat,
+    discontinued: row.vas_discontinued_product,
+    changedAt: row.last_changed,
+  }));

@@ -3,8 +3,15 @@ import { HttpClient, type RetryPolicy } from '../../http/client';
 import { RateLimiters, type RatePlan } from '../../http/rate-limiter';
 import type { CommerceGateway } from '../../ports';
 import type { Clock } from '../../runtime/clock';
+import { UpstreamRejectedError } from '../../runtime/errors';
 import { parseWith } from '../../runtime/validation';
 import { type ScayleOrder, scayleOrderSchema } from '../../schemas/scayle';
+
+/**
+ * Stock consumers that may call SCAYLE at once (the stock queue's event source caps its concurrency at this);
+ * each takes 1/n of the stock scopes' per-minute limits.
+ */
+export const SCAYLE_STOCK_WRITERS = 2;
 
 /** The Admin API key (secret `scayle-api`). */
 export const scayleCredentialsSchema = z.object({ accessToken: z.string().min(1) });
@@ -16,7 +23,61 @@ export const scayleCredentialsSchema = z.object({ accessToken: z.string().min(1)
 export const SCAYLE_RATE_PLANS: Readonly<Record<string, RatePlan>> = {
   getOrder: { rate: 1000 / 60, burst: 50 },
   setOrderReference: { rate: 300 / 60, burst: 20 },
+  // Stock scopes are shared by every stock consumer running at once, so each takes its share.
+  stocksWrite: { rate: 2500 / 60 / SCAYLE_STOCK_WRITERS, burst: 20 },
+  stocksRead: { rate: 2500 / 60 / SCAYLE_STOCK_WRITERS, burst: 20 },
+  pricesRead: { rate: 2500 / 60 / SCAYLE_STOCK_WRITERS, burst: 20 },
 };
+
+/** Operations that SCAYLE limits by a shared scope. [A] a bulk request counts once against its scope. */
+const SCAYLE_SCOPES: Readonly<Record<string, string>> = {
+  putStock: 'stocksWrite',
+  bulkStocks: 'stocksWrite',
+  getStock: 'stocksRead',
+  getPrices: 'pricesRead',
+};
+
+/** Operations per bulk request. [A] SCAYLE publishes no maximum; 1,000 keeps a request well under a megabyte. */
+export const SCAYLE_BULK_MAX_OPERATIONS = 1_000;
+
+/** One absolute stock figure for SCAYLE: sellable quantity in a warehouse, with the real change time. */
+export interface StockUpdate {
+  readonly sku: string;
+  readonly warehouseReferenceKey: string;
+  readonly quantity: number;
+  readonly changedAt: string;
+}
+
+/** How one stock update went: sent on its own or in a bulk request, or the error that stopped it. */
+export interface StockPushResult {
+  readonly sku: string;
+  readonly via: 'single' | 'bulk';
+  readonly error?: Error;
+}
+
+const stocksSchema = z.object({
+  entities: z.array(
+    z.looseObject({ quantity: z.number().int(), warehouseReferenceKey: z.string(), changedAt: z.string().nullish() }),
+  ),
+});
+const pricesSchema = z.object({
+  entities: z.array(
+    z.looseObject({
+      price: z.number().int(),
+      currencyCode: z.string().length(3),
+      validFrom: z.string().nullish(),
+      validTo: z.string().nullish(),
+    }),
+  ),
+});
+const bulkAnswerSchema = z.looseObject({
+  id: z.union([z.number(), z.string()]).optional(),
+  operations: z
+    .array(z.looseObject({ key: z.string(), status: z.string(), message: z.string().optional() }))
+    .optional(),
+});
+/** A variant addressed by its reference key, as SCAYLE's SDKs encode it (`key%3DSKU-1`). */
+const variantKey = (sku: string) => encodeURIComponent(`key=${sku}`);
 
 /** Settings of the SCAYLE client. */
 export interface ScayleClientOptions {
@@ -33,15 +94,17 @@ const id = (value: string | number) => encodeURIComponent(String(value));
 /** The SCAYLE Admin API client behind the `CommerceGateway` port (`X-Access-Token` auth). */
 export class ScayleClient implements CommerceGateway {
   readonly #http: HttpClient;
+  readonly #limiters: RateLimiters;
 
   constructor(options: ScayleClientOptions) {
+    this.#limiters = new RateLimiters(SCAYLE_RATE_PLANS, options.clock, SCAYLE_SCOPES);
     this.#http = new HttpClient({
       peer: 'SCAYLE',
       baseUrl: options.baseUrl,
       timeoutMs: options.timeoutMs ?? 8_000,
       retry: options.retry,
       clock: options.clock,
-      limiters: new RateLimiters(SCAYLE_RATE_PLANS, options.clock),
+      limiters: this.#limiters,
       auth: { headers: async () => ({ 'x-access-token': (await options.credentials()).accessToken }) },
     });
   }
@@ -63,4 +126,106 @@ export class ScayleClient implements CommerceGateway {
       json: { referenceKey },
     });
   }
+
+  /**
+   * Sends absolute stock figures. While the stocksWrite bucket holds a token for each, they go one call each (the
+   * quickest path); a burst beyond that goes as bulk requests, one token per request. Figures are absolute, so a
+   * resend is harmless.
+   */
+  async putStocks(updates: readonly StockUpdate[]): Promise<StockPushResult[]> {
+    const available = this.#limiters.for('putStock')?.available ?? Number.POSITIVE_INFINITY;
+    if (updates.length <= 1 || updates.length <= available) {
+      return Promise.all(
+        updates.map(async (update): Promise<StockPushResult> => {
+          try {
+            await this.#http.send({
+              operation: 'putStock',
+              method: 'POST',
+              path: `variants/${variantKey(update.sku)}/stocks`,
+              json: stockBody(update),
+              idempotent: true,
+            });
+            return { sku: update.sku, via: 'single' };
+          } catch (error) {
+            return { sku: update.sku, via: 'single', error: error as Error };
+          }
+        }),
+      );
+    }
+    const results: StockPushResult[] = [];
+    for (let i = 0; i < updates.length; i += SCAYLE_BULK_MAX_OPERATIONS) {
+      results.push(...(await this.#bulk(updates.slice(i, i + SCAYLE_BULK_MAX_OPERATIONS))));
+    }
+    return results;
+  }
+
+  /** SCAYLE's stock of a variant, per warehouse. */
+  async getStock(sku: string): Promise<z.output<typeof stocksSchema>['entities']> {
+    const response = await this.#http.send<unknown>({
+      operation: 'getStock',
+      method: 'GET',
+      path: `variants/${variantKey(sku)}/stocks`,
+    });
+    return parseWith(stocksSchema, response.body, 'SCAYLE variant stocks').entities;
+  }
+
+  /** The price of a variant in force at `now`, per currency (the one valid from latest when several are). */
+  async getCurrentPrices(sku: string, now: number): Promise<Record<string, number>> {
+    const response = await this.#http.send<unknown>({
+      operation: 'getPrices',
+      method: 'GET',
+      path: `variants/${variantKey(sku)}/prices`,
+    });
+    const inForce = parseWith(pricesSchema, response.body, 'SCAYLE variant prices')
+      .entities.filter(
+        (p) => (!p.validFrom || Date.parse(p.validFrom) <= now) && (!p.validTo || Date.parse(p.validTo) > now),
+      )
+      .sort((a, b) => Date.parse(a.validFrom ?? '1970-01-01') - Date.parse(b.validFrom ?? '1970-01-01'));
+    return Object.fromEntries(inForce.map((p) => [p.currencyCode, p.price]));
+  }
+
+  async #bulk(updates: readonly StockUpdate[]): Promise<StockPushResult[]> {
+    try {
+      const response = await this.#http.send<unknown>({
+        operation: 'bulkStocks',
+        method: 'POST',
+        path: 'variants/stocks/bulk-requests',
+        json: {
+          operations: updates.map((update) => ({
+            key: update.sku,
+            method: 'POST',
+            url: `/variants/${variantKey(update.sku)}/stocks`,
+            body: stockBody(update),
+          })),
+        },
+        idempotent: true,
+      });
+      // [A] SCAYLE may process a bulk request later; an answer without per-operation results counts as accepted
+      // and the scheduled reconcile checks the figures.
+      const failed = new Map(
+        (parseWith(bulkAnswerSchema, response.body ?? {}, 'SCAYLE bulk request').operations ?? [])
+          .filter((o) => !/^(succeeded|success|completed|done)$/i.test(o.status))
+          .map((o) => [o.key, o.message ?? o.status]),
+      );
+      return updates.map((update) => {
+        const reason = failed.get(update.sku);
+        return reason === undefined
+          ? { sku: update.sku, via: 'bulk' }
+          : {
+              sku: update.sku,
+              via: 'bulk',
+              error: new UpstreamRejectedError(`SCAYLE bulk stock operation failed: ${reason}`, 422),
+            };
+      });
+    } catch (error) {
+      return updates.map((update) => ({ sku: update.sku, via: 'bulk', error: error as Error }));
+    }
+  }
 }
+
+const stockBody = (update: StockUpdate) => ({
+  quantity: update.quantity,
+  warehouseReferenceKey: update.warehouseReferenceKey,
+  changedAt: update.changedAt,
+  sellableWithoutStock: false,
+});
