@@ -9,6 +9,7 @@ import { FifoConsumer } from './fifo-consumer';
 import type { HubApi } from './hub-api';
 import { HubFunction } from './hub-function';
 import type { OperationsDashboard } from './operations-dashboard';
+import { bindOrderwise, bindScayle } from './peers';
 
 /** Properties of the order loop. */
 export interface OrdersLoopProps {
@@ -35,12 +36,7 @@ export class OrdersLoop extends Construct {
     super(scope, id);
     const { config, stateful, api, dashboard } = props;
     const common = { logRetentionDays: config.logRetentionDays, serviceName: ORDERS_SERVICE };
-    const orderwise = (fn: HubFunction) =>
-      fn
-        .setEnv('ORDERWISE_API_URL', config.orderwise.apiUrl)
-        .setEnv('ORDERWISE_SESSION_ID', String(config.orderwise.sessionId))
-        .setEnv('ORDERWISE_CUSTOMER_ACCOUNT', config.orderwise.customerAccount)
-        .bindSecret('ORDERWISE_API_SECRET', config.secrets.orderwiseApi);
+    const orderwise = (fn: HubFunction) => bindOrderwise(fn, config);
 
     this.consumer = orderwise(
       new HubFunction(this, 'OrderEvents', {
@@ -51,10 +47,9 @@ export class OrdersLoop extends Construct {
       })
         .bindTable('LEDGER_TABLE', stateful.ledgerTable, 'readWrite')
         .bindTable('EXCEPTIONS_TABLE', stateful.exceptionsTable, 'readWrite')
-        .bindTable('CATALOGUE_TABLE', stateful.catalogueTable, 'read')
-        .setEnv('SCAYLE_API_URL', config.scayle.adminApiUrl)
-        .bindSecret('SCAYLE_API_SECRET', config.secrets.scayleApi),
+        .bindTable('CATALOGUE_TABLE', stateful.catalogueTable, 'read'),
     );
+    bindScayle(this.consumer, config);
     this.queue = new FifoConsumer(this, 'OrderEventsQueue', {
       consumer: this.consumer,
       alarmTopic: stateful.alarmTopic,

@@ -10,6 +10,7 @@ import { FifoConsumer } from './fifo-consumer';
 import type { HubApi } from './hub-api';
 import { HubFunction } from './hub-function';
 import type { OperationsDashboard } from './operations-dashboard';
+import { bindOrderwise, bindScayle } from './peers';
 import { RuleTargets } from './rule-targets';
 
 /** Properties of the stock loop. */
@@ -51,8 +52,7 @@ export class StockLoop extends Construct {
     const { config, stateful, api, dashboard } = props;
     const common = { logRetentionDays: config.logRetentionDays, serviceName: STOCK_SERVICE };
     const policy = JSON.stringify(stockPolicyOf(config));
-    const scayle = (fn: HubFunction) =>
-      fn.setEnv('SCAYLE_API_URL', config.scayle.adminApiUrl).bindSecret('SCAYLE_API_SECRET', config.secrets.scayleApi);
+    const scayle = (fn: HubFunction) => bindScayle(fn, config);
     const targets = new RuleTargets(this, 'Targets', { alarmTopic: stateful.alarmTopic, what: 'A stock schedule' });
 
     this.consumer = scayle(
@@ -100,12 +100,9 @@ export class StockLoop extends Construct {
         .bindTable('CATALOGUE_TABLE', stateful.catalogueTable, 'read')
         .bindTable('EXCEPTIONS_TABLE', stateful.exceptionsTable, 'readWrite')
         .bindQueue('STOCK_EVENTS_QUEUE_URL', this.queue.queue)
-        .setEnv('STOCK_POLICY', policy)
-        .setEnv('ORDERWISE_API_URL', config.orderwise.apiUrl)
-        .setEnv('ORDERWISE_SESSION_ID', String(config.orderwise.sessionId))
-        .setEnv('ORDERWISE_CUSTOMER_ACCOUNT', config.orderwise.customerAccount)
-        .bindSecret('ORDERWISE_API_SECRET', config.secrets.orderwiseApi),
+        .setEnv('STOCK_POLICY', policy),
     );
+    bindOrderwise(this.jobs, config);
     new Rule(this, 'PullSchedule', {
       description: 'Pulls OrderWise stock changes behind the pushed exports',
       schedule: Schedule.expression(config.schedules.stockPull),

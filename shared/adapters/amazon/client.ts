@@ -232,21 +232,7 @@ export class SpApiClient {
       method: 'GET',
       path: `reports/2021-06-30/documents/${encodeURIComponent(reportDocumentId)}`,
     });
-    const document = parseWith(reportDocumentSchema, response.body, 'getReportDocument answer');
-    const download = await this.#http.send<Uint8Array>({
-      operation: 'downloadDocument',
-      method: 'GET',
-      path: document.url,
-      raw: true,
-      anonymous: true,
-    });
-    if (!(download.body instanceof Uint8Array))
-      throw new UpstreamRejectedError('report document download was not bytes', download.status);
-    return decodeDocument(
-      download.body,
-      download.headers.get('content-type'),
-      document.compressionAlgorithm === 'GZIP',
-    );
+    return this.#download(parseWith(reportDocumentSchema, response.body, 'getReportDocument answer'));
   }
 
   /**
@@ -326,7 +312,12 @@ export class SpApiClient {
       method: 'GET',
       path: `feeds/2021-06-30/documents/${encodeURIComponent(resultFeedDocumentId)}`,
     });
-    const document = parseWith(feedResultSchema, response.body, 'getFeedDocument answer');
+    const text = await this.#download(parseWith(feedResultSchema, response.body, 'getFeedDocument answer'));
+    return parseWith(processingReportSchema, JSON.parse(text), 'feed processing report').issues;
+  }
+
+  /** Downloads a document: pre-signed URL, gunzipped when Amazon says GZIP, decoded by its charset. */
+  async #download(document: { url: string; compressionAlgorithm?: 'GZIP' }): Promise<string> {
     const download = await this.#http.send<Uint8Array>({
       operation: 'downloadDocument',
       method: 'GET',
@@ -335,12 +326,11 @@ export class SpApiClient {
       anonymous: true,
     });
     if (!(download.body instanceof Uint8Array))
-      throw new UpstreamRejectedError('feed result download was not bytes', download.status);
-    const text = decodeDocument(
+      throw new UpstreamRejectedError('document download was not bytes', download.status);
+    return decodeDocument(
       download.body,
       download.headers.get('content-type'),
       document.compressionAlgorithm === 'GZIP',
     );
-    return parseWith(processingReportSchema, JSON.parse(text), 'feed processing report').issues;
   }
 }
