@@ -10,6 +10,9 @@ export const scheduleIntervalMs = (expression: string): number => {
   throw new Error(`unsupported schedule expression ${expression}`);
 };
 
+/** How long stopping the hub waits for a scheduled run still going. */
+const STOP_GRACE_MS = 5_000;
+
 /**
  * Runs `task` on the schedule's interval divided by `compression` (e.g. 60 turns 15 minutes into 15 s).
  * Returns the function that stops it. A run that is still going when the next is due is not overlapped.
@@ -27,6 +30,8 @@ export const scheduleEvery = (
   timer.unref();
   return async () => {
     clearInterval(timer);
-    await running;
+    // A job may run for minutes (an Amazon push round drains until shortly before its timeout); stopping waits a
+    // moment for it, then the function's workers are ended, which ends the run.
+    await Promise.race([running, new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref())]);
   };
 };
