@@ -5,17 +5,11 @@ import { z } from 'zod';
 import { ExceptionsRepository } from '../../shared/adapters/aws/exceptions-repository';
 import { S3ObjectStore } from '../../shared/adapters/aws/object-store';
 import { OrderEventsQueue } from '../../shared/adapters/aws/order-events-queue';
-import { readSecret } from '../../shared/adapters/aws/secrets';
 import { StockEventsQueue } from '../../shared/adapters/aws/stock-events-queue';
+import { headerOf, WebhookIntake } from '../../shared/adapters/webhook-intake';
 import { documentClient, s3Client } from '../../shared/adapters/wiring';
-import { verifyBasicAuth } from '../../shared/runtime/basic-auth';
 import { parseEnv } from '../../shared/runtime/env';
-import {
-  PayloadTooLargeError,
-  PermanentError,
-  UnsupportedMediaTypeError,
-  ValidationError,
-} from '../../shared/runtime/errors';
+import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../../shared/runtime/errors';
 import { httpHandler } from '../../shared/runtime/handler';
 import { jsonResponse } from '../../shared/runtime/http-errors';
 import { count } from '../../shared/runtime/metrics';
@@ -34,15 +28,15 @@ const env = parseEnv(
 const sqs = new SQSClient({});
 const queue = new OrderEventsQueue(sqs, env.ORDER_EVENTS_QUEUE_URL);
 const stockQueue = new StockEventsQueue(sqs, env.STOCK_EVENTS_QUEUE_URL);
-const rejected = new S3ObjectStore(s3Client, env.DATA_BUCKET);
-const exceptions = new ExceptionsRepository(documentClient, env.EXCEPTIONS_TABLE);
-const credentialsSchema = z.object({ username: z.string().min(1), password: z.string().min(1) });
+const intake = new WebhookIntake({
+  source: 'scayle-webhook',
+  secretName: env.WEBHOOK_SECRET,
+  store: new S3ObjectStore(s3Client, env.DATA_BUCKET),
+  exceptions: new ExceptionsRepository(documentClient, env.EXCEPTIONS_TABLE),
+});
 
 /** SQS takes 256 KiB per message; an order webhook is a few KiB. */
 export const MAX_BODY_BYTES = 200 * 1024;
-
-const header = (event: APIGatewayProxyEvent, name: string): string | undefined =>
-  Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1] ?? undefined;
 
 /** The FIFO deduplication id: SCAYLE's event id, else a hash of what makes the event unique. */
 export const deduplicationId = (webhook: ScayleWebhook): string =>
@@ -50,7 +44,7 @@ export const deduplicationId = (webhook: ScayleWebhook): string =>
   createHash('sha256').update(`${webhook.event}|${webhook.payload.id}|${webhook.occurredAt}`).digest('hex');
 
 const parse = (event: APIGatewayProxyEvent, raw: string): ScayleWebhook => {
-  const contentType = header(event, 'content-type') ?? '';
+  const contentType = headerOf(event, 'content-type') ?? '';
   if (!/^application\/json\b/i.test(contentType)) {
     throw new UnsupportedMediaTypeError(`content-type must be application/json, got '${contentType || 'none'}'`);
   }
@@ -73,22 +67,7 @@ const parse = (event: APIGatewayProxyEvent, raw: string): ScayleWebhook => {
  * deduplication id = event id), variant stock and price events on the stock queue (group = SKU). A body that fails validation gets a 4xx naming the field and is kept under `rejected/`.
  */
 export const handler = httpHandler(async (event, context) => {
-  verifyBasicAuth(header(event, 'authorization'), await readSecret(env.WEBHOOK_SECRET, credentialsSchema));
-  const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
-  let webhook: ScayleWebhook;
-  try {
-    webhook = parse(event, raw);
-  } catch (error) {
-    if (error instanceof PermanentError) {
-      const key = `rejected/scayle-webhook/${new Date().toISOString().slice(0, 10)}/${context.awsRequestId}.body`;
-      await rejected.put(key, raw, header(event, 'content-type') ?? 'application/octet-stream', {
-        reason: error.message.slice(0, 1_000),
-      });
-      await exceptions.raise('PAYLOAD_REJECTED', 'scayle-webhook', { s3Key: key, reason: error.message });
-      count('WebhooksRejected');
-    }
-    throw error;
-  }
+  const webhook = await intake.accept(event, context, (raw) => parse(event, raw));
   const eventId = deduplicationId(webhook);
   const receivedAt = new Date().toISOString();
   if (webhook.event === 'product-variant-stock-updated' || webhook.event === 'product-variant-prices-updated') {
