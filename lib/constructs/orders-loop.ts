@@ -1,6 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config/stage-config';
 import type { StatefulResources } from '../stateful-stack';
@@ -10,6 +9,7 @@ import type { HubApi } from './hub-api';
 import { HubFunction } from './hub-function';
 import type { OperationsDashboard } from './operations-dashboard';
 import { bindOrderwise, bindScayle } from './peers';
+import { RuleTargets } from './rule-targets';
 
 /** Properties of the order loop. */
 export interface OrdersLoopProps {
@@ -87,7 +87,11 @@ export class OrdersLoop extends Construct {
     new Rule(this, 'DailyReconciliation', {
       description: 'Daily SCAYLE vs OrderWise money check',
       schedule: Schedule.expression(config.schedules.financialReconciliation),
-      targets: [new LambdaFunction(this.reconciliation, { retryAttempts: 2 })],
+      targets: [
+        new RuleTargets(this, 'Targets', { alarmTopic: stateful.alarmTopic, what: 'The daily money check' }).lambda(
+          this.reconciliation,
+        ),
+      ],
     });
 
     const metric = (metricName: string) => hubMetric(ORDERS_SERVICE, metricName);

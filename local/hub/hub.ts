@@ -257,6 +257,8 @@ export const startHub = async (options: HubOptions = {}) => {
             retryAfterSeconds: Math.round(queue.visibilityTimeout / compression),
           },
           fn,
+          // The mapping's cap, as Lambda honours it (the stock consumer's SCAYLE budget is split by it).
+          Number((p.ScalingConfig as { MaximumConcurrency?: number } | undefined)?.MaximumConcurrency ?? 2),
         );
         pollers.push(poller);
       }

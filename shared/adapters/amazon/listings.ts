@@ -1,4 +1,4 @@
-import type { ListingPatch } from './client';
+import { type ListingPatch, OFFER_ONLY_PRODUCT_TYPE } from './client';
 
 /**
  * The currency Amazon prices each marketplace in (SP-API marketplace ids, reference amazon-sp-api.md). A price is
@@ -67,7 +67,7 @@ export const listingsFeedDocument = (sellerId: string, updates: readonly OfferUp
     messageId: i + 1,
     sku: update.sellerSku,
     operationType: 'PATCH',
-    productType: 'PRODUCT',
+    productType: OFFER_ONLY_PRODUCT_TYPE,
     patches: offerPatches(update),
   })),
 });

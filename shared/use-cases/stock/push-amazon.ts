@@ -91,9 +91,9 @@ export const makePushAmazon = (deps: PushAmazonDeps) => {
     const owed = new Map<string, OfferUpdate[]>();
     for (const item of items) {
       const updates: OfferUpdate[] = [];
+      const quantity = amazonTargetOf(item, policy);
       for (const marketplaceId of settings.marketplaceIds) {
         const sellerSku = entries.get(item.sku)?.amazon?.[marketplaceId]?.sellerSku;
-        const quantity = amazonTargetOf(item, policy);
         if (!sellerSku || quantity === undefined) continue;
         const currency = MARKETPLACE_CURRENCIES[marketplaceId];
         const priceMinor = currency ? item.prices?.[currency]?.amountMinor : undefined;

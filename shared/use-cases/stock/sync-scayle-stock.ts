@@ -4,7 +4,7 @@ import type { StockCatalogue, StockCommerce, StockLedger } from '../../ports';
 import type { Clock } from '../../runtime/clock';
 import { ConditionFailedError, RetryableError } from '../../runtime/errors';
 import type { OrderwiseStockMessage } from '../../schemas/queue-messages';
-import { type StockPolicy, scayleTargetOf } from './stock-policy';
+import { type ScayleTarget, type StockPolicy, scayleTargetOf } from './stock-policy';
 
 /** The ports of the OrderWise -> SCAYLE stock sync. */
 export interface SyncScayleStockDeps {
@@ -93,7 +93,8 @@ export const makeSyncScayleStock = (deps: SyncScayleStockDeps) => {
     let stale = 0;
     let unchanged = 0;
 
-    const toPush: { sku: string; message: OrderwiseStockMessage; item: StockItem }[] = [];
+    const now = clock.now();
+    const targets = new Map<string, { message: OrderwiseStockMessage; target: ScayleTarget }>();
     await Promise.all(
       newest.map(async (message) => {
         const entry = entries.get(message.variantCode);
@@ -104,23 +105,21 @@ export const makeSyncScayleStock = (deps: SyncScayleStockDeps) => {
             stale++;
             return;
           }
-          const target = scayleTargetOf(item, policy, clock.now());
+          const target = scayleTargetOf(item, policy, now);
           const told = item.scayle;
           if (!message.force && told?.quantity === target.quantity && told.changedAt >= target.changedAt) {
             unchanged++;
             return;
           }
-          toPush.push({ sku: entry.sku, message, item });
+          targets.set(entry.sku, { message, target });
         } catch (error) {
           failed.set(message.variantCode, error as Error);
         }
       }),
     );
 
-    const now = clock.now();
-    const targets = new Map(toPush.map((p) => [p.sku, { ...p, target: scayleTargetOf(p.item, policy, now) }]));
     const results = await commerce.putStocks(
-      [...targets.values()].map(({ sku, target }) => ({
+      [...targets.entries()].map(([sku, { target }]) => ({
         sku,
         warehouseReferenceKey: policy.warehouseReferenceKey,
         quantity: target.quantity,
