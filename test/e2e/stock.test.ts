@@ -72,7 +72,19 @@ const throttled = async (url: string) => {
 
 describe('OrderWise stock to SCAYLE and Amazon through the local hub', () => {
   it('ends 2,000 shuffled and repeated events with exactly the newest figures in SCAYLE and on Amazon, and no 429', async () => {
-    const { simulators, config } = hub();
+    const { simulators, config, urls } = hub();
+    // SCAYLE and Amazon fail some calls, some after applying them: retries must still end at the newest figures.
+    const faults = (url: string, body: unknown) =>
+      fetch(`${url}/_sim/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    await faults(urls.scayle, {
+      putStock: { errorRate: 0.1, status: 503, timeoutAfterCommitRate: 0.05 },
+      bulkStocks: { errorRate: 0.1, status: 503 },
+    });
+    await faults(urls.amazon, { patchListingsItem: { errorRate: 0.05, status: 503 } });
     const next = random(2026);
     const base = Date.parse('2026-11-23T08:00:00.000Z');
     const events = Array.from({ length: 2_000 }, (_, i) => {
@@ -133,6 +145,13 @@ describe('OrderWise stock to SCAYLE and Amazon through the local hub', () => {
       180_000,
       'Amazon showing the ATS of every listed SKU',
     );
+    const injected = async (url: string) =>
+      Object.values(
+        (await (await fetch(`${url}/_sim/calls`)).json()) as Record<string, { injectedErrors: number }>,
+      ).reduce((sum, c) => sum + c.injectedErrors, 0);
+    expect(await injected(urls.scayle)).toBeGreaterThan(0);
+    await faults(urls.scayle, {});
+    await faults(urls.amazon, {});
     expect(await throttled(hub().urls.amazon)).toBe(0);
     expect(await throttled(hub().urls.scayle)).toBe(0);
   }, 400_000);

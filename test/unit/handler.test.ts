@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { UpstreamError, ValidationError } from '../../shared/runtime/errors';
-import { httpHandler, sqsFifoHandler } from '../../shared/runtime/handler';
+import { httpHandler, sqsFifoBatchHandler, sqsFifoHandler } from '../../shared/runtime/handler';
 import { apiEvent, fifoRecord, lambdaContext, sqsEvent } from '../helpers/events';
 
 beforeEach(() => {
@@ -118,5 +118,62 @@ describe('sqsFifoHandler failure records', () => {
         receiveCount: 3,
       },
     ]);
+  });
+});
+
+describe('sqsFifoBatchHandler', () => {
+  const schema = z.object({ key: z.string() });
+
+  it('fails what the batch handler names and every later message of that group, not earlier ones or other groups', async () => {
+    const seen: string[][] = [];
+    const recorded: string[] = [];
+    const handler = sqsFifoBatchHandler(
+      schema,
+      async (batch) => {
+        seen.push(batch.map((m) => m.record.messageId));
+        return new Map([['b1', new UpstreamError('SCAYLE answered 503', 503)]]);
+      },
+      {
+        timeoutEarlyInMillis: 0,
+        failures: { record: async (failure) => void recorded.push(failure.messageId) },
+      },
+    );
+    const result = await handler(
+      sqsEvent(
+        fifoRecord('b0', 'sku-B', { key: 'B' }),
+        fifoRecord('a1', 'sku-A', { key: 'A' }),
+        fifoRecord('b1', 'sku-B', { key: 'B' }),
+        fifoRecord('x1', 'sku-X', 'not json'),
+        fifoRecord('b2', 'sku-B', { key: 'B' }),
+        fifoRecord('x2', 'sku-X', { key: 'X' }),
+      ),
+      lambdaContext(),
+    );
+    expect(seen).toEqual([['b0', 'a1', 'b1', 'b2', 'x2']]);
+    expect(result).toEqual({
+      batchItemFailures: [
+        { itemIdentifier: 'b1' },
+        { itemIdentifier: 'x1' },
+        { itemIdentifier: 'b2' },
+        { itemIdentifier: 'x2' },
+      ],
+    });
+    // Only the messages that failed themselves are recorded; the ones held back behind them did nothing wrong.
+    expect(recorded).toEqual(['b1', 'x1']);
+  });
+
+  it('fails every valid message when the batch handler throws', async () => {
+    const handler = sqsFifoBatchHandler(
+      schema,
+      async () => {
+        throw new UpstreamError('DynamoDB is down', 500);
+      },
+      { timeoutEarlyInMillis: 0 },
+    );
+    const result = await handler(
+      sqsEvent(fifoRecord('a1', 'g1', { key: 'A' }), fifoRecord('b1', 'g2', { key: 'B' })),
+      lambdaContext(),
+    );
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'a1' }, { itemIdentifier: 'b1' }] });
   });
 });
