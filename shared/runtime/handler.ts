@@ -72,6 +72,17 @@ export const jobHandler = <E, R>(handle: (event: E, context: Context) => Promise
     .use(injectLambdaContext(options.logger ?? defaultLogger, { resetKeys: true }))
     .use(logMetrics(metrics));
 
+/** A record's body as JSON, validated with `schema`. @throws ValidationError naming what is wrong. */
+const messageOf = <S extends z.ZodType>(schema: S, record: SQSRecord): z.output<S> => {
+  let body: unknown;
+  try {
+    body = JSON.parse(record.body);
+  } catch {
+    throw new ValidationError('queue message body is not JSON', [{ field: '(root)', message: 'not JSON' }]);
+  }
+  return parseWith(schema, body, 'queue message');
+};
+
 /** A parsed message of a batch with its SQS record. */
 export interface BatchMessage<T> {
   readonly message: T;
@@ -95,13 +106,7 @@ export const sqsFifoBatchHandler = <S extends z.ZodType>(
     const valid: BatchMessage<z.output<S>>[] = [];
     for (const record of event.Records) {
       try {
-        let body: unknown;
-        try {
-          body = JSON.parse(record.body);
-        } catch {
-          throw new ValidationError('queue message body is not JSON', [{ field: '(root)', message: 'not JSON' }]);
-        }
-        valid.push({ message: parseWith(schema, body, 'queue message'), record });
+        valid.push({ message: messageOf(schema, record), record });
       } catch (error) {
         errors.set(record.messageId, error as Error);
       }
@@ -165,13 +170,7 @@ export const sqsFifoHandler = <S extends z.ZodType>(
   const processor = new SqsFifoPartialProcessorAsync();
   const recordHandler = async (record: SQSRecord): Promise<void> => {
     try {
-      let body: unknown;
-      try {
-        body = JSON.parse(record.body);
-      } catch {
-        throw new ValidationError('queue message body is not JSON', [{ field: '(root)', message: 'not JSON' }]);
-      }
-      await handle(parseWith(schema, body, 'queue message'), record);
+      await handle(messageOf(schema, record), record);
     } catch (error) {
       await reportFailure(record, error, log, options.failures);
       throw error;

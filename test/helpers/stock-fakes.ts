@@ -2,6 +2,7 @@ import type { CatalogueEntry } from '../../shared/adapters/aws/catalogue-reposit
 import type { AmazonFeedRef, AmazonPush, ScaylePush, StockItem } from '../../shared/adapters/aws/stock-repository';
 import type { StockCatalogue, StockLedger } from '../../shared/ports';
 import { ConditionFailedError } from '../../shared/runtime/errors';
+import type { StockPolicy } from '../../shared/use-cases/stock/stock-policy';
 
 type Mutable = { -readonly [K in keyof StockItem]?: StockItem[K] } & { sku: string };
 
@@ -145,3 +146,14 @@ export class InMemoryCatalogue implements StockCatalogue {
     return [...this.#entries.values()];
   }
 }
+
+/** Stock settings for tests: fixed buffers (2, Amazon 1), no fast movers, drift above 2 units. */
+export const TEST_STOCK_POLICY: StockPolicy = {
+  warehouseReferenceKey: 'WH-MAIN',
+  defaultBuffer: 2,
+  skuBuffers: {},
+  fastMovers: [],
+  velocityWindowMinutes: 60,
+  amazonBuffer: 1,
+  driftThreshold: 2,
+};

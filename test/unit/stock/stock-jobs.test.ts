@@ -8,18 +8,9 @@ import {
   makeReconcileStock,
   ORDERWISE_PULL_CURSOR,
 } from '../../../shared/use-cases/stock/reconcile-stock';
-import type { StockPolicy } from '../../../shared/use-cases/stock/stock-policy';
-import { InMemoryCatalogue, InMemoryStock } from '../../helpers/stock-fakes';
+import { InMemoryCatalogue, InMemoryStock, TEST_STOCK_POLICY } from '../../helpers/stock-fakes';
 
-const policy: StockPolicy = {
-  warehouseReferenceKey: 'WH-MAIN',
-  defaultBuffer: 2,
-  skuBuffers: {},
-  fastMovers: [],
-  velocityWindowMinutes: 60,
-  amazonBuffer: 1,
-  driftThreshold: 2,
-};
+const policy = TEST_STOCK_POLICY;
 const NOW = Date.parse('2026-11-23T12:00:00.000Z');
 const clock = { now: () => NOW, sleep: async () => {} };
 const UK = 'A1F83G8C2ARO7P';

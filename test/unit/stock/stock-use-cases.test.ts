@@ -5,19 +5,10 @@ import type { ExceptionType } from '../../../shared/domain/exception-types';
 import type { StockMarketplace } from '../../../shared/ports';
 import type { OrderwiseStockMessage } from '../../../shared/schemas/queue-messages';
 import { makePushAmazon } from '../../../shared/use-cases/stock/push-amazon';
-import type { StockPolicy } from '../../../shared/use-cases/stock/stock-policy';
 import { makeSyncScayleStock } from '../../../shared/use-cases/stock/sync-scayle-stock';
-import { InMemoryCatalogue, InMemoryStock } from '../../helpers/stock-fakes';
+import { InMemoryCatalogue, InMemoryStock, TEST_STOCK_POLICY } from '../../helpers/stock-fakes';
 
-const policy: StockPolicy = {
-  warehouseReferenceKey: 'WH-MAIN',
-  defaultBuffer: 2,
-  skuBuffers: {},
-  fastMovers: [],
-  velocityWindowMinutes: 60,
-  amazonBuffer: 1,
-  driftThreshold: 2,
-};
+const policy = TEST_STOCK_POLICY;
 const UK = 'A1F83G8C2ARO7P';
 const DE = 'A1PA6795UKMFR9';
 const catalogue = new InMemoryCatalogue([
