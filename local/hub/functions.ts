@@ -138,6 +138,9 @@ export class LocalFunction {
         timeoutMs: this.spec.timeoutSeconds * 1000,
       },
       env: this.spec.environment,
+      // The bundle is plain ESM: the parent's loader flags (tsx when run from source) would only make every
+      // container slower to start and to run.
+      execArgv: [],
       stdout: true,
       stderr: true,
     });
