@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { devStage } from '../../lib/config/stages';
+import { scayleExternalOrderSchema } from '../../shared/schemas/scayle';
 import { DEMO_CATALOGUE, type DemoVariant, demoVariantBySku } from './catalogue';
 import { demoPerson } from './people';
 import { type SimEnv, Simulator } from './sim-server';
@@ -304,6 +305,7 @@ export const createScayleSimulator = (options: ScayleSimulatorOptions = {}) => {
     rateLimits: {
       getOrder: perMinute(1000),
       listOrders: perMinute(1000),
+      createOrder: perMinute(300),
       setOrderReference: perMinute(300),
       createShipment: perMinute(300),
       createCancellation: perMinute(300),
@@ -340,12 +342,71 @@ export const createScayleSimulator = (options: ScayleSimulatorOptions = {}) => {
   const authed = (name: string, handler: (c: Context<SimEnv>) => Response | Promise<Response>) =>
     sim.operation(name, (c) => notAuthorised(c) ?? handler(c));
 
+  /** The order of a shop with this public key: unique per shop [A]. */
+  const orderByPublicKey = (publicKey: string, shopKey?: string) =>
+    [...orders.values()].find((o) => o.publicKey === publicKey && (shopKey === undefined || o.shopKey === shopKey));
+
   const findOrder = (identifier: string) => {
     if (identifier.startsWith('key=')) {
       const key = decodeURIComponent(identifier.slice(4));
       return [...orders.values()].find((o) => o.referenceKey === key);
     }
     return orders.get(Number(identifier));
+  };
+
+  /** One order item (one unit) of a variant, as SCAYLE stores it before fulfilment. */
+  const newItem = <P extends object>(referenceKey: string, price: P, extra: Record<string, unknown> = {}) => ({
+    id: nextItemId++,
+    key: `item-${nextItemId}`,
+    status: 'available',
+    variant: { id: demoVariantBySku.get(referenceKey)?.scayleVariantId ?? 999_999, referenceKey },
+    price,
+    packageId: null,
+    ...extra,
+  });
+
+  /** An order confirmed and paid for, not yet delegated: what both the shop and an external create store. */
+  const newOrder = (
+    id: number,
+    fields: {
+      shopKey: string;
+      countryCode: string;
+      currencyCode: string;
+      publicKey: string;
+      /** When the customer bought; now unless told. */
+      confirmedAt?: string;
+      cost: { withTax: number; withoutTax: number; appliedFees: unknown[]; appliedReductions: unknown[] };
+      email: string;
+      address: { shipping: Record<string, unknown>; billing: Record<string, unknown> };
+      items: Record<string, unknown>[];
+    },
+    extra: Record<string, unknown> = {},
+  ): Record<string, unknown> => {
+    const now = new Date().toISOString();
+    const { cost } = fields;
+    return {
+      id,
+      referenceKey: null,
+      publicKey: fields.publicKey,
+      status: 'payment_reserved',
+      detailedStatus: {
+        order: { code: 'order_confirmed' },
+        shipping: { code: 'shipping_open' },
+        billing: { code: 'billing_open' },
+      },
+      currencyCode: fields.currencyCode,
+      shopKey: fields.shopKey,
+      shopCountry: { countryCode: fields.countryCode },
+      ...extra,
+      confirmedAt: fields.confirmedAt ?? now,
+      createdAt: now,
+      updatedAt: now,
+      cost: { ...cost, tax: cost.withTax - cost.withoutTax },
+      customer: { id: 5000 + id, email: fields.email },
+      address: fields.address,
+      items: fields.items,
+      packages: [],
+    };
   };
 
   const buildOrder = (input: SimOrderInput): Record<string, unknown> => {
@@ -355,14 +416,12 @@ export const createScayleSimulator = (options: ScayleSimulatorOptions = {}) => {
       const variant = demoVariantBySku.get(sku);
       const price = variant?.priceMinor ?? 1990;
       const rate = variant?.taxRate ?? 19;
-      return Array.from({ length: quantity }, () => ({
-        id: nextItemId++,
-        key: `item-${nextItemId}`,
-        status: 'available',
-        variant: { id: variant?.scayleVariantId ?? 999_999, referenceKey: sku },
-        price: { ...split(price - discountMinor, rate), ...(discountMinor > 0 ? { undiscountedWithTax: price } : {}) },
-        packageId: null,
-      }));
+      return Array.from({ length: quantity }, () =>
+        newItem(sku, {
+          ...split(price - discountMinor, rate),
+          ...(discountMinor > 0 ? { undiscountedWithTax: price } : {}),
+        }),
+      );
     });
     const fees =
       input.shippingMinor > 0
@@ -391,7 +450,6 @@ export const createScayleSimulator = (options: ScayleSimulatorOptions = {}) => {
       itemsNet +
       fees.reduce((s, f) => s + f.amount.withoutTax, 0) -
       reductions.reduce((s, r) => s + r.amount.withoutTax, 0);
-    const now = new Date().toISOString();
     const address = {
       firstName: person.firstName,
       lastName: person.lastName,
@@ -401,28 +459,16 @@ export const createScayleSimulator = (options: ScayleSimulatorOptions = {}) => {
       city: person.city,
       countryCode: person.countryCode,
     };
-    return {
-      id,
-      referenceKey: null,
-      publicKey: `PK${id}`,
-      status: 'payment_reserved',
-      detailedStatus: {
-        order: { code: 'order_confirmed' },
-        shipping: { code: 'shipping_open' },
-        billing: { code: 'billing_open' },
-      },
-      currencyCode: input.countryCode === 'GB' ? 'GBP' : 'EUR',
+    return newOrder(id, {
       shopKey: input.shopKey,
-      shopCountry: { countryCode: input.countryCode },
-      confirmedAt: now,
-      createdAt: now,
-      updatedAt: now,
-      cost: { withTax, withoutTax, tax: withTax - withoutTax, appliedFees: fees, appliedReductions: reductions },
-      customer: { id: 5000 + id, email: person.email },
+      countryCode: input.countryCode,
+      currencyCode: input.countryCode === 'GB' ? 'GBP' : 'EUR',
+      publicKey: `PK${id}`,
+      cost: { withTax, withoutTax, appliedFees: fees, appliedReductions: reductions },
+      email: person.email,
       address: { shipping: { ...address, phone: person.phone }, billing: address },
       items,
-      packages: [],
-    };
+    });
   };
 
   const randomOrder = (n: number): SimOrderInput => {
@@ -545,9 +591,66 @@ export const createScayleSimulator = (options: ScayleSimulatorOptions = {}) => {
     authed('listOrders', (c) => {
       const limit = Math.min(Number(c.req.query('limit') ?? 100), 1000);
       const cursor = Number(c.req.query('cursor') ?? 0);
-      const all = [...orders.values()].filter((o) => o.shopKey === param(c, 'shopKey'));
+      // [A] SCAYLE takes list filters as `filters[<field>]` query options; the hub looks orders up by public key.
+      const publicKey = c.req.query('filters[publicKey]');
+      const all = [...orders.values()].filter(
+        (o) => o.shopKey === param(c, 'shopKey') && (publicKey === undefined || o.publicKey === publicKey),
+      );
       const page = all.slice(cursor, cursor + limit);
       return c.json({ entities: page, cursor: { next: cursor + limit < all.length ? String(cursor + limit) : null } });
+    }),
+  );
+  // External Order Creation [V reference §1.3 `POST …/orders`]; payload and rules are the hub's assumption, written
+  // down once on scayleExternalOrderSchema. The marketplace's prices are stored as given. No `order-confirmed`
+  // webhook follows [A]: the hub hands the order to its order loop itself.
+  sim.app.post(
+    `${BASE}/shops/:shopKey/countries/:countryCode/orders`,
+    authed('createOrder', async (c) => {
+      const parsed = scayleExternalOrderSchema.safeParse(await c.req.json().catch(() => undefined));
+      if (!parsed.success) return invalid(c, parsed.error);
+      const body = parsed.data;
+      const shopKey = param(c, 'shopKey');
+      if (orderByPublicKey(body.publicKey, shopKey)) {
+        const message = `an order with publicKey ${body.publicKey} already exists in shop ${shopKey}`;
+        return c.json({ errors: [{ code: 'ORDER_ALREADY_EXISTS', message }] }, 409);
+      }
+      const unknown = body.items.findIndex((item) => !demoVariantBySku.has(item.variant.referenceKey));
+      if (unknown >= 0) {
+        const message = `items.${unknown}.variant.referenceKey: no variant with reference key ${body.items[unknown]?.variant.referenceKey}`;
+        return c.json({ errors: [{ code: 'VARIANT_NOT_FOUND', message }] }, 400);
+      }
+      const gross = (amounts: readonly { withTax: number }[]) => amounts.reduce((total, a) => total + a.withTax, 0);
+      const expected =
+        gross(body.items.map((i) => i.price)) +
+        gross(body.cost.appliedFees.map((f) => f.amount)) -
+        gross(body.cost.appliedReductions.map((r) => r.amount));
+      if (body.cost.withTax !== expected) {
+        const message = `cost.withTax: must be the items plus the fees minus the reductions, ${expected}, got ${body.cost.withTax}`;
+        return c.json({ errors: [{ code: 'VALIDATION_ERROR', message }] }, 400);
+      }
+      const order = newOrder(
+        nextOrderId++,
+        {
+          shopKey,
+          countryCode: param(c, 'countryCode'),
+          currencyCode: body.currencyCode,
+          publicKey: body.publicKey,
+          confirmedAt: body.confirmedAt,
+          cost: body.cost,
+          email: body.customer.email,
+          address: body.address,
+          items: body.items.map((item) =>
+            newItem(
+              item.variant.referenceKey,
+              item.price,
+              item.merchantReferenceKey === undefined ? {} : { merchantReferenceKey: item.merchantReferenceKey },
+            ),
+          ),
+        },
+        { channel: { key: body.channelKey }, customData: body.customData ?? {} },
+      );
+      orders.set(order.id as number, order);
+      return c.json(order, 201);
     }),
   );
   sim.app.put(
@@ -798,9 +901,13 @@ export const createScayleSimulator = (options: ScayleSimulatorOptions = {}) => {
       if (!order) return c.json({ errors: [{ code: 'NOT_FOUND', message: 'Order not found' }] }, 404);
       const items = order.items as SimItem[];
       const chosen = parsed.data.items.map((i) => items.find((item) => item.id === i.orderItemId));
-      if (chosen.some((item) => !item || item.packageId !== null)) {
+      if (chosen.some((item) => !item || item.packageId !== null || item.status === 'cancelled')) {
         return c.json(
-          { errors: [{ code: 'ITEM_ALREADY_FULFILLED', message: 'an item is unknown or already shipped' }] },
+          {
+            errors: [
+              { code: 'ITEM_ALREADY_FULFILLED', message: 'an item is unknown, already shipped or already cancelled' },
+            ],
+          },
           409,
         );
       }
@@ -913,6 +1020,8 @@ export const createScayleSimulator = (options: ScayleSimulatorOptions = {}) => {
     createOrders,
     cancelOrder,
     orders: () => [...orders.values()],
+    /** The stored order with this public key (any shop), or undefined. */
+    orderByPublicKey: (publicKey: string) => orderByPublicKey(publicKey),
     /** Stock of a SKU per warehouse: `{[warehouseReferenceKey]: {quantity, changedAt}}`. */
     stockOf: (sku: string) => Object.fromEntries(stocks.get(sku) ?? new Map()),
     /** Every accepted stock write of a SKU, oldest first. */

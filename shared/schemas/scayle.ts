@@ -50,6 +50,8 @@ export const scayleAddressSchema = z.looseObject({
 export const scayleOrderSchema = z.looseObject({
   id: z.number().int(),
   referenceKey: z.string().nullish(),
+  /** The key shown to the customer; for an external order, the marketplace's order id. */
+  publicKey: z.string().nullish(),
   status: z.string(),
   detailedStatus: z.looseObject({}).optional(),
   currencyCode: z.string().length(3),
@@ -70,6 +72,69 @@ export const scayleOrderSchema = z.looseObject({
 
 /** A SCAYLE order. */
 export type ScayleOrder = z.output<typeof scayleOrderSchema>;
+
+const amount = z.number().int().min(0);
+const vat = z.object({ vat: z.object({ amount, rate: z.number().min(0).max(100) }) });
+const net = z.object({ withTax: amount, withoutTax: amount });
+
+/** An address of an external order: the field names of `scayleAddressSchema`, the fields a parcel needs required. */
+const externalAddressSchema = z.object({
+  firstName: z.string().min(1),
+  lastName: z.string().min(1),
+  street: z.string().min(1),
+  houseNumber: z.string().optional(),
+  additional: z.string().optional(),
+  zipCode: z.string().min(1),
+  city: z.string().min(1),
+  countryCode: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 code such as GB'),
+  phone: z.string().optional(),
+});
+
+/**
+ * Body of `POST /shops/{shopKey}/countries/{countryCode}/orders`: an order SCAYLE did not take itself (External
+ * Order Creation), here an Amazon order. [A] SCAYLE does not publish this payload; the hub assumes, and this is the
+ * one place that records it:
+ * - `channelKey` tags the order's sales channel (e.g. `marketplace_amazon_uk`) and comes back as `channel.key`;
+ * - `publicKey` is the marketplace's order id (AmazonOrderId), unique per shop: a second create with the same key
+ *   is refused with 409 `ORDER_ALREADY_EXISTS`, and `GET .../orders?filters[publicKey]=<key>` finds the order, so a
+ *   create whose answer was lost is looked up, never repeated blindly;
+ * - the customer is a guest (email and name only);
+ * - one item per unit (SCAYLE has no quantity), the variant named by its reference key (the SKU);
+ * - the prices are the marketplace's and final: SCAYLE stores them as given, and refuses an order whose
+ *   `cost.withTax` is not the items plus the fees minus the reductions;
+ * - all money in integer minor units of `currencyCode`;
+ * - SCAYLE delivers no `order-confirmed` webhook for it: the hub hands the order to its order loop itself.
+ */
+export const scayleExternalOrderSchema = z.object({
+  channelKey: z.string().min(1),
+  publicKey: z.string().min(1).max(255),
+  currencyCode: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as GBP'),
+  /** When the customer bought on the marketplace. */
+  confirmedAt: z.iso.datetime({ offset: true }),
+  customer: z.object({ email: z.string().min(1), firstName: z.string().min(1), lastName: z.string().min(1) }),
+  address: z.object({ shipping: externalAddressSchema, billing: externalAddressSchema }),
+  items: z
+    .array(
+      z.object({
+        variant: z.object({ referenceKey: z.string().min(1) }),
+        price: net.extend({ tax: vat, undiscountedWithTax: amount.optional() }),
+        /** The marketplace's order item id. */
+        merchantReferenceKey: z.string().min(1).optional(),
+      }),
+    )
+    .min(1),
+  cost: net.extend({
+    appliedFees: z.array(
+      z.object({ category: z.literal('delivery'), key: z.string().min(1), amount: net, tax: vat.optional() }),
+    ),
+    appliedReductions: z.array(z.object({ category: z.string().min(1), key: z.string().min(1), amount: net })),
+  }),
+  /** Free text the marketplace gives, e.g. `{amazonOrderId, marketplaceId, latestShipDate}`. */
+  customData: z.record(z.string(), z.string()).optional(),
+});
+
+/** An external order as the hub builds it for SCAYLE. */
+export type ScayleExternalOrder = z.input<typeof scayleExternalOrderSchema>;
 
 /** The order events the hub subscribes to; the cancel event has two spellings in SCAYLE's documentation. */
 export const SCAYLE_ORDER_EVENTS = ['order-confirmed', 'order-cancelled', 'order-canceled'] as const;

@@ -5,7 +5,12 @@ import type { CommerceGateway } from '../../ports';
 import type { Clock } from '../../runtime/clock';
 import { UpstreamRejectedError } from '../../runtime/errors';
 import { parseWith } from '../../runtime/validation';
-import { type ScayleOrder, scayleOrderSchema } from '../../schemas/scayle';
+import {
+  type ScayleExternalOrder,
+  type ScayleOrder,
+  scayleExternalOrderSchema,
+  scayleOrderSchema,
+} from '../../schemas/scayle';
 
 /**
  * Stock consumers that may call SCAYLE at once (the stock queue's event source caps its concurrency at this);
@@ -22,7 +27,10 @@ export const scayleCredentialsSchema = z.object({ accessToken: z.string().min(1)
  */
 export const SCAYLE_RATE_PLANS: Readonly<Record<string, RatePlan>> = {
   getOrder: { rate: 1000 / 60, burst: 50 },
+  listOrders: { rate: 1000 / 60, burst: 50 },
+  createOrder: { rate: 300 / 60, burst: 20 },
   setOrderReference: { rate: 300 / 60, burst: 20 },
+  createCancellation: { rate: 300 / 60, burst: 20 },
   // Stock scopes are shared by every stock consumer running at once, so each takes its share.
   stocksWrite: { rate: 2500 / 60 / SCAYLE_STOCK_WRITERS, burst: 20 },
   stocksRead: { rate: 2500 / 60 / SCAYLE_STOCK_WRITERS, burst: 20 },
@@ -76,6 +84,7 @@ const bulkAnswerSchema = z.looseObject({
     .array(z.looseObject({ key: z.string(), status: z.string(), message: z.string().optional() }))
     .optional(),
 });
+const orderListSchema = z.looseObject({ entities: z.array(scayleOrderSchema) });
 /** A variant addressed by its reference key, as SCAYLE's SDKs encode it (`key%3DSKU-1`). */
 const variantKey = (sku: string) => encodeURIComponent(`key=${sku}`);
 
@@ -116,6 +125,77 @@ export class ScayleClient implements CommerceGateway {
       path: `shops/${id(shopKey)}/countries/${id(countryCode)}/orders/${id(orderId)}`,
     });
     return parseWith(scayleOrderSchema, response.body, 'SCAYLE order');
+  }
+
+  /**
+   * Creates an order taken on a marketplace (External Order Creation; the shape is the hub's assumption, see
+   * `scayleExternalOrderSchema`). The body is validated before it is sent, so a mapping fault is a
+   * `ValidationError` naming the field, not a call. Never repeated by the client after SCAYLE may have acted (a
+   * timeout or 5xx): the caller looks the order up with `findOrderByPublicKey` before it tries again. A second
+   * create of one public key is refused with `UpstreamRejectedError` status 409.
+   */
+  async createExternalOrder(shopKey: string, countryCode: string, order: ScayleExternalOrder): Promise<ScayleOrder> {
+    const body = parseWith(scayleExternalOrderSchema, order, 'SCAYLE external order');
+    const response = await this.#http.send<unknown>({
+      operation: 'createOrder',
+      method: 'POST',
+      path: `shops/${id(shopKey)}/countries/${id(countryCode)}/orders`,
+      json: body,
+      idempotent: false,
+    });
+    return parseWith(scayleOrderSchema, response.body, 'SCAYLE order');
+  }
+
+  /**
+   * The order of a shop with this public key (for an external order, the marketplace's order id), or undefined.
+   * [A] SCAYLE filters the list by `filters[publicKey]`; the answer is checked again here, so a filter SCAYLE
+   * ignored can never pass another order off as the one asked for.
+   */
+  async findOrderByPublicKey(
+    shopKey: string,
+    countryCode: string,
+    publicKey: string,
+  ): Promise<ScayleOrder | undefined> {
+    const response = await this.#http.send<unknown>({
+      operation: 'listOrders',
+      method: 'GET',
+      path: `shops/${id(shopKey)}/countries/${id(countryCode)}/orders`,
+      query: { 'filters[publicKey]': publicKey },
+    });
+    return parseWith(orderListSchema, response.body, 'SCAYLE order list').entities.find(
+      (order) => order.publicKey === publicKey,
+    );
+  }
+
+  /**
+   * Tells SCAYLE that these items of an order will not be fulfilled (`POST /fulfillment/cancellations`). SCAYLE
+   * refuses with 409 an item already shipped or cancelled [A]; the order is then re-read, and when every item
+   * asked for is cancelled the call counts as done. That makes a repeat harmless, so the client may retry it.
+   * Otherwise (an item shipped or unknown) the 409 surfaces as `UpstreamRejectedError`.
+   */
+  async cancelOrderItems(
+    shopKey: string,
+    countryCode: string,
+    orderId: number,
+    orderItemIds: readonly number[],
+  ): Promise<void> {
+    const response = await this.#http.send<unknown>({
+      operation: 'createCancellation',
+      method: 'POST',
+      path: 'fulfillment/cancellations',
+      json: { shopKey, countryCode, orderId, items: orderItemIds.map((orderItemId) => ({ orderItemId })) },
+      idempotent: true,
+      accept: [409],
+    });
+    if (response.status !== 409) return;
+    const order = await this.getOrder(shopKey, countryCode, String(orderId));
+    const cancelled = new Set(order.items.filter((item) => item.status === 'cancelled').map((item) => item.id));
+    if (orderItemIds.every((itemId) => cancelled.has(itemId))) return;
+    throw new UpstreamRejectedError(
+      `SCAYLE createCancellation answered 409 for order ${orderId}: ${JSON.stringify(response.body).slice(0, 300)}`,
+      409,
+      response.body,
+    );
   }
 
   async setOrderReference(shopKey: string, countryCode: string, orderId: string, referenceKey: string): Promise<void> {
