@@ -65,6 +65,11 @@ export interface AmazonSimulatorOptions {
    * so a demo's polling backstop sees orders in seconds.
    */
   readonly ordersLagMs?: number;
+  /**
+   * Multiplies every usage plan's rate (not its burst); default 1. The local hub passes its time compression, and
+   * the hub's SP-API client is told the same (`amazon.usagePlanScale`), so both sides still agree on the limits.
+   */
+  readonly rateScale?: number;
 }
 
 const DEFAULT_MARKETPLACES = ['A1F83G8C2ARO7P', 'A1PA6795UKMFR9'];
@@ -114,6 +119,10 @@ export const createAmazonSimulator = (options: AmazonSimulatorOptions = {}) => {
   const lwa = options.lwa ?? DEFAULT_LWA_CREDENTIALS;
   const applicationId = `amzn1.sellerapps.app.${stableUuid(lwa.clientId)}`;
 
+  const scale = options.rateScale ?? 1;
+  const plans = Object.fromEntries(
+    Object.entries(USAGE_PLANS).map(([operation, plan]) => [operation, { ...plan, rate: plan.rate * scale }]),
+  ) as typeof USAGE_PLANS;
   const ids = new IdSource(options.seed ?? 42);
   const tokens = new TokenIssuer(lwa);
   const documents = new DocumentStore();
@@ -157,13 +166,13 @@ export const createAmazonSimulator = (options: AmazonSimulatorOptions = {}) => {
 
   const sim = new Simulator({
     name: 'amazon',
-    rateLimits: USAGE_PLANS,
+    rateLimits: plans,
     seed: options.seed,
     state,
     reset,
     errors: {
       throttled: (c, operation) => {
-        const plan = USAGE_PLANS[operation as SpApiOperation];
+        const plan = plans[operation as SpApiOperation];
         if (plan) c.header('x-amzn-RateLimit-Limit', rateLimitHeader(plan.rate));
         return spApiError(c, 429, ERRORS.quotaExceeded, ERRORS.quotaExceededMessage);
       },
@@ -234,7 +243,7 @@ export const createAmazonSimulator = (options: AmazonSimulatorOptions = {}) => {
       const grants = new WeakMap<Request, Grant>();
       const run = sim.operation(operation, (c) => handler(c, grants.get(c.req.raw) as Grant));
       app.on(method, path, (c) => {
-        c.header('x-amzn-RateLimit-Limit', rateLimitHeader(USAGE_PLANS[operation].rate));
+        c.header('x-amzn-RateLimit-Limit', rateLimitHeader(plans[operation].rate));
         c.header('x-amzn-RequestId', randomUUID());
         const grant = tokens.admit(c.req.header('x-amz-access-token'), access, c.req.method, c.req.path);
         if (!grant) return spApiError(c, 403, ERRORS.unauthorized, ERRORS.unauthorizedMessage);

@@ -28,6 +28,10 @@ export const amazonEnv = z.object({
   AMAZON_ENDPOINT: z.url(),
   AMAZON_TOKEN_URL: z.url(),
   AMAZON_LWA_SECRET: z.string().min(1),
+  /** Stage config `amazon.usagePlanScale`: 1 unless Amazon raised the seller's usage plans. */
+  AMAZON_USAGE_PLAN_SCALE: z.coerce.number().positive().default(1),
+  /** The part of each usage plan one container may use: 1 / the function's maximum concurrency. */
+  AMAZON_USAGE_PLAN_SHARE: z.coerce.number().positive().max(1).default(1),
 });
 
 /** The SP-API client of a function. */
@@ -36,6 +40,8 @@ export const amazonFrom = (env: z.output<typeof amazonEnv>): SpApiClient =>
     endpoint: env.AMAZON_ENDPOINT,
     tokenUrl: env.AMAZON_TOKEN_URL,
     credentials: () => readSecret(env.AMAZON_LWA_SECRET, lwaCredentialsSchema),
+    rateScale: env.AMAZON_USAGE_PLAN_SCALE,
+    share: env.AMAZON_USAGE_PLAN_SHARE,
   });
 
 /** The SCAYLE client of a function. */

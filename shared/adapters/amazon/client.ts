@@ -6,6 +6,14 @@ import type { Clock } from '../../runtime/clock';
 import { systemClock } from '../../runtime/clock';
 import { UpstreamRejectedError } from '../../runtime/errors';
 import { parseWith } from '../../runtime/validation';
+import {
+  type AmazonOrder,
+  type AmazonOrderItem,
+  getOrderItemsResponseSchema,
+  getOrderResponseSchema,
+  getOrdersResponseSchema,
+  restrictedDataTokenSchema,
+} from '../../schemas/amazon-orders';
 
 /** The SP-API app's LWA credentials (secret `amazon-lwa`). */
 export const lwaCredentialsSchema = z.object({
@@ -102,6 +110,24 @@ export const OFFER_ONLY_PRODUCT_TYPE = 'PRODUCT';
 /** The feed type for listings updates in bulk (up to 25,000 messages a feed). */
 export const LISTINGS_FEED_TYPE = 'JSON_LISTINGS_FEED';
 
+/** A getOrders search by last update; `nextToken` continues an earlier search with the same values. */
+export interface GetOrdersQuery {
+  readonly marketplaceIds: readonly string[];
+  /** ISO-8601. */
+  readonly lastUpdatedAfter: string;
+  /** ISO-8601, at least two minutes before now; Amazon takes now minus two minutes when absent. */
+  readonly lastUpdatedBefore?: string;
+  readonly nextToken?: string;
+}
+
+/** One page of getOrders. */
+export interface OrdersPage {
+  readonly orders: AmazonOrder[];
+  readonly nextToken?: string;
+  /** The upper bound Amazon searched to, as it echoes it: the checkpoint to resume from once the last page is read. */
+  readonly lastUpdatedBefore?: string;
+}
+
 /** A report as getReports lists it. */
 export type SpApiReport = z.output<typeof reportSchema>;
 
@@ -115,6 +141,16 @@ export interface SpApiClientOptions {
   readonly timeoutMs?: number;
   readonly retry?: RetryPolicy;
   readonly clock?: Clock;
+  /**
+   * Multiplies every usage plan's rate; default 1. For a seller whose plans Amazon raised, and for the local hub,
+   * whose simulator runs its time (and so its limits) faster.
+   */
+  readonly rateScale?: number;
+  /**
+   * The part of each usage plan (rate and burst) this client may use, when several containers of one function
+   * call Amazon at once, e.g. 0.5 for a consumer that runs at most two at a time; default 1.
+   */
+  readonly share?: number;
 }
 
 /** LWA: the refresh token buys an access token for an hour; it is re-bought a minute early, or on a 401/403. */
@@ -175,7 +211,8 @@ export const decodeDocument = (bytes: Uint8Array, contentType: string | null, gz
 
 /**
  * The Selling Partner API client: LWA access tokens in `x-amz-access-token` (no SigV4 since 2023), a token
- * bucket per operation at Amazon's usage plan, and the report calls the settlement loop needs.
+ * bucket per operation at Amazon's usage plan, the Orders reads the Amazon order loop needs and the report calls the
+ * settlement loop needs.
  */
 export class SpApiClient {
   readonly #http: HttpClient;
@@ -183,7 +220,17 @@ export class SpApiClient {
 
   constructor(options: SpApiClientOptions) {
     const clock = options.clock ?? systemClock;
-    this.#limiters = new RateLimiters(SP_API_RATE_PLANS, clock);
+    const scale = options.rateScale ?? 1;
+    const share = options.share ?? 1;
+    this.#limiters = new RateLimiters(
+      Object.fromEntries(
+        Object.entries(SP_API_RATE_PLANS).map(([operation, plan]) => [
+          operation,
+          { rate: plan.rate * scale * share, burst: Math.max(1, Math.floor(plan.burst * share)) },
+        ]),
+      ),
+      clock,
+    );
     const base = {
       peer: 'SP-API',
       baseUrl: options.endpoint,
@@ -197,6 +244,63 @@ export class SpApiClient {
       limiters: this.#limiters,
       rateLimitHeader: 'x-amzn-ratelimit-limit',
     });
+  }
+
+  /** One page of getOrders: orders last updated in the window, up to 100 a page. */
+  async getOrders(query: GetOrdersQuery): Promise<OrdersPage> {
+    const response = await this.#http.send<unknown>({
+      operation: 'getOrders',
+      method: 'GET',
+      path: 'orders/v0/orders',
+      // A continuation repeats the first request's values: Amazon still needs MarketplaceIds with a NextToken.
+      query: {
+        MarketplaceIds: query.marketplaceIds,
+        LastUpdatedAfter: query.lastUpdatedAfter,
+        LastUpdatedBefore: query.lastUpdatedBefore,
+        MaxResultsPerPage: 100,
+        NextToken: query.nextToken,
+      },
+    });
+    const { payload } = parseWith(getOrdersResponseSchema, response.body, 'getOrders answer');
+    return { orders: payload.Orders, nextToken: payload.NextToken, lastUpdatedBefore: payload.LastUpdatedBefore };
+  }
+
+  /**
+   * getOrder. With `pii` the call is made with a restricted data token for this one order, so the answer carries
+   * ShippingAddress and BuyerInfo (Amazon shows the address only once an order is Unshipped or later).
+   */
+  async getOrder(amazonOrderId: string, options: { readonly pii: boolean }): Promise<AmazonOrder> {
+    // Absolute: the RDT must name exactly the path it is used on.
+    const path = `/orders/v0/orders/${encodeURIComponent(amazonOrderId)}`;
+    const token = options.pii
+      ? await this.#restrictedDataToken({ method: 'GET', path, dataElements: ['shippingAddress', 'buyerInfo'] })
+      : undefined;
+    const response = await this.#http.send<unknown>({
+      operation: 'getOrder',
+      method: 'GET',
+      path,
+      // The RDT stands in for the LWA token on this call only.
+      headers: token ? { 'x-amz-access-token': token } : undefined,
+    });
+    return parseWith(getOrderResponseSchema, response.body, 'getOrder answer').payload;
+  }
+
+  /** Every item of an order, following NextToken. */
+  async getOrderItems(amazonOrderId: string): Promise<AmazonOrderItem[]> {
+    const items: AmazonOrderItem[] = [];
+    let nextToken: string | undefined;
+    do {
+      const response = await this.#http.send<unknown>({
+        operation: 'getOrderItems',
+        method: 'GET',
+        path: `orders/v0/orders/${encodeURIComponent(amazonOrderId)}/orderItems`,
+        query: { NextToken: nextToken },
+      });
+      const { payload } = parseWith(getOrderItemsResponseSchema, response.body, 'getOrderItems answer');
+      items.push(...payload.OrderItems);
+      nextToken = payload.NextToken;
+    } while (nextToken);
+    return items;
   }
 
   /** Every settlement report created since `createdSince` that Amazon has finished, following `nextToken`. */
@@ -314,6 +418,23 @@ export class SpApiClient {
     });
     const text = await this.#download(parseWith(feedResultSchema, response.body, 'getFeedDocument answer'));
     return parseWith(processingReportSchema, JSON.parse(text), 'feed processing report').issues;
+  }
+
+  /** createRestrictedDataToken for one resource: the token that releases its PII, valid for an hour. */
+  async #restrictedDataToken(resource: {
+    method: 'GET';
+    path: string;
+    dataElements: readonly string[];
+  }): Promise<string> {
+    const response = await this.#http.send<unknown>({
+      operation: 'createRestrictedDataToken',
+      method: 'POST',
+      path: 'tokens/2021-03-01/restrictedDataToken',
+      json: { restrictedResources: [resource] },
+      // A second token for the same resource is harmless.
+      idempotent: true,
+    });
+    return parseWith(restrictedDataTokenSchema, response.body, 'createRestrictedDataToken answer').restrictedDataToken;
   }
 
   /** Downloads a document: pre-signed URL, gunzipped when Amazon says GZIP, decoded by its charset. */
