@@ -2,6 +2,7 @@ import { Aspects, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { StageConfig } from './config/stage-config';
 import { FunctionAlarms } from './constructs/alarms';
+import { AmazonOrdersLoop } from './constructs/amazon-orders-loop';
 import { HubApi } from './constructs/hub-api';
 import { OperationsDashboard } from './constructs/operations-dashboard';
 import { OrdersLoop } from './constructs/orders-loop';
@@ -27,6 +28,7 @@ export class StatelessStack extends Stack {
   readonly orders: OrdersLoop;
   readonly settlements: SettlementsLoop;
   readonly stock: StockLoop;
+  readonly amazonOrders: AmazonOrdersLoop;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -48,6 +50,13 @@ export class StatelessStack extends Stack {
     });
     // SCAYLE's variant stock and price webhooks arrive on the same route as its order webhooks.
     this.orders.webhook.bindQueue('STOCK_EVENTS_QUEUE_URL', this.stock.queue.queue);
+    this.amazonOrders = new AmazonOrdersLoop(this, 'AmazonOrders', {
+      config: props.config,
+      stateful: props.stateful,
+      dashboard: this.operations,
+      orderEventsQueue: this.orders.queue.queue,
+      stockEventsQueue: this.stock.queue.queue,
+    });
     this.settlements = new SettlementsLoop(this, 'Settlements', {
       config: props.config,
       stateful: props.stateful,
@@ -62,5 +71,12 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'StockEventsDlqUrl', { value: this.stock.queue.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'StockJobsFunctionName', { value: this.stock.jobs.functionName });
     new CfnOutput(this, 'AmazonStockPushFunctionName', { value: this.stock.amazonPush.functionName });
+    // Give this ARN to Amazon as the SQS destination of the ORDER_CHANGE subscription (README, loop 6).
+    new CfnOutput(this, 'AmazonNotificationsQueueArn', { value: this.amazonOrders.notificationsQueue.queueArn });
+    new CfnOutput(this, 'AmazonNotificationsQueueUrl', { value: this.amazonOrders.notificationsQueue.queueUrl });
+    new CfnOutput(this, 'AmazonNotificationsDlqUrl', { value: this.amazonOrders.notificationsDlq.queueUrl });
+    new CfnOutput(this, 'AmazonOrdersQueueUrl', { value: this.amazonOrders.queue.queue.queueUrl });
+    new CfnOutput(this, 'AmazonOrdersDlqUrl', { value: this.amazonOrders.queue.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'AmazonOrderJobsFunctionName', { value: this.amazonOrders.jobs.functionName });
   }
 }

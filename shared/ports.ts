@@ -88,6 +88,7 @@ export type StockLedger = Pick<
   | 'setFeedInFlight'
   | 'cursor'
   | 'advanceCursor'
+  | 'writeReservations'
 >;
 
 /** The catalogue map as the stock loop reads it. */

@@ -16,92 +16,119 @@ const secretName = z
  * Everything that differs between stages (dev, staging, prod ...), validated at synth time so a bad value
  * fails `cdk synth` with the field named instead of failing in production.
  */
-export const stageConfigSchema = z.object({
-  /** Short name used in resource names, e.g. `dev`. */
-  stage: z.string().regex(/^[a-z][a-z0-9-]{1,15}$/, 'lower-case letters, digits and dashes, 2-16 characters'),
-  /** Account and region to deploy to; omitted means the CLI's current ones (environment-agnostic). */
-  env: z.object({ account: z.string().regex(/^\d{12}$/), region: z.string().min(1) }).optional(),
-  /** Where alarms are e-mailed; omitted means the SNS topic has no subscription yet. */
-  alarmEmail: z.email().optional(),
-  logRetentionDays: z.union([z.literal(7), z.literal(14), z.literal(30), z.literal(90), z.literal(365)]),
-  /** Keep tables and the bucket when the stack is deleted; true for every stage that holds real data. */
-  retainData: z.boolean(),
-  scayle: z.object({
-    /** `https://{tenant}-{space}.admin.api.scayle.cloud/api/admin/v1` */
-    adminApiUrl: z.url(),
-    shopKeys: z.array(z.string().min(1)).min(1),
-    countryCodes: z.array(z.string().regex(/^[A-Z]{2}$/)).min(1),
-    warehouseReferenceKey: z.string().min(1),
-  }),
-  orderwise: z.object({
-    /** `https://{instance}.orderwisecloud.com/owapi` */
-    apiUrl: z.url(),
-    sessionId: z.number().int().positive(),
-    customerAccount: z.string().min(1),
-  }),
-  amazon: z.object({
-    endpoint: z.url(),
-    tokenUrl: z.url(),
-    sellerId: z.string().min(1),
-    marketplaceIds: z.array(marketplaceId).min(1),
-  }),
-  /** Secrets Manager names; the secrets are created by the operator before the first deploy (README). */
-  secrets: z.object({
-    scayleApi: secretName,
-    orderwiseApi: secretName,
-    amazonLwa: secretName,
-    scayleWebhook: secretName,
-    orderwiseWebhook: secretName,
-  }),
-  schedules: z.object({
-    /** Full stock reconcile (OrderWise vs ledger vs SCAYLE) and full Amazon sync. */
-    stockReconcile: schedule,
-    /** The pull of OrderWise stock changes behind its pushed exports. */
-    stockPull: schedule.default('rate(5 minutes)'),
-    /** Rounds of the Amazon quantity and price push; one round runs at a time whatever this says. */
-    amazonStockPush: schedule.default('rate(1 minute)'),
-    amazonOrderPoll: schedule,
-    monitors: schedule,
-    financialReconciliation: schedule,
-    settlementPoll: schedule,
-  }),
-  stock: z.object({
-    /** Units held back from SCAYLE for every SKU. */
-    defaultBuffer: z.number().int().min(0),
-    /** Per-SKU overrides of the default buffer. */
-    skuBuffers: z.record(z.string(), z.number().int().min(0)),
-    /** Extra units held back from Amazon on top of SCAYLE's sellable quantity. */
-    amazonBuffer: z.number().int().min(0),
-    /** Drift (units) above which the reconcile raises STOCK_DRIFT. */
-    driftThreshold: z.number().int().min(0),
-    /**
-     * Fast movers: a SKU selling at least `minUnitsPerHour` (free-stock decreases, decayed over the velocity
-     * window) keeps at least `buffer` units back from SCAYLE. A per-SKU buffer overrides these.
-     */
-    fastMovers: z
-      .array(z.object({ minUnitsPerHour: z.number().positive(), buffer: z.number().int().min(0) }))
-      .default([]),
-    /** Time constant of the sales velocity, in minutes. */
-    velocityWindowMinutes: z.number().int().positive().default(60),
-    /**
-     * A backlog of Amazon updates that would take longer than this one patchListingsItem at a time (at 5 per
-     * second) goes as a JSON_LISTINGS_FEED instead.
-     */
-    amazonPatchWindowSeconds: z.number().int().positive().max(3_600).default(120),
-  }),
-  windows: z.object({
-    ghostOrderMinutes: z.number().int().positive(),
-    fulfilmentAckMinutes: z.number().int().positive(),
-    amazonConfirmationAckMinutes: z.number().int().positive(),
-    lateShipmentMarginHours: z.number().positive(),
-  }),
-  /** Replaces the default settlement account mapping (shared/domain/settlement/account-mapping.ts) when set. */
-  settlementAccountMapping: accountMappingSchema.optional(),
-  reconciliation: z.object({
-    /** Largest difference in minor units between SCAYLE and OrderWise totals that is not a mismatch. */
-    toleranceMinor: z.number().int().min(0),
-  }),
-});
+export const stageConfigSchema = z
+  .object({
+    /** Short name used in resource names, e.g. `dev`. */
+    stage: z.string().regex(/^[a-z][a-z0-9-]{1,15}$/, 'lower-case letters, digits and dashes, 2-16 characters'),
+    /** Account and region to deploy to; omitted means the CLI's current ones (environment-agnostic). */
+    env: z.object({ account: z.string().regex(/^\d{12}$/), region: z.string().min(1) }).optional(),
+    /** Where alarms are e-mailed; omitted means the SNS topic has no subscription yet. */
+    alarmEmail: z.email().optional(),
+    logRetentionDays: z.union([z.literal(7), z.literal(14), z.literal(30), z.literal(90), z.literal(365)]),
+    /** Keep tables and the bucket when the stack is deleted; true for every stage that holds real data. */
+    retainData: z.boolean(),
+    scayle: z.object({
+      /** `https://{tenant}-{space}.admin.api.scayle.cloud/api/admin/v1` */
+      adminApiUrl: z.url(),
+      shopKeys: z.array(z.string().min(1)).min(1),
+      countryCodes: z.array(z.string().regex(/^[A-Z]{2}$/)).min(1),
+      warehouseReferenceKey: z.string().min(1),
+    }),
+    orderwise: z.object({
+      /** `https://{instance}.orderwisecloud.com/owapi` */
+      apiUrl: z.url(),
+      sessionId: z.number().int().positive(),
+      customerAccount: z.string().min(1),
+    }),
+    amazon: z.object({
+      endpoint: z.url(),
+      tokenUrl: z.url(),
+      sellerId: z.string().min(1),
+      marketplaceIds: z.array(marketplaceId).min(1),
+      /**
+       * The SCAYLE shop (and its external-order channel key) each marketplace's orders are created in. Every
+       * marketplace in `marketplaceIds` needs one.
+       */
+      scayleShops: z.record(
+        marketplaceId,
+        z.object({
+          shopKey: z.string().min(1),
+          countryCode: z.string().regex(/^[A-Z]{2}$/),
+          channelKey: z.string().min(1),
+        }),
+      ),
+      /** Multiplies every SP-API usage plan rate: 1 unless Amazon raised this seller's plans. */
+      usagePlanScale: z.number().positive().default(1),
+      /** Hours a Pending Amazon order's units stay reserved if the order is never seen again. */
+      reservationHours: z.number().positive().default(72),
+    }),
+    /** Secrets Manager names; the secrets are created by the operator before the first deploy (README). */
+    secrets: z.object({
+      scayleApi: secretName,
+      orderwiseApi: secretName,
+      amazonLwa: secretName,
+      scayleWebhook: secretName,
+      orderwiseWebhook: secretName,
+    }),
+    schedules: z.object({
+      /** Full stock reconcile (OrderWise vs ledger vs SCAYLE) and full Amazon sync. */
+      stockReconcile: schedule,
+      /** The pull of OrderWise stock changes behind its pushed exports. */
+      stockPull: schedule.default('rate(5 minutes)'),
+      /** Rounds of the Amazon quantity and price push; one round runs at a time whatever this says. */
+      amazonStockPush: schedule.default('rate(1 minute)'),
+      amazonOrderPoll: schedule,
+      monitors: schedule,
+      financialReconciliation: schedule,
+      settlementPoll: schedule,
+    }),
+    stock: z.object({
+      /** Units held back from SCAYLE for every SKU. */
+      defaultBuffer: z.number().int().min(0),
+      /** Per-SKU overrides of the default buffer. */
+      skuBuffers: z.record(z.string(), z.number().int().min(0)),
+      /** Extra units held back from Amazon on top of SCAYLE's sellable quantity. */
+      amazonBuffer: z.number().int().min(0),
+      /** Drift (units) above which the reconcile raises STOCK_DRIFT. */
+      driftThreshold: z.number().int().min(0),
+      /**
+       * Fast movers: a SKU selling at least `minUnitsPerHour` (free-stock decreases, decayed over the velocity
+       * window) keeps at least `buffer` units back from SCAYLE. A per-SKU buffer overrides these.
+       */
+      fastMovers: z
+        .array(z.object({ minUnitsPerHour: z.number().positive(), buffer: z.number().int().min(0) }))
+        .default([]),
+      /** Time constant of the sales velocity, in minutes. */
+      velocityWindowMinutes: z.number().int().positive().default(60),
+      /**
+       * A backlog of Amazon updates that would take longer than this one patchListingsItem at a time (at 5 per
+       * second) goes as a JSON_LISTINGS_FEED instead.
+       */
+      amazonPatchWindowSeconds: z.number().int().positive().max(3_600).default(120),
+    }),
+    windows: z.object({
+      ghostOrderMinutes: z.number().int().positive(),
+      fulfilmentAckMinutes: z.number().int().positive(),
+      amazonConfirmationAckMinutes: z.number().int().positive(),
+      lateShipmentMarginHours: z.number().positive(),
+    }),
+    /** Replaces the default settlement account mapping (shared/domain/settlement/account-mapping.ts) when set. */
+    settlementAccountMapping: accountMappingSchema.optional(),
+    reconciliation: z.object({
+      /** Largest difference in minor units between SCAYLE and OrderWise totals that is not a mismatch. */
+      toleranceMinor: z.number().int().min(0),
+    }),
+  })
+  .superRefine((config, ctx) => {
+    for (const [i, id] of config.amazon.marketplaceIds.entries()) {
+      if (!config.amazon.scayleShops[id])
+        ctx.addIssue({
+          code: 'custom',
+          path: ['amazon', 'scayleShops', id],
+          message: `marketplace ${id} (amazon.marketplaceIds.${i}) needs the SCAYLE shop its orders go to`,
+        });
+    }
+  });
 
 /** A stage's validated configuration. */
 export type StageConfig = z.output<typeof stageConfigSchema>;

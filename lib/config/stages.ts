@@ -22,6 +22,10 @@ export const devStage: z.input<typeof stageConfigSchema> = {
     tokenUrl: 'https://api.amazon.com/auth/o2/token',
     sellerId: 'A2SELLERDEV',
     marketplaceIds: ['A1F83G8C2ARO7P', 'A1PA6795UKMFR9'],
+    scayleShops: {
+      A1F83G8C2ARO7P: { shopKey: 'ac', countryCode: 'GB', channelKey: 'marketplace_amazon_uk' },
+      A1PA6795UKMFR9: { shopKey: 'ac', countryCode: 'DE', channelKey: 'marketplace_amazon_de' },
+    },
   },
   secrets: {
     scayleApi: 'scayle-hub/dev/scayle-api',

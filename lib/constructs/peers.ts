@@ -12,3 +12,16 @@ export const bindOrderwise = (fn: HubFunction, config: StageConfig): HubFunction
 /** Gives a function what it needs to call SCAYLE's Admin API: the URL and the API key's secret. */
 export const bindScayle = (fn: HubFunction, config: StageConfig): HubFunction =>
   fn.setEnv('SCAYLE_API_URL', config.scayle.adminApiUrl).bindSecret('SCAYLE_API_SECRET', config.secrets.scayleApi);
+
+/**
+ * Gives a function what it needs to call the SP-API: the regional endpoint, the LWA token URL, the seller and
+ * marketplaces, the usage plan scale and the LWA secret.
+ */
+export const bindAmazon = (fn: HubFunction, config: StageConfig): HubFunction =>
+  fn
+    .setEnv('AMAZON_ENDPOINT', config.amazon.endpoint)
+    .setEnv('AMAZON_TOKEN_URL', config.amazon.tokenUrl)
+    .setEnv('AMAZON_SELLER_ID', config.amazon.sellerId)
+    .setEnv('AMAZON_MARKETPLACE_IDS', config.amazon.marketplaceIds.join(','))
+    .setEnv('AMAZON_USAGE_PLAN_SCALE', String(config.amazon.usagePlanScale))
+    .bindSecret('AMAZON_LWA_SECRET', config.secrets.amazonLwa);

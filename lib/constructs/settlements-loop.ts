@@ -7,6 +7,7 @@ import type { StatefulResources } from '../stateful-stack';
 import { alarmOnFirst, hubMetric } from './alarms';
 import { HubFunction } from './hub-function';
 import type { OperationsDashboard } from './operations-dashboard';
+import { bindAmazon } from './peers';
 import { RuleTargets } from './rule-targets';
 
 /** Powertools service name of the settlement loop's functions. */
@@ -45,11 +46,9 @@ export class SettlementsLoop extends Construct {
       // One fetcher at a time keeps the Reports API's usage plan in one token bucket.
       reservedConcurrentExecutions: 1,
     })
-      .setEnv('AMAZON_ENDPOINT', config.amazon.endpoint)
-      .setEnv('AMAZON_TOKEN_URL', config.amazon.tokenUrl)
-      .bindSecret('AMAZON_LWA_SECRET', config.secrets.amazonLwa)
       .bindBucket('DATA_BUCKET', stateful.dataBucketName, INCOMING_PREFIX, 'put')
       .bindTable('SETTLEMENTS_TABLE', stateful.settlementsTable, 'readWrite');
+    bindAmazon(this.fetcher, config);
     new Rule(this, 'FetchSchedule', {
       description: 'Polls the Reports API for new settlement reports (they cannot be requested)',
       schedule: Schedule.expression(config.schedules.settlementPoll),

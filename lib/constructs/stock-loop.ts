@@ -10,7 +10,7 @@ import { FifoConsumer } from './fifo-consumer';
 import type { HubApi } from './hub-api';
 import { HubFunction } from './hub-function';
 import type { OperationsDashboard } from './operations-dashboard';
-import { bindOrderwise, bindScayle } from './peers';
+import { bindAmazon, bindOrderwise, bindScayle } from './peers';
 import { RuleTargets } from './rule-targets';
 
 /** Properties of the stock loop. */
@@ -125,12 +125,8 @@ export class StockLoop extends Construct {
       .bindTable('CATALOGUE_TABLE', stateful.catalogueTable, 'read')
       .bindTable('EXCEPTIONS_TABLE', stateful.exceptionsTable, 'readWrite')
       .setEnv('STOCK_POLICY', policy)
-      .setEnv('AMAZON_ENDPOINT', config.amazon.endpoint)
-      .setEnv('AMAZON_TOKEN_URL', config.amazon.tokenUrl)
-      .setEnv('AMAZON_SELLER_ID', config.amazon.sellerId)
-      .setEnv('AMAZON_MARKETPLACE_IDS', config.amazon.marketplaceIds.join(','))
-      .setEnv('AMAZON_PATCH_WINDOW_SECONDS', String(config.stock.amazonPatchWindowSeconds))
-      .bindSecret('AMAZON_LWA_SECRET', config.secrets.amazonLwa);
+      .setEnv('AMAZON_PATCH_WINDOW_SECONDS', String(config.stock.amazonPatchWindowSeconds));
+    bindAmazon(this.amazonPush, config);
     new Rule(this, 'AmazonPushSchedule', {
       description: 'Rounds of the Amazon quantity and price push (one at a time, under a lock)',
       schedule: Schedule.expression(config.schedules.amazonStockPush),

@@ -1,5 +1,6 @@
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { Command } from 'commander';
+import { AmazonOrdersQueue } from '../../shared/adapters/aws/amazon-orders-queue';
 import { makeDocumentClient } from '../../shared/adapters/aws/dynamodb';
 import { LedgerRepository } from '../../shared/adapters/aws/ledger-repository';
 import { OrderEventsQueue } from '../../shared/adapters/aws/order-events-queue';
@@ -8,7 +9,7 @@ import { makeRetryOrder } from '../../shared/use-cases/retry-order';
 import { resolveTarget } from './target';
 
 /**
- * `hub retry <order id>`: posts a flagged (or stuck) SCAYLE order again once its cause is fixed.
+ * `hub retry <order id>`: posts a flagged (or stuck) SCAYLE or Amazon order again once its cause is fixed.
  * `hub reconcile`: runs the money check now, for a window of your choice.
  */
 export const registerOrderCommands = (program: Command): void => {
@@ -38,8 +39,8 @@ export const registerOrderCommands = (program: Command): void => {
 
   program
     .command('retry')
-    .description('queue a flagged or stuck SCAYLE order for posting again (e.g. after a SKU mapping was added)')
-    .argument('<orderId>', 'SCAYLE order id')
+    .description('queue a flagged or stuck order for posting again (e.g. after a SKU mapping was added)')
+    .argument('<orderId>', 'SCAYLE order id or AmazonOrderId')
     .option('--local', 'work against the local hub (npm start)')
     .option('--stage <stage>', 'work against a deployed stage', 'dev')
     .action(async (orderId: string, options: { local?: boolean; stage?: string }) => {
@@ -47,6 +48,7 @@ export const registerOrderCommands = (program: Command): void => {
       const retry = makeRetryOrder({
         ledger: new LedgerRepository(makeDocumentClient(target.dynamodb), target.output('LedgerTableName')),
         queue: new OrderEventsQueue(target.sqs, target.output('OrderEventsQueueUrl')),
+        amazonQueue: new AmazonOrdersQueue(target.sqs, target.output('AmazonOrdersQueueUrl')),
       });
       const outcome = await retry(orderId);
       if (outcome.queued)

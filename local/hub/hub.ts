@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { buildApp, interceptLocalhostDns } from 'fauxqs';
 import { ENTRY_METADATA_KEY } from '../../lib/constructs/hub-function';
 import { CatalogueRepository } from '../../shared/adapters/aws/catalogue-repository';
@@ -84,11 +84,14 @@ export const startHub = async (options: HubOptions = {}) => {
     stops.push(scayle.stop);
     const orderwise = await startOrderwiseSimulator();
     stops.push(orderwise.stop);
-    // ORDER_CHANGE notifications are recorded until the Amazon order loop gives them a queue to land in.
-    const amazonNotifications: unknown[] = [];
+    // ORDER_CHANGE notifications go to the queue the template makes Amazon's SQS destination, once it exists; the
+    // simulator's limits run as fast as the hub's time, and the hub's SP-API client is told so (usagePlanScale).
+    let sendNotification: ((body: string) => Promise<void>) | undefined;
     const amazon = await startAmazonSimulator({
+      rateScale: compression,
       notify: async (notification) => {
-        amazonNotifications.push(notification);
+        if (!sendNotification) throw new Error('the hub is not ready for ORDER_CHANGE notifications yet');
+        await sendNotification(JSON.stringify(notification));
       },
     });
     stops.push(amazon.stop);
@@ -104,6 +107,7 @@ export const startHub = async (options: HubOptions = {}) => {
       scayle: { ...(options.stageOverrides?.scayle as object), adminApiUrl: scayle.apiUrl },
       orderwise: { ...(options.stageOverrides?.orderwise as object), apiUrl: orderwise.apiUrl },
       amazon: {
+        usagePlanScale: compression,
         ...(options.stageOverrides?.amazon as object),
         endpoint: amazon.url,
         tokenUrl: `${amazon.url}/auth/o2/token`,
@@ -363,6 +367,13 @@ export const startHub = async (options: HubOptions = {}) => {
 
     const queues = Object.fromEntries(provisioned.flatMap((s) => [...s.queues.entries()]));
     const outputs = Object.fromEntries(provisioned.flatMap((s) => [...s.outputs.entries()]));
+    const notificationsUrl = outputs.AmazonNotificationsQueueUrl;
+    if (notificationsUrl) {
+      sendNotification = async (body) =>
+        void (await engines.sqs.send(
+          new SendMessageCommand({ QueueUrl: String(notificationsUrl), MessageBody: body }),
+        ));
+    }
     return {
       /** Stack outputs by name, as `cdk deploy` would print them; the `hub` command line reads these. */
       outputs,
@@ -370,7 +381,6 @@ export const startHub = async (options: HubOptions = {}) => {
       urls: { api: api.url, scayle: scayle.url, orderwise: orderwise.url, amazon: amazon.url },
       config,
       simulators: { scayle, orderwise, amazon },
-      amazonNotifications,
       engines,
       queues,
       functions,

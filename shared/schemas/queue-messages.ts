@@ -31,9 +31,11 @@ export const stockEventMessageSchema = z.discriminatedUnion('kind', [
     variantCode: z.string().min(1),
     freeStock: z.number().int(),
     changedAt: isoTime,
-    source: z.enum(['push', 'pull', 'reconcile']),
+    source: z.enum(['push', 'pull', 'reconcile', 'reservation']),
     receivedAt: isoTime,
     force: z.boolean().optional(),
+    /** Set when the figure is re-pushed because the SKU's reservations changed at this time. */
+    reservationsChangedAt: isoTime.optional(),
   }),
   z.object({
     kind: z.literal('scayle-variant'),
@@ -49,3 +51,24 @@ export type StockEventMessage = z.output<typeof stockEventMessageSchema>;
 
 /** An OrderWise stock figure as queued. */
 export type OrderwiseStockMessage = Extract<StockEventMessage, { kind: 'orderwise-stock' }>;
+
+/**
+ * An Amazon order to look at, on the Amazon orders FIFO queue (group = AmazonOrderId, so the changes of one order
+ * are handled in order). It is a trigger: the order and its items are re-read from the SP-API. Deduplicated by
+ * the notification's id, or for the poll by the order's LastUpdateDate.
+ */
+export const amazonOrderMessageSchema = z.object({
+  amazonOrderId: z.string().min(1),
+  /** `notification#<NotificationId>`, `poll#<LastUpdateDate>` or `retry#<time>`. */
+  eventId: z.string().min(1).max(128),
+  source: z.enum(['notification', 'poll', 'retry']),
+  marketplaceId: z.string().optional(),
+  /** Amazon's status as the notification or the poll saw it. */
+  orderStatus: z.string().optional(),
+  changeType: z.string().optional(),
+  latestShipDate: z.string().optional(),
+  seenAt: isoTime,
+});
+
+/** An Amazon order trigger as queued. */
+export type AmazonOrderMessage = z.output<typeof amazonOrderMessageSchema>;

@@ -122,7 +122,7 @@ export const makePostOrder =
         entry = await ledger.transition('scayle', orderId, {
           from: 'pending',
           to: 'sent',
-          ids: { orderwise: ref.orderNumber },
+          ids: { orderwise: ref.orderNumber, ...(amazonOrderIdOf(order) ? { amazon: amazonOrderIdOf(order) } : {}) },
           data: {
             orderwiseOrderId: ref.orderId,
             currency: salesOrder.currency,
@@ -152,6 +152,12 @@ export const makePostOrder =
     });
     return 'acknowledged';
   };
+
+/** The AmazonOrderId of an order the Amazon order loop created in SCAYLE (it is in its custom data). */
+const amazonOrderIdOf = (order: Record<string, unknown>): string | undefined => {
+  const id = (order.customData as { amazonOrderId?: unknown } | undefined)?.amazonOrderId;
+  return typeof id === 'string' && id ? id : undefined;
+};
 
 const findOrCreate = async (
   erp: ErpGateway,

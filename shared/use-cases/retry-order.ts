@@ -1,3 +1,4 @@
+import type { AmazonOrdersQueue } from '../adapters/aws/amazon-orders-queue';
 import type { OrderEventsQueue } from '../adapters/aws/order-events-queue';
 import type { OrderStatus } from '../domain/order-status';
 import type { OrderLedger } from '../ports';
@@ -15,25 +16,44 @@ export interface RetryOutcome {
 }
 
 /**
- * Puts a SCAYLE order back on the orders queue once its cause is fixed (e.g. the SKU mapping was added): the
- * consumer takes it as a fresh `order-confirmed`, so the same exactly-once path applies. Orders already
- * acknowledged, cancelled or waiting for a return are left alone.
+ * Puts an order back on its queue once its cause is fixed (e.g. the SKU mapping was added): a SCAYLE order id
+ * goes to the orders queue as a fresh `order-confirmed`, an AmazonOrderId to the Amazon orders queue as a `retry`
+ * trigger, so the same exactly-once path applies. Orders already acknowledged, cancelled or waiting for a return
+ * are left alone.
  */
 export const makeRetryOrder =
   ({
     ledger,
     queue,
+    amazonQueue,
     now = () => new Date(),
   }: {
     ledger: OrderLedger;
     queue: Pick<OrderEventsQueue, 'send'>;
+    amazonQueue?: Pick<AmazonOrdersQueue, 'sendAll'>;
     now?: () => Date;
   }) =>
   async (orderId: string): Promise<RetryOutcome> => {
-    const entry = await ledger.get('scayle', orderId);
-    if (!entry) throw new NotFoundError(`SCAYLE order ${orderId} is not on the ledger`);
-    if (!RETRYABLE_STATUSES.includes(entry.status)) return { orderId, status: entry.status, queued: false };
     const at = now().toISOString();
+    const amazonEntry = amazonQueue ? await ledger.get('amazon', orderId) : undefined;
+    if (amazonEntry && amazonQueue) {
+      if (!RETRYABLE_STATUSES.includes(amazonEntry.status))
+        return { orderId, status: amazonEntry.status, queued: false };
+      const eventId = `retry#${now().getTime()}`;
+      await amazonQueue.sendAll([
+        {
+          amazonOrderId: orderId,
+          eventId,
+          source: 'retry',
+          ...(amazonEntry.data.marketplaceId ? { marketplaceId: String(amazonEntry.data.marketplaceId) } : {}),
+          seenAt: at,
+        },
+      ]);
+      return { orderId, status: amazonEntry.status, queued: true, eventId };
+    }
+    const entry = await ledger.get('scayle', orderId);
+    if (!entry) throw new NotFoundError(`order ${orderId} is not on the ledger (neither a SCAYLE nor an Amazon order)`);
+    if (!RETRYABLE_STATUSES.includes(entry.status)) return { orderId, status: entry.status, queued: false };
     const eventId = `retry-${orderId}-${now().getTime()}`;
     await queue.send({
       eventId,

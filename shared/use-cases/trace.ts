@@ -46,7 +46,17 @@ export const makeTrace =
       ledger.findByReference('amazon', id),
       ledger.findByReference('scayle', id),
     ]);
-    const orders = [...new Map(candidates.filter((e): e is LedgerEntry => Boolean(e)).map((e) => [e.pk, e])).values()];
+    const found = candidates.filter((e): e is LedgerEntry => Boolean(e));
+    // One chain, one trace: an Amazon order's head names its SCAYLE order and the SCAYLE order's head its Amazon one.
+    const linked = await Promise.all(
+      found.flatMap((e) => [
+        e.channel !== 'scayle' && e.ids.scayle ? ledger.get('scayle', e.ids.scayle) : undefined,
+        e.channel !== 'amazon' && e.ids.amazon ? ledger.get('amazon', e.ids.amazon) : undefined,
+      ]),
+    );
+    const orders = [
+      ...new Map([...found, ...linked.filter((e): e is LedgerEntry => Boolean(e))].map((e) => [e.pk, e])).values(),
+    ];
     const related = new Set([
       id,
       ...orders.flatMap((o) => Object.values(o.ids).filter((v): v is string => Boolean(v))),

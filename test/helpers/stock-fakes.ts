@@ -34,6 +34,21 @@ export class InMemoryStock implements StockLedger {
     Object.assign(this.#item(sku), structuredClone(stock), { version: (expected ?? 0) + 1 });
   }
 
+  async writeReservations(
+    sku: string,
+    reservations: Parameters<StockLedger['writeReservations']>[1],
+    changedAt: string,
+    expected: number | undefined,
+  ) {
+    const item = this.items.get(sku);
+    if (item?.version !== expected) throw new ConditionFailedError('condition', item);
+    Object.assign(this.#item(sku), {
+      reservations: structuredClone(reservations),
+      reservationsChangedAt: changedAt,
+      version: (expected ?? 0) + 1,
+    });
+  }
+
   async recordScaylePush(sku: string, push: ScaylePush, now: string) {
     const item = this.#item(sku);
     if (item.scayle && item.scayle.changedAt > push.changedAt) throw new ConditionFailedError('condition', item);

@@ -77,6 +77,62 @@ describe('the scayle-hub app', () => {
     });
   });
 
+  it("lets only Amazon's notifications principal send ORDER_CHANGE to a standard queue with a DLQ", () => {
+    stateless.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: {
+              AWS: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':iam::437568002678:root')])] },
+            },
+            Action: Match.arrayWith(['sqs:SendMessage']),
+          }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: {
+              AWS: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':iam::437568002678:root')])] },
+            },
+            Action: 'sqs:GetQueueAttributes',
+          }),
+        ]),
+      },
+    });
+    const notifications = Object.entries(stateless.findResources('AWS::SQS::Queue')).filter(([id]) =>
+      id.startsWith('AmazonOrdersNotificationsQueue'),
+    );
+    expect(notifications).toHaveLength(1);
+    const [, queue] = notifications[0] as [string, { Properties: Record<string, unknown> }];
+    expect(queue.Properties.FifoQueue).toBeUndefined();
+    expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+    expect(queue.Properties.RedrivePolicy).toMatchObject({ maxReceiveCount: 5 });
+  });
+
+  it('polls getOrders and runs the ghost monitor on their schedules, one job at a time, with a ghost alarm', () => {
+    stateless.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: [Match.objectLike({ Input: JSON.stringify({ job: 'poll' }) })],
+    });
+    stateless.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [Match.objectLike({ Input: JSON.stringify({ job: 'ghost-monitor' }) })],
+    });
+    stateless.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('GHOST_ORDER'),
+      ReservedConcurrentExecutions: 1,
+    });
+    stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'GhostOrders',
+      Dimensions: [{ Name: 'service', Value: 'amazon-orders' }],
+      AlarmDescription: Match.stringLikeRegexp('RUNBOOK.md#ghost_order'),
+    });
+  });
+
+  it('refuses a stage whose marketplace has no SCAYLE shop for its orders', () => {
+    expect(() => synthDevStage({ amazon: { marketplaceIds: ['A1F83G8C2ARO7P', 'A13V1IB3VIYZZH'] } })).toThrow(
+      /amazon.scayleShops.A13V1IB3VIYZZH: marketplace A13V1IB3VIYZZH .*needs the SCAYLE shop/,
+    );
+  });
+
   it('retains data and protects tables for stages that hold real data', () => {
     const { stateful: retained } = synthDevStage({ retainData: true, alarmEmail: 'ops@example.com' });
     retained.allResources('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Retain' });

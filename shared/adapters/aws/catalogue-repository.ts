@@ -27,12 +27,19 @@ const variantKey = (sku: string) => `variant#${sku}`;
 /** Alias item: OrderWise stock code -> SKU, so a stock export finds its SKU without a scan. */
 const stockCodeKey = (code: string) => `orderwise#${code}`;
 
-/** The items one mapping is stored as: the variant and, when it has one, its stock-code alias. */
+/** Alias item: Amazon SellerSKU in one marketplace -> SKU, so an Amazon order finds its variants without a scan. */
+const sellerSkuKey = (marketplaceId: string, sellerSku: string) => `amazon#${marketplaceId}#${sellerSku}`;
+
+/** The items one mapping is stored as: the variant and its stock-code and SellerSKU aliases. */
 const itemsOf = (entry: CatalogueEntry): Record<string, unknown>[] => [
   { [CATALOGUE_TABLE.partitionKey]: variantKey(entry.sku), ...entry },
   ...(entry.orderwiseVariantCode
     ? [{ [CATALOGUE_TABLE.partitionKey]: stockCodeKey(entry.orderwiseVariantCode), sku: entry.sku }]
     : []),
+  ...Object.entries(entry.amazon ?? {}).map(([marketplaceId, { sellerSku }]) => ({
+    [CATALOGUE_TABLE.partitionKey]: sellerSkuKey(marketplaceId, sellerSku),
+    sku: entry.sku,
+  })),
 ];
 
 /** The catalogue map in DynamoDB. */
@@ -89,6 +96,21 @@ export class CatalogueRepository implements CatalogueLookup {
     const aliases = await this.#getAll<{ sku: string }>(codes.map(stockCodeKey));
     const entries = await this.#getAll<CatalogueEntry>(aliases.map((a) => variantKey(a.sku)));
     return new Map(entries.flatMap((e) => (e.orderwiseVariantCode ? [[e.orderwiseVariantCode, e] as const] : [])));
+  }
+
+  /**
+   * The SCAYLE SKUs of Amazon SellerSKUs in one marketplace; unmapped SellerSKUs are absent. An alias left behind
+   * by a changed mapping does not count: the variant must still name the SellerSKU.
+   */
+  async bySellerSkus(marketplaceId: string, sellerSkus: readonly string[]): Promise<ReadonlyMap<string, string>> {
+    const aliases = await this.#getAll<{ sku: string }>(sellerSkus.map((s) => sellerSkuKey(marketplaceId, s)));
+    const entries = await this.#getAll<CatalogueEntry>(aliases.map((a) => variantKey(a.sku)));
+    return new Map(
+      entries.flatMap((e) => {
+        const sellerSku = e.amazon?.[marketplaceId]?.sellerSku;
+        return sellerSku && sellerSkus.includes(sellerSku) ? [[sellerSku, e.sku] as const] : [];
+      }),
+    );
   }
 
   /** The mappings of the given SKUs, by SKU; unknown SKUs are absent. */

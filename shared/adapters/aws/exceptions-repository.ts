@@ -119,6 +119,31 @@ export class ExceptionsRepository {
     }
   }
 
+  /**
+   * Resolves the exception of (type, key) if it is open: the hub closes an exception itself once what it was about
+   * has healed (a ghost order that reached SCAYLE after all). Nothing happens when there is none.
+   */
+  async resolveOpen(type: ExceptionType, key: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [EXCEPTIONS_TABLE.partitionKey]: exceptionId(type, key) },
+          UpdateExpression: 'SET #status = :resolved, #resolvedAt = :at',
+          ConditionExpression: '#status = :open',
+          ExpressionAttributeNames: { '#status': 'status', '#resolvedAt': 'resolvedAt' },
+          ExpressionAttributeValues: {
+            ':resolved': 'resolved',
+            ':open': 'open',
+            ':at': new Date(this.clock.now()).toISOString(),
+          },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
   /** One exception by id, or undefined. */
   async get(id: string): Promise<ExceptionItem | undefined> {
     const result = await this.db.send(

@@ -135,12 +135,14 @@ export class LedgerRepository {
   }
 
   /**
-   * Moves an order from `request.from` to `request.to` if, and only if, it is still in `request.from`.
+   * Moves an order from `request.from` to `request.to` if, and only if, it is still in `request.from`. With `to`
+   * equal to `from` it only merges ids and data and adds the note to the history.
    * @throws IllegalTransitionError when the state machine has no such edge.
    * @throws ConditionFailedError (with the stored entry) when the order is not, or no longer, in `from`.
    */
   async transition(channel: Channel, orderId: string, request: TransitionRequest): Promise<LedgerEntry> {
-    if (!canTransition(request.from, request.to)) {
+    // A move to the same status records facts and a note without changing where the order stands.
+    if (request.from !== request.to && !canTransition(request.from, request.to)) {
       throw new IllegalTransitionError(`an order cannot move from ${request.from} to ${request.to}`);
     }
     const pk = ledgerKey(channel, orderId);

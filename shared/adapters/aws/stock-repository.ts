@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Reservation, Velocity } from '../../domain/stock';
 import { ConditionFailedError } from '../../runtime/errors';
+import { CursorStore } from './cursor-store';
 import { isConditionFailure, storedItemOf } from './dynamodb';
 import { STOCK_TABLE } from './table-schemas';
 
@@ -101,10 +102,14 @@ const names = (...attributes: string[]) => Object.fromEntries(attributes.map((a)
  * flight and the OrderWise pull cursor.
  */
 export class StockRepository {
+  readonly #cursors: CursorStore;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+  ) {
+    this.#cursors = new CursorStore(db, tableName, STOCK_TABLE.partitionKey);
+  }
 
   /** One SKU, read consistently (the read before a conditional write). */
   async get(sku: string): Promise<StockItem | undefined> {
@@ -140,6 +145,34 @@ export class StockRepository {
         },
       },
       `stock of ${sku} changed since it was read, or a newer change is stored`,
+    );
+  }
+
+  /**
+   * Replaces a SKU's reservations (by order reference) and their change time, if the item is still at
+   * `expectedVersion`. Creates the item when the SKU has none yet (an order can come before any stock figure).
+   * @throws ConditionFailedError when another writer changed the item since it was read.
+   */
+  async writeReservations(
+    sku: string,
+    reservations: Readonly<Record<string, Reservation>>,
+    changedAt: string,
+    expectedVersion: number | undefined,
+  ): Promise<void> {
+    await this.#conditional(
+      sku,
+      {
+        UpdateExpression: 'SET reservations = :res, reservationsChangedAt = :c, #version = :next',
+        ConditionExpression: expectedVersion === undefined ? 'attribute_not_exists(#version)' : '#version = :expected',
+        ExpressionAttributeNames: names('version'),
+        ExpressionAttributeValues: {
+          ':res': reservations,
+          ':c': changedAt,
+          ':next': (expectedVersion ?? 0) + 1,
+          ...(expectedVersion === undefined ? {} : { ':expected': expectedVersion }),
+        },
+      },
+      `stock of ${sku} changed since its reservations were read`,
     );
   }
 
@@ -360,14 +393,7 @@ export class StockRepository {
 
   /** A named cursor (ISO-8601), e.g. how far the OrderWise pull has read. */
   async cursor(name: string): Promise<string | undefined> {
-    const result = await this.db.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { [STOCK_TABLE.partitionKey]: control(`cursor#${name}`) },
-        ConsistentRead: true,
-      }),
-    );
-    return result.Item?.at as string | undefined;
+    return this.#cursors.get(name);
   }
 
   /**
@@ -375,16 +401,7 @@ export class StockRepository {
    * @throws ConditionFailedError when another run moved it first; that run's rows are already queued.
    */
   async advanceCursor(name: string, from: string | undefined, to: string): Promise<void> {
-    await this.#conditional(
-      control(`cursor#${name}`),
-      {
-        UpdateExpression: 'SET #at = :to',
-        ConditionExpression: from === undefined ? 'attribute_not_exists(#at)' : '#at = :from',
-        ExpressionAttributeNames: names('at'),
-        ExpressionAttributeValues: { ':to': to, ...(from === undefined ? {} : { ':from': from }) },
-      },
-      `cursor ${name} moved since it was read`,
-    );
+    await this.#cursors.advance(name, from, to);
   }
 
   async #conditional(

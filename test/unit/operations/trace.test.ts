@@ -71,6 +71,45 @@ describe('makeTrace', () => {
     expect(story.orders.map((o) => o.pk)).toEqual(['scayle#10001']);
   });
 
+  it('tells an Amazon order and the SCAYLE order it became as one story, from either end', async () => {
+    const amazonHead: LedgerEntry = {
+      ...order,
+      pk: 'amazon#202-1-1',
+      channel: 'amazon',
+      orderId: '202-1-1',
+      ids: { amazon: '202-1-1', scayle: '30003' },
+      history: [{ at: '2026-11-23T09:59:00.000Z', from: null, to: 'received' }],
+    };
+    const scayleHead: LedgerEntry = {
+      ...order,
+      pk: 'scayle#30003',
+      orderId: '30003',
+      ids: { scayle: '30003', orderwise: 'SO000009', amazon: '202-1-1' },
+      history: [{ at: '2026-11-23T10:01:00.000Z', from: null, to: 'received' }],
+    };
+    const heads = new Map([
+      ['amazon#202-1-1', amazonHead],
+      ['scayle#30003', scayleHead],
+    ]);
+    const chain = makeTrace({
+      ledger: {
+        get: async (channel, id) => heads.get(`${channel}#${id}`),
+        findByReference: async (system, id) => (system === 'orderwise' && id === 'SO000009' ? scayleHead : undefined),
+      },
+      exceptions: { list: async () => [] },
+      settlements: { get: async () => undefined },
+      catalogue: { get: async () => undefined },
+    });
+    for (const id of ['202-1-1', 'SO000009']) {
+      const story = await chain(id);
+      expect(story.orders.map((o) => o.pk).sort(), id).toEqual(['amazon#202-1-1', 'scayle#30003']);
+      expect(story.events.map((e) => e.text)).toEqual([
+        'amazon#202-1-1 (new) -> received',
+        'scayle#30003 (new) -> received',
+      ]);
+    }
+  });
+
   it('knows nothing about an id it has never seen', async () => {
     expect(await trace('nope')).toMatchObject({ orders: [], exceptions: [], events: [] });
   });

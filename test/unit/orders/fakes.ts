@@ -84,7 +84,7 @@ export class FakeLedger implements OrderLedger {
     const interleaved = this.beforeNextTransition;
     this.beforeNextTransition = undefined;
     await interleaved?.();
-    if (!canTransition(request.from, request.to)) {
+    if (request.from !== request.to && !canTransition(request.from, request.to)) {
       throw new IllegalTransitionError(`an order cannot move from ${request.from} to ${request.to}`);
     }
     const pk = ledgerKey(channel, orderId);
@@ -358,6 +358,12 @@ export class FakeExceptions implements ExceptionSink {
     };
     this.#items.set(id, item);
     return item;
+  }
+
+  /** Resolves the exception of (type, key) if it is open, as the repository's `resolveOpen`. */
+  async resolveOpen(type: ExceptionType, key: string): Promise<void> {
+    const item = this.#items.get(exceptionId(type, key));
+    if (item?.status === 'open') this.#items.set(item.id, { ...item, status: 'resolved' });
   }
 
   /** Every exception raised, optionally of one type. */

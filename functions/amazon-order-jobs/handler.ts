@@ -1,0 +1,69 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { z } from 'zod';
+import { AmazonOrdersQueue } from '../../shared/adapters/aws/amazon-orders-queue';
+import { CursorStore } from '../../shared/adapters/aws/cursor-store';
+import { ExceptionsRepository } from '../../shared/adapters/aws/exceptions-repository';
+import { LedgerRepository } from '../../shared/adapters/aws/ledger-repository';
+import { LEDGER_TABLE } from '../../shared/adapters/aws/table-schemas';
+import { amazonEnv, amazonFrom, documentClient } from '../../shared/adapters/wiring';
+import { systemClock } from '../../shared/runtime/clock';
+import { parseEnv } from '../../shared/runtime/env';
+import { jobHandler } from '../../shared/runtime/handler';
+import { logger } from '../../shared/runtime/logger';
+import { count } from '../../shared/runtime/metrics';
+import { parseWith } from '../../shared/runtime/validation';
+import { makeGhostMonitor } from '../../shared/use-cases/amazon-orders/ghost-monitor';
+import { makePollAmazonOrders } from '../../shared/use-cases/amazon-orders/poll-orders';
+
+const env = parseEnv(
+  z
+    .object({
+      LEDGER_TABLE: z.string().min(1),
+      EXCEPTIONS_TABLE: z.string().min(1),
+      AMAZON_ORDERS_QUEUE_URL: z.url(),
+      AMAZON_MARKETPLACE_IDS: z.string().transform((ids) => ids.split(',').filter(Boolean)),
+      GHOST_ORDER_MINUTES: z.coerce.number().int().positive(),
+      POLL_OVERLAP_MINUTES: z.coerce.number().int().min(0).default(5),
+      POLL_FIRST_LOOKBACK_HOURS: z.coerce.number().positive().default(24),
+    })
+    .extend(amazonEnv.shape),
+);
+const ledger = new LedgerRepository(documentClient, env.LEDGER_TABLE);
+const poll = makePollAmazonOrders({
+  amazon: amazonFrom(env),
+  cursors: new CursorStore(documentClient, env.LEDGER_TABLE, LEDGER_TABLE.partitionKey),
+  queue: new AmazonOrdersQueue(new SQSClient({}), env.AMAZON_ORDERS_QUEUE_URL),
+  clock: systemClock,
+  settings: {
+    marketplaceIds: env.AMAZON_MARKETPLACE_IDS,
+    overlapMinutes: env.POLL_OVERLAP_MINUTES,
+    firstLookbackHours: env.POLL_FIRST_LOOKBACK_HOURS,
+  },
+});
+const ghostMonitor = makeGhostMonitor({
+  ledger,
+  exceptions: new ExceptionsRepository(documentClient, env.EXCEPTIONS_TABLE),
+  clock: systemClock,
+  windowMinutes: env.GHOST_ORDER_MINUTES,
+});
+
+/** `{ "job": "poll" }` or `{ "job": "ghost-monitor" }`: each schedule passes its own. */
+const jobSchema = z.object({ job: z.enum(['poll', 'ghost-monitor']) });
+
+/**
+ * Schedules of loops 6 and 11: `poll` reads getOrders since its cursor (the safety net behind ORDER_CHANGE);
+ * `ghost-monitor` raises GHOST_ORDER for every Amazon order still without a SCAYLE order after the window.
+ */
+export const handler = jobHandler(async (event: unknown) => {
+  const { job } = parseWith(jobSchema, event, 'Amazon order job');
+  if (job === 'poll') {
+    const outcome = await poll();
+    count('AmazonOrdersPolled', outcome.queued);
+    logger.info('Amazon orders polled', { ...outcome });
+    return outcome;
+  }
+  const ghosts = await ghostMonitor();
+  count('GhostOrders', ghosts.length);
+  if (ghosts.length > 0) logger.warn('ghost orders', { amazonOrderIds: ghosts.map((g) => g.amazonOrderId) });
+  return { ghosts: ghosts.length, amazonOrderIds: ghosts.map((g) => g.amazonOrderId) };
+});

@@ -1,0 +1,37 @@
+import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { RetryableError } from '../../runtime/errors';
+
+/**
+ * Sends messages to a FIFO queue ten to a SendMessageBatch (SQS's maximum), each with its group and
+ * deduplication id.
+ * @throws RetryableError naming the messages SQS did not take (a resend is deduplicated by SQS).
+ */
+export const sendFifoBatches = async <T>(
+  sqs: SQSClient,
+  queueUrl: string,
+  messages: readonly T[],
+  keys: { readonly group: (message: T) => string; readonly deduplicationId: (message: T) => string },
+  what: string,
+): Promise<void> => {
+  const batches: T[][] = [];
+  for (let i = 0; i < messages.length; i += 10) batches.push(messages.slice(i, i + 10));
+  const failed: string[] = [];
+  await Promise.all(
+    batches.map(async (batch) => {
+      const result = await sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: batch.map((message, i) => ({
+            Id: String(i),
+            MessageBody: JSON.stringify(message),
+            MessageGroupId: keys.group(message),
+            MessageDeduplicationId: keys.deduplicationId(message),
+          })),
+        }),
+      );
+      for (const entry of result.Failed ?? []) failed.push(`${entry.Id}: ${entry.Code} ${entry.Message ?? ''}`);
+    }),
+  );
+  if (failed.length > 0)
+    throw new RetryableError(`SQS did not take ${failed.length} ${what}: ${failed.slice(0, 5).join('; ')}`);
+};

@@ -1,0 +1,67 @@
+import type { LedgerEntry } from '../../adapters/aws/ledger-repository';
+import type { OrderStatus } from '../../domain/order-status';
+import type { ExceptionSink, OrderLedger } from '../../ports';
+import type { Clock } from '../../runtime/clock';
+
+/** Ledger statuses of an Amazon order that has no SCAYLE order yet. */
+const WITHOUT_SCAYLE_ORDER: readonly OrderStatus[] = ['received', 'pending', 'flagged'];
+
+/** Amazon statuses in which an order is not expected in SCAYLE yet (or ever). */
+const NOT_EXPECTED = new Set(['Pending', 'PendingAvailability', 'Canceled']);
+
+/** One ghost order found. */
+export interface GhostOrder {
+  readonly amazonOrderId: string;
+  readonly marketplaceId: string | null;
+  readonly latestShipDate: string | null;
+  readonly firstSeenAt: string;
+  readonly minutesWithoutScayleOrder: number;
+  readonly ledgerStatus: OrderStatus;
+  readonly reason: string | null;
+}
+
+/** The ghost orders among ledger entries at `now`: pure, for the monitor and its tests. */
+export const ghostsAmong = (entries: readonly LedgerEntry[], now: number, windowMinutes: number): GhostOrder[] =>
+  entries.flatMap((entry) => {
+    if (entry.channel !== 'amazon' || !WITHOUT_SCAYLE_ORDER.includes(entry.status)) return [];
+    if (NOT_EXPECTED.has(String(entry.data.amazonStatus ?? ''))) return [];
+    const firstSeenAt = String(entry.data.firstSeenAt ?? entry.createdAt);
+    const minutes = Math.floor((now - Date.parse(firstSeenAt)) / 60_000);
+    if (minutes < windowMinutes) return [];
+    return [
+      {
+        amazonOrderId: entry.orderId,
+        marketplaceId: (entry.data.marketplaceId as string | undefined) ?? null,
+        latestShipDate: (entry.data.latestShipDate as string | undefined) ?? null,
+        firstSeenAt,
+        minutesWithoutScayleOrder: minutes,
+        ledgerStatus: entry.status,
+        reason: entry.reason ?? null,
+      },
+    ];
+  });
+
+/**
+ * Loop 11, ghost orders: every Amazon order the hub has seen (notification or poll) that still has no SCAYLE
+ * order `windowMinutes` after it was first seen raises GHOST_ORDER (operations) with its AmazonOrderId and
+ * LatestShipDate. Orders Amazon still holds as Pending (not paid, no address) or has cancelled are not expected
+ * in SCAYLE and are left out. The exception is closed by the Amazon order loop when the order reaches SCAYLE.
+ */
+export const makeGhostMonitor =
+  ({
+    ledger,
+    exceptions,
+    clock,
+    windowMinutes,
+  }: {
+    ledger: Pick<OrderLedger, 'listByStatus'>;
+    exceptions: ExceptionSink;
+    clock: Clock;
+    windowMinutes: number;
+  }) =>
+  async (): Promise<GhostOrder[]> => {
+    const entries = (await Promise.all(WITHOUT_SCAYLE_ORDER.map((status) => ledger.listByStatus(status)))).flat();
+    const ghosts = ghostsAmong(entries, clock.now(), windowMinutes);
+    await Promise.all(ghosts.map((ghost) => exceptions.raise('GHOST_ORDER', ghost.amazonOrderId, { ...ghost })));
+    return ghosts;
+  };

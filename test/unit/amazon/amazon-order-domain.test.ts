@@ -1,0 +1,203 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  AddressMissingError,
+  AmazonTotalMismatchError,
+  nextStepOf,
+  reservationsOf,
+  SellerSkuUnmappedError,
+  splitEvenly,
+  toScayleExternalOrder,
+} from '../../../shared/domain/amazon-order';
+import {
+  type AmazonOrder,
+  type AmazonOrderItem,
+  getOrderItemsResponseSchema,
+  getOrdersResponseSchema,
+} from '../../../shared/schemas/amazon-orders';
+import { scayleExternalOrderSchema } from '../../../shared/schemas/scayle';
+
+const UK = 'A1F83G8C2ARO7P';
+const US = 'ATVPDKIKX0DER';
+const shop = { shopKey: 'ac', countryCode: 'GB', channelKey: 'marketplace_amazon_uk' };
+const gbp = (amount: string) => ({ CurrencyCode: 'GBP', Amount: amount });
+const skuOf = (sellerSku: string) => (sellerSku.startsWith('AMZ-') ? sellerSku.replace('AMZ-', 'SH-') : undefined);
+
+const order = (overrides: Partial<AmazonOrder> = {}): AmazonOrder => ({
+  AmazonOrderId: '202-1234567-7654321',
+  PurchaseDate: '2026-11-20T10:00:00Z',
+  LastUpdateDate: '2026-11-20T10:05:00Z',
+  OrderStatus: 'Unshipped',
+  MarketplaceId: UK,
+  FulfillmentChannel: 'MFN',
+  LatestShipDate: '2026-11-22T23:59:59Z',
+  ShippingAddress: {
+    Name: 'Jane Q Public',
+    AddressLine1: '1 High Street',
+    AddressLine2: 'Flat 2',
+    City: 'Leeds',
+    PostalCode: 'LS1 1AA',
+    CountryCode: 'GB',
+    Phone: '+44 113 000000',
+  },
+  BuyerInfo: { BuyerEmail: 'abc@marketplace.amazon.co.uk', BuyerName: 'Jane Public' },
+  ...overrides,
+});
+
+const item = (overrides: Partial<AmazonOrderItem> = {}): AmazonOrderItem => ({
+  ASIN: 'B0TEST0001',
+  OrderItemId: '11111111111111',
+  SellerSKU: 'AMZ-A',
+  QuantityOrdered: 1,
+  QuantityShipped: 0,
+  ItemPrice: gbp('20.00'),
+  ItemTax: gbp('3.33'),
+  ...overrides,
+});
+
+describe('toScayleExternalOrder', () => {
+  it('splits a VAT-inclusive line over its units to the minor unit, promotion and shipping included', () => {
+    const external = toScayleExternalOrder(
+      order({ OrderTotal: gbp('33.49') }),
+      [
+        item({
+          QuantityOrdered: 3,
+          ItemPrice: gbp('30.00'),
+          ItemTax: gbp('5.00'),
+          PromotionDiscount: gbp('0.50'),
+          PromotionDiscountTax: gbp('0.08'),
+          ShippingPrice: gbp('3.99'),
+          ShippingTax: gbp('0.67'),
+        }),
+      ],
+      skuOf,
+      shop,
+    );
+    expect(scayleExternalOrderSchema.safeParse(external).success).toBe(true);
+    expect(external.items).toHaveLength(3);
+    // 29.50 over three units: 9.84 + 9.83 + 9.83; tax 4.92 as 1.64 each.
+    expect(external.items.map((u) => u.price.withTax)).toEqual([984, 983, 983]);
+    expect(external.items.map((u) => u.price.tax.vat.amount)).toEqual([164, 164, 164]);
+    expect(external.items.every((u) => u.price.undiscountedWithTax === 1000)).toBe(true);
+    expect(external.items.every((u) => u.variant.referenceKey === 'SH-A')).toBe(true);
+    expect(external.cost.appliedFees).toEqual([
+      expect.objectContaining({ category: 'delivery', amount: { withTax: 399, withoutTax: 332 } }),
+    ]);
+    expect(external.cost.withTax).toBe(3349);
+    expect(external.cost.withoutTax).toBe(2950 - 492 + 332);
+    expect(external.publicKey).toBe('202-1234567-7654321');
+    expect(external.channelKey).toBe('marketplace_amazon_uk');
+    expect(external.customData).toEqual({
+      amazonOrderId: '202-1234567-7654321',
+      marketplaceId: UK,
+      latestShipDate: '2026-11-22T23:59:59Z',
+    });
+    expect(external.address.shipping).toMatchObject({
+      firstName: 'Jane Q',
+      lastName: 'Public',
+      street: '1 High Street',
+      additional: 'Flat 2',
+      zipCode: 'LS1 1AA',
+      city: 'Leeds',
+      countryCode: 'GB',
+    });
+  });
+
+  it('adds the tax on top where the marketplace shows prices without it (US)', () => {
+    const external = toScayleExternalOrder(
+      order({ MarketplaceId: US, OrderTotal: { CurrencyCode: 'USD', Amount: '11.01' } }),
+      [item({ ItemPrice: { CurrencyCode: 'USD', Amount: '10.00' }, ItemTax: { CurrencyCode: 'USD', Amount: '1.01' } })],
+      skuOf,
+      { ...shop, countryCode: 'US' },
+    );
+    expect(external.items[0]?.price).toEqual({
+      withTax: 1101,
+      withoutTax: 1000,
+      tax: { vat: { amount: 101, rate: 10.1 } },
+    });
+    expect(external.currencyCode).toBe('USD');
+  });
+
+  it('names every unmapped SellerSKU with its ASIN', () => {
+    const run = () =>
+      toScayleExternalOrder(
+        order(),
+        [item(), item({ SellerSKU: 'LEGACY-1', ASIN: 'B0LEGACY01' }), item({ SellerSKU: 'LEGACY-1' })],
+        skuOf,
+        shop,
+      );
+    expect(run).toThrow(SellerSkuUnmappedError);
+    try {
+      run();
+    } catch (error) {
+      expect((error as SellerSkuUnmappedError).unmapped).toEqual([{ sellerSku: 'LEGACY-1', asin: 'B0LEGACY01' }]);
+    }
+  });
+
+  it('refuses an order without its address and one whose total is not the sum of its parts', () => {
+    expect(() => toScayleExternalOrder(order({ ShippingAddress: undefined }), [item()], skuOf, shop)).toThrow(
+      AddressMissingError,
+    );
+    expect(() => toScayleExternalOrder(order({ OrderTotal: gbp('19.99') }), [item()], skuOf, shop)).toThrow(
+      AmazonTotalMismatchError,
+    );
+  });
+
+  it('leaves out items the buyer asked to cancel', () => {
+    const external = toScayleExternalOrder(
+      order(),
+      [item(), item({ OrderItemId: '2', BuyerRequestedCancel: { IsBuyerRequestedCancel: 'true' } })],
+      skuOf,
+      shop,
+    );
+    expect(external.items).toHaveLength(1);
+  });
+});
+
+describe('the next step and the reservation of an Amazon order', () => {
+  it('reserves Pending orders, creates Unshipped ones, cancels cancelled ones and leaves Amazon-fulfilled ones', () => {
+    expect(nextStepOf({ OrderStatus: 'Pending' }, [item()])).toBe('reserve');
+    expect(nextStepOf({ OrderStatus: 'Unshipped' }, [item()])).toBe('create');
+    expect(nextStepOf({ OrderStatus: 'PartiallyShipped' }, [item()])).toBe('create');
+    expect(nextStepOf({ OrderStatus: 'Canceled' }, [item()])).toBe('cancel');
+    expect(
+      nextStepOf({ OrderStatus: 'Unshipped' }, [item({ BuyerRequestedCancel: { IsBuyerRequestedCancel: 'true' } })]),
+    ).toBe('cancel');
+    expect(nextStepOf({ OrderStatus: 'Unshipped', FulfillmentChannel: 'AFN' }, [item()])).toBe('none');
+    expect(nextStepOf({ OrderStatus: 'Shipped' }, [item()])).toBe('none');
+  });
+
+  it('reserves the open units of mapped SKUs, summed per SKU', () => {
+    const units = reservationsOf(
+      [
+        item({ QuantityOrdered: 3, QuantityShipped: 1 }),
+        item({ OrderItemId: '2', QuantityOrdered: 2 }),
+        item({ SellerSKU: 'LEGACY-1', QuantityOrdered: 5 }),
+      ],
+      skuOf,
+    );
+    expect([...units]).toEqual([['SH-A', 4]]);
+  });
+
+  it('splits evenly, never losing a minor unit, also when negative', () => {
+    expect(splitEvenly(1000, 3)).toEqual([334, 333, 333]);
+    expect(splitEvenly(-5, 2)).toEqual([-3, -2]);
+    expect(splitEvenly(6, 3)).toEqual([2, 2, 2]);
+  });
+});
+
+describe("Amazon's sample payloads", () => {
+  const fixtures = path.resolve(import.meta.dirname, '../../fixtures/amazon');
+  it('map the sandbox order and its items (the buyer cancelled its only item)', () => {
+    const orders = getOrdersResponseSchema.parse(
+      JSON.parse(readFileSync(path.join(fixtures, 'getOrders_TEST_CASE_200.response.json'), 'utf8')),
+    ).payload.Orders;
+    const items = getOrderItemsResponseSchema.parse(
+      JSON.parse(readFileSync(path.join(fixtures, 'getOrderItems_TEST_CASE_200.response.json'), 'utf8')),
+    ).payload.OrderItems;
+    expect(orders.length).toBeGreaterThan(0);
+    expect(nextStepOf(orders[0] as AmazonOrder, items)).toBe('cancel');
+    expect([...reservationsOf(items, () => 'SKU-1')]).toEqual([['SKU-1', 1]]);
+  });
+});
