@@ -5,6 +5,7 @@ import {
   buildDespatchExport,
   buildStockExport,
   type DespatchExportDelivery,
+  type DespatchExportOrder,
 } from '../../shared/adapters/orderwise/export-format';
 import { fromDecimal, toDecimal } from '../../shared/domain/money';
 import { DEMO_CATALOGUE } from './catalogue';
@@ -88,8 +89,8 @@ interface SimSalesOrder {
 const describe = (error: z.ZodError) =>
   error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
 
-/** Parameters of the `FreeStockChangedSince` export definition. */
-const stockChangedParamsSchema = z.object({
+/** Parameters of the `FreeStockChangedSince` and `DespatchesSince` export definitions. */
+const sinceParamsSchema = z.object({
   '@since': z.iso.datetime({ offset: true, error: 'must be ISO-8601 with a time zone, e.g. 2026-11-23T10:00:00Z' }),
 });
 
@@ -111,7 +112,8 @@ const taxOf = (grossMinor: number, rate: number, sent?: string) =>
 /**
  * A faithful OrderWise OW API for the local hub (../shared/reference/orderwise.md): the token flow, sales
  * order create with `eCommerceOrderNumber` (409 on a duplicate in a session), the look-up export, status,
- * cancel while the status allows, and free stock, per variant and through the free-stock export definitions.
+ * cancel while the status allows, free stock, per variant and through the free-stock export definitions, and
+ * despatches through the `DespatchesSince` export definition.
  * OrderWise computes its own totals from the lines, as the real one does, so a pricing disagreement shows up in
  * the money check.
  */
@@ -186,6 +188,28 @@ export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}
     lines: order.lines,
     deliveries: order.deliveries,
   });
+
+  /** An order of a despatch export, carrying the given deliveries of it. */
+  const exportOrderOf = (order: SimSalesOrder, deliveries: readonly DespatchExportDelivery[]): DespatchExportOrder => ({
+    orderNumber: order.orderNumber,
+    eCommerceOrderNumber: order.eCommerceOrderNumber,
+    orderStatus: order.orderStatus,
+    deliveries,
+  });
+
+  const firstDespatchOf = (order: DespatchExportOrder) =>
+    Math.min(...order.deliveries.map((d) => Date.parse(d.deliveryDate)));
+  /** The deliveries despatched at or after `from` (epoch ms), grouped per order, the oldest despatch first. */
+  const despatchedSince = (from: number): DespatchExportOrder[] =>
+    [...orders.values()]
+      .map((order) =>
+        exportOrderOf(
+          order,
+          order.deliveries.filter((d) => Date.parse(d.deliveryDate) >= from),
+        ),
+      )
+      .filter((order) => order.deliveries.length > 0)
+      .sort((a, b) => firstDespatchOf(a) - firstDespatchOf(b));
 
   /** A row of the free-stock export definitions: the columns of the pushed stock export the hub needs. */
   const freeStockRow = (variant: { variantCode: string; variantId: number }) => ({
@@ -269,7 +293,7 @@ export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}
     authed('runExport', async (c) => {
       const id = c.req.param('id');
       if (id === ORDERWISE_ASSUMPTIONS.stockChangedExport) {
-        const params = stockChangedParamsSchema.safeParse(await c.req.json().catch(() => undefined));
+        const params = sinceParamsSchema.safeParse(await c.req.json().catch(() => undefined));
         if (!params.success) return c.json({ error: `Invalid parameters: ${describe(params.error)}` }, 400);
         const from = Date.parse(params.data['@since']);
         return c.json(
@@ -278,6 +302,14 @@ export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}
             .map(freeStockRow)
             .sort((a, b) => Date.parse(a.last_changed) - Date.parse(b.last_changed) || a.vad_id - b.vad_id),
         );
+      }
+      if (id === ORDERWISE_ASSUMPTIONS.despatchesSinceExport) {
+        const params = sinceParamsSchema.safeParse(await c.req.json().catch(() => undefined));
+        if (!params.success) return c.json({ error: `Invalid parameters: ${describe(params.error)}` }, 400);
+        // [A] This definition answers the despatch export XML, not JSON rows (see ORDERWISE_ASSUMPTIONS).
+        return c.body(buildDespatchExport(despatchedSince(Date.parse(params.data['@since']))), 200, {
+          'content-type': 'application/xml; charset=utf-8',
+        });
       }
       if (id === ORDERWISE_ASSUMPTIONS.freeStockPageExport) {
         const params = freeStockPageParamsSchema.safeParse((await c.req.json().catch(() => undefined)) ?? {});
@@ -428,15 +460,19 @@ export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}
 
   /**
    * Despatches (part of) an order: each delivery is a package with a courier and consignment numbers and the
-   * lines it carries; the order becomes Partially despatched or Completed, and a despatch export is pushed.
+   * lines it carries, despatched at its `deliveryDate` (ISO-8601 with a zone, default now); the order becomes
+   * Partially despatched or Completed, and a despatch export is pushed.
    */
   const despatch = async (
     orderNumber: string,
-    deliveries: readonly Omit<DespatchExportDelivery, 'deliveryNumber' | 'deliveryDate'>[],
+    deliveries: readonly (Omit<DespatchExportDelivery, 'deliveryNumber' | 'deliveryDate'> & {
+      deliveryDate?: string;
+    })[],
     pushExport = true,
   ) => {
     const order = [...orders.values()].find((o) => o.orderNumber === orderNumber);
     if (!order) return undefined;
+    const now = new Date().toISOString();
     const added = deliveries.map((delivery, i) => {
       for (const line of delivery.lines) {
         const orderLine = order.lines.find((l) => l.variantCode === line.variantCode);
@@ -446,7 +482,7 @@ export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}
       return {
         ...delivery,
         deliveryNumber: `${order.orderNumber}-D${order.deliveries.length + i + 1}`,
-        deliveryDate: new Date().toISOString(),
+        deliveryDate: delivery.deliveryDate ?? now,
       };
     });
     order.deliveries.push(...added);
@@ -454,19 +490,7 @@ export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}
       ? 'Completed'
       : 'Partially despatched';
     order.subStatus = null;
-    if (pushExport) {
-      await push(
-        'despatch',
-        buildDespatchExport([
-          {
-            orderNumber: order.orderNumber,
-            eCommerceOrderNumber: order.eCommerceOrderNumber,
-            orderStatus: order.orderStatus,
-            deliveries: added,
-          },
-        ]),
-      );
-    }
+    if (pushExport) await push('despatch', buildDespatchExport([exportOrderOf(order, added)]));
     return order;
   };
 
@@ -516,6 +540,7 @@ export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}
               courierName: z.string().min(1),
               consignmentNumbers: z.array(z.string().min(1)).min(1),
               lines: z.array(z.object({ variantCode: z.string(), quantity: z.number().int().positive() })).min(1),
+              deliveryDate: z.iso.datetime({ offset: true }).optional(),
             }),
           )
           .min(1),
@@ -524,7 +549,10 @@ export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}
       .safeParse(await c.req.json().catch(() => undefined));
     if (!parsed.success)
       return c.json(
-        { error: 'orderNumber and deliveries: [{courierName, consignmentNumbers, lines}] are required' },
+        {
+          error:
+            'orderNumber and deliveries: [{courierName, consignmentNumbers, lines, deliveryDate?}] are required; deliveryDate is ISO-8601 with a time zone',
+        },
         400,
       );
     const order = await despatch(parsed.data.orderNumber, parsed.data.deliveries, parsed.data.push);

@@ -4,8 +4,9 @@ import type { SalesOrder } from '../../domain/sales-order';
 import { type AuthProvider, HttpClient, type RetryPolicy } from '../../http/client';
 import type { DeliveryAddress, ErpGateway, ErpOrderRef, ErpOrderState } from '../../ports';
 import type { Clock } from '../../runtime/clock';
-import { UpstreamRejectedError } from '../../runtime/errors';
+import { UpstreamRejectedError, ValidationError } from '../../runtime/errors';
 import { parseWith } from '../../runtime/validation';
+import { type DespatchExportOrder, parseDespatchExport } from './export-format';
 
 /**
  * Everything about OrderWise's OW API that no public source confirms ([A] in ../shared/reference/orderwise.md),
@@ -26,6 +27,12 @@ export const ORDERWISE_ASSUMPTIONS = {
    * columns, ordered by `vad_id`: the full reconcile reads it instead of one `GET /stock/{id}/free-stock` per variant.
    */
   freeStockPageExport: 'FreeStockPage',
+  /**
+   * Export definition returning every delivery (package) despatched at or after `@since`, grouped per order: the
+   * pull safety net behind pushed despatch exports. It answers the XML of the pushed despatch export (same template,
+   * so push and pull share one parser) rather than JSON rows.
+   */
+  despatchesSinceExport: 'DespatchesSince',
   /** The cancel call. */
   cancelPath: (orderId: number) => `sales/order/${orderId}/cancel`,
   /** Statuses in which an order can be cancelled without a return. */
@@ -137,15 +144,8 @@ export class OrderwiseClient implements ErpGateway {
   }
 
   async findSalesOrder(externalReference: string): Promise<ErpOrderRef | undefined> {
-    const response = await this.#http.send<unknown>({
-      operation: 'runExport',
-      method: 'POST',
-      path: `system/export-definition/${ORDERWISE_ASSUMPTIONS.salesOrderByRefExport}`,
-      json: { '@ref': externalReference },
-      // A look-up changes nothing, so it is safe to repeat.
-      idempotent: true,
-    });
-    const rows = parseWith(z.array(orderRefSchema), response.body, 'OrderWise export rows');
+    const body = await this.#runExport(ORDERWISE_ASSUMPTIONS.salesOrderByRefExport, { '@ref': externalReference });
+    const rows = parseWith(z.array(orderRefSchema), body, 'OrderWise export rows');
     const [first] = rows;
     return first ? { orderId: first.orderId, orderNumber: first.orderNumber } : undefined;
   }
@@ -245,19 +245,46 @@ export class OrderwiseClient implements ErpGateway {
     return this.#stockExport(ORDERWISE_ASSUMPTIONS.freeStockPageExport, { '@afterId': afterId, '@limit': limit });
   }
 
+  /**
+   * Every delivery despatched at or after `since`, grouped per order (the pull behind pushed despatch exports).
+   * @throws ValidationError naming the order and field when the export is not a valid despatch export.
+   */
+  async despatchesSince(since: string): Promise<DespatchExportOrder[]> {
+    const definition = ORDERWISE_ASSUMPTIONS.despatchesSinceExport;
+    const body = await this.#runExport(definition, { '@since': since }, 'application/xml');
+    if (typeof body !== 'string') {
+      throw new ValidationError(`invalid OrderWise ${definition} export: expected XML, got JSON`, [
+        { field: '(root)', message: 'expected the despatch export XML' },
+      ]);
+    }
+    return parseDespatchExport(body);
+  }
+
   async #stockExport(definition: string, parameters: Record<string, string | number>): Promise<FreeStockRow[]> {
-    const response = await this.#http.send<unknown>({
-      operation: 'runExport',
-      method: 'POST',
-      path: `system/export-definition/${definition}`,
-      json: parameters,
-      idempotent: true,
-    });
-    return parseWith(z.array(stockRowSchema), response.body, `OrderWise ${definition} rows`).map((row) => ({
+    const body = await this.#runExport(definition, parameters);
+    return parseWith(z.array(stockRowSchema), body, `OrderWise ${definition} rows`).map((row) => ({
       variantId: row.vad_id,
       variantCode: row.vad_variant_code,
       freeStock: row.vasq_free_stock_quantity,
       changedAt: row.last_changed,
     }));
+  }
+
+  /** Runs an export definition with its SQL parameters and answers its body: parsed JSON, else the text. */
+  async #runExport(
+    definition: string,
+    parameters: Record<string, string | number>,
+    accept = 'application/json',
+  ): Promise<unknown> {
+    const response = await this.#http.send<unknown>({
+      operation: 'runExport',
+      method: 'POST',
+      path: `system/export-definition/${definition}`,
+      json: parameters,
+      headers: { accept },
+      // An export reads and changes nothing, so it is safe to repeat.
+      idempotent: true,
+    });
+    return response.body;
   }
 }

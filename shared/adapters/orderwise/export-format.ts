@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import { z } from 'zod';
 import { ValidationError } from '../../runtime/errors';
@@ -80,10 +81,18 @@ export const buildDespatchExport = (orders: readonly DespatchExportOrder[]): str
 
 // Reading exports: every element as a string (no number guessing: a variant code like `0012` stays `0012`), lists
 // as arrays even with one entry, then zod decides what each field must be.
+const repeated = new Set([
+  'StockExport.Variant',
+  'orders.order',
+  // Each `<deliveries>` element is one delivery [O]; the name is plural in the real template.
+  'orders.order.deliveries',
+  'orders.order.deliveries.consignmentNumbers.consignmentNumber',
+  'orders.order.deliveries.lines.line',
+]);
 const parser = new XMLParser({
   parseTagValue: false,
   ignoreAttributes: true,
-  isArray: (_name, jpath) => String(jpath) === 'StockExport.Variant',
+  isArray: (_name, jpath) => repeated.has(String(jpath)),
 });
 
 const text = z.string().trim().min(1);
@@ -114,6 +123,47 @@ const stockExportSchema = z.object({
   StockExport: z.object({ Variant: z.array(stockRowSchema).min(1, 'an export must carry at least one Variant') }),
 });
 
+/**
+ * A wrapper element around a repeated child, e.g. `<lines><line/>…</lines>`, read as the list of children. An empty
+ * wrapper (`<lines/>`, or what the builder writes for an empty list) reads as `''`, so it becomes an empty list.
+ */
+const wrapped = <T extends z.ZodType>(child: string, item: T) =>
+  z
+    .preprocess((value) => (value === '' ? {} : value), z.object({ [child]: z.array(item).default([]) }))
+    .transform((wrapper) => wrapper[child] as z.output<T>[]);
+
+const positiveWholeNumber = wholeNumber.pipe(z.number().positive('must be a positive whole number'));
+const isoDateTime = z.iso.datetime({ offset: true });
+const isoDate = z.iso.date();
+/** A despatch date as OrderWise gives it: a date-time with a zone, or a plain date; kept as given. */
+const despatchDate = text.refine(
+  (value) => isoDateTime.safeParse(value).success || isoDate.safeParse(value).success,
+  'must be an ISO-8601 date-time with a time zone or a date, e.g. 2026-11-23T10:00:00Z or 2026-11-23',
+);
+
+const despatchDeliverySchema = z.object({
+  deliveryNumber: text,
+  deliveryDate: despatchDate,
+  courierName: text,
+  // A package may leave without a tracking number (a collection, the own van).
+  consignmentNumbers: wrapped('consignmentNumber', text).default([]),
+  lines: wrapped('line', z.object({ variantCode: text, quantity: positiveWholeNumber })).refine(
+    (lines) => lines.length > 0,
+    'a delivery must carry at least one line',
+  ),
+});
+
+const despatchOrderSchema = z.object({
+  orderNo: text,
+  eCommerceOrderNumber: text,
+  orderStatus: text,
+  deliveries: z
+    .array(despatchDeliverySchema, { error: 'required: an order must carry at least one delivery' })
+    .min(1, 'an order must carry at least one delivery'),
+});
+
+const despatchExportSchema = z.object({ orders: wrapped('order', despatchOrderSchema) });
+
 /** Parses XML into a plain object, or throws a ValidationError saying where the XML is broken. */
 const readXml = (xml: string, what: string): unknown => {
   const valid = XMLValidator.validate(xml);
@@ -135,3 +185,33 @@ export const parseStockExport = (xml: string): StockExportRow[] =>
     discontinued: row.vas_discontinued_product,
     changedAt: row.last_changed,
   }));
+
+/**
+ * Reads a despatch export (pushed, or answered by the `DespatchesSince` export definition): the mirror of
+ * `buildDespatchExport`. An export without any `<order>` reads as no despatches.
+ * @throws ValidationError naming the order and field, e.g. `orders.order.2.deliveries.0.lines.line.1.quantity`.
+ */
+export const parseDespatchExport = (xml: string): DespatchExportOrder[] =>
+  parseWith(despatchExportSchema, readXml(xml, 'despatch export'), 'despatch export').orders.map((order) => ({
+    orderNumber: order.orderNo,
+    eCommerceOrderNumber: order.eCommerceOrderNumber,
+    orderStatus: order.orderStatus,
+    deliveries: order.deliveries,
+  }));
+
+/** The longest Step Functions execution name. */
+const MAX_DESPATCH_ID_LENGTH = 80;
+
+/**
+ * A stable id of one package: `${orderNumber}-${deliveryNumber}`, usable as a Step Functions execution name and an
+ * idempotency key. An id that is already 1-80 characters of `[A-Za-z0-9_-]` is used as it is; otherwise the other
+ * characters become `_`, it is cut to fit and a hash of the unchanged id is appended, so two deliveries that only
+ * differ in replaced characters or beyond the cut still get different ids.
+ */
+export const despatchIdOf = (order: DespatchExportOrder, delivery: DespatchExportDelivery): string => {
+  const id = `${order.orderNumber}-${delivery.deliveryNumber}`;
+  if (/^[A-Za-z0-9_-]+$/.test(id) && id.length <= MAX_DESPATCH_ID_LENGTH) return id;
+  const hash = createHash('sha256').update(id).digest('hex').slice(0, 12);
+  const readable = id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, MAX_DESPATCH_ID_LENGTH - hash.length - 1);
+  return `${readable}-${hash}`;
+};
