@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import type { StageConfig } from './config/stage-config';
 import { FunctionAlarms } from './constructs/alarms';
 import { AmazonOrdersLoop } from './constructs/amazon-orders-loop';
+import { FulfilmentLoop } from './constructs/fulfilment-loop';
 import { HubApi } from './constructs/hub-api';
 import { OperationsDashboard } from './constructs/operations-dashboard';
 import { OrdersLoop } from './constructs/orders-loop';
@@ -29,6 +30,7 @@ export class StatelessStack extends Stack {
   readonly settlements: SettlementsLoop;
   readonly stock: StockLoop;
   readonly amazonOrders: AmazonOrdersLoop;
+  readonly fulfilment: FulfilmentLoop;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -50,12 +52,22 @@ export class StatelessStack extends Stack {
     });
     // SCAYLE's variant stock and price webhooks arrive on the same route as its order webhooks.
     this.orders.webhook.bindQueue('STOCK_EVENTS_QUEUE_URL', this.stock.queue.queue);
+    // Posting an Amazon order to OrderWise lets go of the stock loop 6 reserved for it.
+    this.orders.consumer
+      .bindQueue('STOCK_EVENTS_QUEUE_URL', this.stock.queue.queue)
+      .bindTable('STOCK_TABLE', props.stateful.stockTable, 'readWrite');
     this.amazonOrders = new AmazonOrdersLoop(this, 'AmazonOrders', {
       config: props.config,
       stateful: props.stateful,
       dashboard: this.operations,
       orderEventsQueue: this.orders.queue.queue,
       stockEventsQueue: this.stock.queue.queue,
+    });
+    this.fulfilment = new FulfilmentLoop(this, 'Fulfilment', {
+      config: props.config,
+      stateful: props.stateful,
+      api: this.api,
+      dashboard: this.operations,
     });
     this.settlements = new SettlementsLoop(this, 'Settlements', {
       config: props.config,
@@ -78,5 +90,14 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'AmazonOrdersQueueUrl', { value: this.amazonOrders.queue.queue.queueUrl });
     new CfnOutput(this, 'AmazonOrdersDlqUrl', { value: this.amazonOrders.queue.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'AmazonOrderJobsFunctionName', { value: this.amazonOrders.jobs.functionName });
+    new CfnOutput(this, 'DespatchQueueUrl', { value: this.fulfilment.despatchQueue.queue.queueUrl });
+    new CfnOutput(this, 'DespatchDlqUrl', { value: this.fulfilment.despatchQueue.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'AmazonConfirmationsQueueUrl', {
+      value: this.fulfilment.confirmationsQueue.queue.queueUrl,
+    });
+    new CfnOutput(this, 'AmazonConfirmationsDlqUrl', {
+      value: this.fulfilment.confirmationsQueue.deadLetterQueue.queueUrl,
+    });
+    new CfnOutput(this, 'DespatchStateMachineArn', { value: this.fulfilment.stateMachine.stateMachineArn });
   }
 }

@@ -17,6 +17,7 @@ const env = parseEnv(
     AMAZON_ORDERS_QUEUE_URL: z.url(),
     DATA_BUCKET: z.string().min(1),
     EXCEPTIONS_TABLE: z.string().min(1),
+    AMAZON_MARKETPLACE_IDS: z.string().transform((ids) => ids.split(',').filter(Boolean)),
   }),
 );
 const receive = makeReceiveNotifications({
@@ -24,6 +25,7 @@ const receive = makeReceiveNotifications({
   store: new S3ObjectStore(s3Client, env.DATA_BUCKET),
   exceptions: new ExceptionsRepository(documentClient, env.EXCEPTIONS_TABLE),
   clock: systemClock,
+  marketplaceIds: env.AMAZON_MARKETPLACE_IDS,
 });
 
 /**

@@ -13,6 +13,7 @@ import { logger } from '../../shared/runtime/logger';
 import { count } from '../../shared/runtime/metrics';
 import { parseWith } from '../../shared/runtime/validation';
 import { makeGhostMonitor } from '../../shared/use-cases/amazon-orders/ghost-monitor';
+import { makeLateShipmentWatchdog } from '../../shared/use-cases/amazon-orders/late-shipment';
 import { makePollAmazonOrders } from '../../shared/use-cases/amazon-orders/poll-orders';
 
 const env = parseEnv(
@@ -23,8 +24,10 @@ const env = parseEnv(
       AMAZON_ORDERS_QUEUE_URL: z.url(),
       AMAZON_MARKETPLACE_IDS: z.string().transform((ids) => ids.split(',').filter(Boolean)),
       GHOST_ORDER_MINUTES: z.coerce.number().int().positive(),
+      LATE_SHIPMENT_MARGIN_HOURS: z.coerce.number().positive(),
       POLL_OVERLAP_MINUTES: z.coerce.number().int().min(0).default(5),
-      POLL_FIRST_LOOKBACK_HOURS: z.coerce.number().positive().default(24),
+      // The first run reads one hour back: older orders at go-live belong to the process the hub replaces.
+      POLL_FIRST_LOOKBACK_HOURS: z.coerce.number().positive().default(1),
     })
     .extend(amazonEnv.shape),
 );
@@ -47,12 +50,20 @@ const ghostMonitor = makeGhostMonitor({
   windowMinutes: env.GHOST_ORDER_MINUTES,
 });
 
-/** `{ "job": "poll" }` or `{ "job": "ghost-monitor" }`: each schedule passes its own. */
-const jobSchema = z.object({ job: z.enum(['poll', 'ghost-monitor']) });
+const lateShipments = makeLateShipmentWatchdog({
+  ledger,
+  exceptions: new ExceptionsRepository(documentClient, env.EXCEPTIONS_TABLE),
+  clock: systemClock,
+  marginHours: env.LATE_SHIPMENT_MARGIN_HOURS,
+});
+
+/** `{ "job": "poll" }`, `{ "job": "ghost-monitor" }` or `{ "job": "late-shipment" }`: each schedule passes its own. */
+const jobSchema = z.object({ job: z.enum(['poll', 'ghost-monitor', 'late-shipment']) });
 
 /**
  * Schedules of loops 6 and 11: `poll` reads getOrders since its cursor (the safety net behind ORDER_CHANGE);
- * `ghost-monitor` raises GHOST_ORDER for every Amazon order still without a SCAYLE order after the window.
+ * `ghost-monitor` raises GHOST_ORDER for every Amazon order still without a SCAYLE order after the window;
+ * `late-shipment` raises LATE_SHIPMENT_RISK for every unconfirmed Amazon order close to its LatestShipDate.
  */
 export const handler = jobHandler(async (event: unknown) => {
   const { job } = parseWith(jobSchema, event, 'Amazon order job');
@@ -61,6 +72,12 @@ export const handler = jobHandler(async (event: unknown) => {
     count('AmazonOrdersPolled', outcome.queued);
     logger.info('Amazon orders polled', { ...outcome });
     return outcome;
+  }
+  if (job === 'late-shipment') {
+    const risks = await lateShipments();
+    count('LateShipmentRisks', risks.length);
+    if (risks.length > 0) logger.warn('late-shipment risks', { amazonOrderIds: risks.map((r) => r.amazonOrderId) });
+    return { risks: risks.length, amazonOrderIds: risks.map((r) => r.amazonOrderId) };
   }
   const ghosts = await ghostMonitor();
   count('GhostOrders', ghosts.length);

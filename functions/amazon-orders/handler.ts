@@ -53,6 +53,8 @@ const processOrder = makeProcessAmazonOrder({
   shops: env.AMAZON_SCAYLE_SHOPS,
   reservationHours: env.AMAZON_RESERVATION_HOURS,
   clock: systemClock,
+  // Longer than the function's two-minute timeout: a lease outlives the worker that took it only if it died.
+  leaseMs: 150_000,
 });
 
 const METRIC_OF = {

@@ -1,14 +1,20 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 import { CatalogueRepository } from '../../shared/adapters/aws/catalogue-repository';
 import { ExceptionsRepository } from '../../shared/adapters/aws/exceptions-repository';
 import { FailuresRepository } from '../../shared/adapters/aws/failures-repository';
 import { LedgerRepository } from '../../shared/adapters/aws/ledger-repository';
+import { StockEventsQueue } from '../../shared/adapters/aws/stock-events-queue';
+import { StockRepository } from '../../shared/adapters/aws/stock-repository';
 import { documentClient, orderwiseEnv, orderwiseFrom, scayleEnv, scayleFrom } from '../../shared/adapters/wiring';
+import { systemClock } from '../../shared/runtime/clock';
 import { parseEnv } from '../../shared/runtime/env';
 import { sqsFifoHandler } from '../../shared/runtime/handler';
 import { logger } from '../../shared/runtime/logger';
 import { count, milliseconds } from '../../shared/runtime/metrics';
 import { orderEventMessageSchema } from '../../shared/schemas/queue-messages';
+import { reservationRef } from '../../shared/use-cases/amazon-orders/process-amazon-order';
+import { makeReserveStock } from '../../shared/use-cases/amazon-orders/reserve-stock';
 import { makeCancelOrder } from '../../shared/use-cases/cancel-order';
 import { makePostOrder } from '../../shared/use-cases/post-order';
 
@@ -19,11 +25,20 @@ const env = parseEnv(
       EXCEPTIONS_TABLE: z.string().min(1),
       CATALOGUE_TABLE: z.string().min(1),
       FAILURES_TABLE: z.string().min(1),
+      STOCK_TABLE: z.string().min(1),
+      STOCK_EVENTS_QUEUE_URL: z.url(),
     })
     .extend(scayleEnv.shape)
     .extend(orderwiseEnv.shape),
 );
+const reserve = makeReserveStock({
+  stock: new StockRepository(documentClient, env.STOCK_TABLE),
+  stockQueue: new StockEventsQueue(new SQSClient({}), env.STOCK_EVENTS_QUEUE_URL),
+  clock: systemClock,
+});
 const deps = {
+  releaseReservation: (amazonOrderId: string, skus: readonly string[]) =>
+    reserve(reservationRef(amazonOrderId), new Map(), skus, new Date().toISOString()),
   commerce: scayleFrom(env),
   erp: orderwiseFrom(env),
   ledger: new LedgerRepository(documentClient, env.LEDGER_TABLE),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { carrierTableSchema } from '../../shared/domain/carriers';
 import { accountMappingSchema } from '../../shared/domain/settlement/account-mapping';
 import { ConfigError } from '../../shared/runtime/errors';
 import { fieldIssues } from '../../shared/runtime/validation';
@@ -112,6 +113,11 @@ export const stageConfigSchema = z
       amazonConfirmationAckMinutes: z.number().int().positive(),
       lateShipmentMarginHours: z.number().positive(),
     }),
+    /**
+     * OrderWise courier name -> Amazon carrier code and SCAYLE carrier key, on top of the default table
+     * (shared/domain/carriers.ts); every Amazon code must be on Amazon's list, checked here at synth time.
+     */
+    carriers: carrierTableSchema.default({}),
     /** Replaces the default settlement account mapping (shared/domain/settlement/account-mapping.ts) when set. */
     settlementAccountMapping: accountMappingSchema.optional(),
     reconciliation: z.object({

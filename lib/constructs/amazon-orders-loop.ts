@@ -75,7 +75,8 @@ export class AmazonOrdersLoop extends Construct {
           .bindQueue('ORDER_EVENTS_QUEUE_URL', props.orderEventsQueue)
           .setEnv('AMAZON_SCAYLE_SHOPS', JSON.stringify(config.amazon.scayleShops))
           .setEnv('AMAZON_RESERVATION_HOURS', String(config.amazon.reservationHours))
-          .setEnv('AMAZON_USAGE_PLAN_SHARE', String(1 / AMAZON_ORDER_CONSUMERS)),
+          // Two consumers here and two Amazon confirmation consumers share the Orders API plans: a quarter each.
+          .setEnv('AMAZON_USAGE_PLAN_SHARE', String(1 / (2 * AMAZON_ORDER_CONSUMERS))),
         config,
       ),
       config,
@@ -104,6 +105,7 @@ export class AmazonOrdersLoop extends Construct {
       timeout: Duration.seconds(30),
     })
       .bindQueue('AMAZON_ORDERS_QUEUE_URL', this.queue.queue)
+      .setEnv('AMAZON_MARKETPLACE_IDS', config.amazon.marketplaceIds.join(','))
       .bindBucket('DATA_BUCKET', stateful.dataBucketName, 'rejected/', 'put')
       .bindTable('EXCEPTIONS_TABLE', stateful.exceptionsTable, 'readWrite');
     // SSE-SQS (not KMS): Amazon's principal can send to it without a key policy.
@@ -143,7 +145,8 @@ export class AmazonOrdersLoop extends Construct {
         .bindTable('LEDGER_TABLE', stateful.ledgerTable, 'readWrite')
         .bindTable('EXCEPTIONS_TABLE', stateful.exceptionsTable, 'readWrite')
         .bindQueue('AMAZON_ORDERS_QUEUE_URL', this.queue.queue)
-        .setEnv('GHOST_ORDER_MINUTES', String(config.windows.ghostOrderMinutes)),
+        .setEnv('GHOST_ORDER_MINUTES', String(config.windows.ghostOrderMinutes))
+        .setEnv('LATE_SHIPMENT_MARGIN_HOURS', String(config.windows.lateShipmentMarginHours)),
       config,
     );
     new Rule(this, 'PollSchedule', {
@@ -157,7 +160,19 @@ export class AmazonOrdersLoop extends Construct {
       targets: [targets.lambda(this.jobs, { job: 'ghost-monitor' })],
     });
 
+    new Rule(this, 'LateShipmentSchedule', {
+      description: 'Raises LATE_SHIPMENT_RISK for unconfirmed Amazon orders close to their LatestShipDate',
+      schedule: Schedule.expression(config.schedules.monitors),
+      targets: [targets.lambda(this.jobs, { job: 'late-shipment' })],
+    });
+
     const metric = (metricName: string) => hubMetric(AMAZON_ORDERS_SERVICE, metricName);
+    alarmOnFirst(this, 'LateShipmentRiskAlarm', {
+      metric: metric('LateShipmentRisks'),
+      description:
+        'Amazon orders are not confirmed shipped and their LatestShipDate is near or past. See RUNBOOK.md#late_shipment_risk.',
+      topic,
+    });
     alarmOnFirst(this, 'GhostOrderAlarm', {
       metric: metric('GhostOrders'),
       description:

@@ -40,11 +40,13 @@ const TABLE_WRITE_ACTIONS = [
  * Renders a string holding pseudo-parameter tokens the way cdk-nag names it in a finding id
  * (`{Ref: AWS::AccountId}` becomes `<AWS::AccountId>`), so an acknowledgement can name the exact finding.
  */
-const renderForNag = (stack: Stack, value: string): string => {
+export const renderForNag = (stack: Stack, value: string): string => {
   const render = (part: unknown): string => {
     if (typeof part === 'string') return part;
     const ref = (part as { Ref?: string }).Ref;
     if (ref) return `<${ref}>`;
+    const getAtt = (part as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
+    if (getAtt) return `<${getAtt[0]}.${getAtt[1]}>`;
     const join = (part as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
     if (join) return join[1].map(render).join(join[0]);
     throw new Error(`cannot render ${JSON.stringify(part)} for a cdk-nag acknowledgement`);
@@ -120,6 +122,8 @@ export class HubFunction extends NodejsFunction {
         platform: 'node',
         mainFields: ['module', 'main'],
         minify: true,
+        // Error class names are what Step Functions' ErrorEquals and the logs match: minified, they would be `a`.
+        keepNames: true,
         sourceMap: true,
         sourceMapMode: SourceMapMode.DEFAULT,
         // Some dependencies still call require(); ESM bundles need it defined.

@@ -192,6 +192,7 @@ export const startHub = async (options: HubOptions = {}) => {
       AWS_ENDPOINT_URL_S3: s3Endpoint,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: emulator.url,
       AWS_ENDPOINT_URL_EVENTBRIDGE: emulator.url,
+      AWS_ENDPOINT_URL_SFN: emulator.url,
     };
 
     const entries = new Map(
@@ -362,6 +363,7 @@ export const startHub = async (options: HubOptions = {}) => {
     scayle.setWebhook({ url: `${api.url}/webhooks/scayle`, ...LOCAL_WEBHOOK_CREDENTIALS });
     orderwise.setExportTargets({
       stockUrl: `${api.url}/webhooks/orderwise/stock`,
+      despatchUrl: `${api.url}/webhooks/orderwise/despatch`,
       ...LOCAL_ORDERWISE_EXPORT_CREDENTIALS,
     });
 

@@ -16,6 +16,7 @@ import { PermanentError } from '../runtime/errors';
 import type { AmazonOrder, AmazonOrderItem } from '../schemas/amazon-orders';
 import { minorOf } from '../schemas/amazon-orders';
 import type { ScayleExternalOrder } from '../schemas/scayle';
+import { MARKETPLACE_CURRENCIES } from './marketplaces';
 
 /**
  * Marketplaces whose prices are shown with tax (VAT) included: every European one. [V] Amazon EU ItemPrice is
@@ -136,10 +137,13 @@ const grossAndTax = (
   return { gross: undiscounted - off, tax: tax - discountTax, undiscounted };
 };
 
-/** `Jane Q Public` -> first `Jane Q`, last `Public`; one word is the last name. */
+/**
+ * `Jane Q Public` -> first `Jane Q`, last `Public`. SCAYLE needs both: a one-word name (a company, a nickname) is
+ * used as both, so the parcel still carries the name the buyer gave.
+ */
 const splitName = (name: string): { firstName: string; lastName: string } => {
   const words = name.trim().split(/\s+/).filter(Boolean);
-  if (words.length <= 1) return { firstName: '', lastName: words[0] ?? '' };
+  if (words.length <= 1) return { firstName: words[0] ?? '', lastName: words[0] ?? '' };
   return { firstName: words.slice(0, -1).join(' '), lastName: words.at(-1) as string };
 };
 
@@ -166,7 +170,10 @@ export const toScayleExternalOrder = (
   }
   const taxIncluded = !PRICES_EXCLUDE_TAX.has(order.MarketplaceId ?? '');
   const currencyCode =
-    order.OrderTotal?.CurrencyCode ?? items.find((i) => i.ItemPrice)?.ItemPrice?.CurrencyCode ?? 'EUR';
+    order.OrderTotal?.CurrencyCode ??
+    items.find((i) => i.ItemPrice)?.ItemPrice?.CurrencyCode ??
+    MARKETPLACE_CURRENCIES[order.MarketplaceId ?? ''] ??
+    'EUR';
 
   const units: ScayleExternalOrder['items'] = [];
   let shippingGross = 0;
@@ -225,7 +232,7 @@ export const toScayleExternalOrder = (
     ...(address.AddressLine2 || address.AddressLine3
       ? { additional: [address.AddressLine2, address.AddressLine3].filter(Boolean).join(', ') }
       : {}),
-    zipCode: address.PostalCode ?? '',
+    ...(address.PostalCode ? { zipCode: address.PostalCode } : {}),
     city: address.City,
     countryCode: address.CountryCode,
     ...(address.Phone ? { phone: address.Phone } : {}),

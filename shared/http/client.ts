@@ -41,6 +41,8 @@ export interface HttpClientOptions {
   readonly limiters?: RateLimiters;
   /** Name of a response header that tells the rate applied to this operation (SP-API: `x-amzn-RateLimit-Limit`). */
   readonly rateLimitHeader?: string;
+  /** The part of the rate that header names this client may use (its share of a plan split between callers). */
+  readonly rateLimitShare?: number;
   readonly clock?: Clock;
   readonly random?: () => number;
   readonly fetch?: typeof fetch;
@@ -186,7 +188,7 @@ export class HttpClient {
       };
     }
     const applied = this.options.rateLimitHeader ? Number(res.headers.get(this.options.rateLimitHeader)) : Number.NaN;
-    if (bucket && Number.isFinite(applied) && applied > 0) bucket.setRate(applied);
+    if (bucket && Number.isFinite(applied) && applied > 0) bucket.setRate(applied * (this.options.rateLimitShare ?? 1));
     if ((res.status >= 200 && res.status < 300) || request.accept?.includes(res.status)) {
       return { response: { status: res.status, headers: res.headers, body: payload as T } };
     }

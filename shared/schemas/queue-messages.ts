@@ -67,8 +67,53 @@ export const amazonOrderMessageSchema = z.object({
   orderStatus: z.string().optional(),
   changeType: z.string().optional(),
   latestShipDate: z.string().optional(),
+  /** The order's LastUpdateDate, when the poll saw it. */
+  lastUpdateDate: z.string().optional(),
   seenAt: isoTime,
 });
 
 /** An Amazon order trigger as queued. */
 export type AmazonOrderMessage = z.output<typeof amazonOrderMessageSchema>;
+
+/**
+ * An OrderWise despatch of one order, on the despatch FIFO queue (group = the SCAYLE order id, so the despatches
+ * of one order are handled in order): its packages as the export gave them.
+ */
+export const despatchMessageSchema = z.object({
+  orderNumber: z.string().min(1),
+  /** OrderWise's eCommerceOrderNumber: the SCAYLE order id the hub posted it under. */
+  scayleOrderId: z.string().min(1),
+  orderStatus: z.string(),
+  deliveries: z
+    .array(
+      z.object({
+        deliveryNumber: z.string().min(1),
+        deliveryDate: z.string().min(1),
+        courierName: z.string(),
+        consignmentNumbers: z.array(z.string()),
+        lines: z.array(z.object({ variantCode: z.string().min(1), quantity: z.number().int().positive() })).min(1),
+      }),
+    )
+    .min(1),
+  source: z.enum(['push', 'pull']),
+  receivedAt: isoTime,
+});
+
+/** An OrderWise despatch as queued. */
+export type DespatchMessage = z.output<typeof despatchMessageSchema>;
+
+/** One Amazon shipment confirmation, on the confirmations FIFO queue (group = AmazonOrderId). */
+export const amazonConfirmationMessageSchema = z.object({
+  despatchId: z.string().min(1),
+  amazonOrderId: z.string().min(1),
+  marketplaceId: z.string().min(1),
+  packageReferenceId: z.string().regex(/^[1-9]\d*$/),
+  carrierCode: z.string().min(1),
+  carrierName: z.string().optional(),
+  trackingNumber: z.string().min(1),
+  shipDate: isoTime,
+  orderItems: z.array(z.object({ orderItemId: z.string().min(1), quantity: z.number().int().positive() })).min(1),
+});
+
+/** An Amazon shipment confirmation as queued. */
+export type AmazonConfirmationMessage = z.output<typeof amazonConfirmationMessageSchema>;

@@ -84,7 +84,8 @@ const externalAddressSchema = z.object({
   street: z.string().min(1),
   houseNumber: z.string().optional(),
   additional: z.string().optional(),
-  zipCode: z.string().min(1),
+  /** Absent where the country has none in use (e.g. Ireland's Eircode is optional). */
+  zipCode: z.string().min(1).optional(),
   city: z.string().min(1),
   countryCode: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 code such as GB'),
   phone: z.string().optional(),

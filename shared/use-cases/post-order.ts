@@ -15,6 +15,11 @@ export interface PostOrderDeps {
   readonly ledger: OrderLedger;
   readonly catalogue: CatalogueLookup;
   readonly exceptions: ExceptionSink;
+  /**
+   * Lets go of the stock an Amazon order held (loop 6) once OrderWise has it, so the next SCAYLE figure comes from
+   * OrderWise's own free stock: `(amazonOrderId, skus of the order)`.
+   */
+  readonly releaseReservation?: (amazonOrderId: string, skus: readonly string[]) => Promise<unknown>;
   /** How long a worker holds an order it is posting; longer than the consumer's timeout. Default 2 minutes. */
   readonly leaseMs?: number;
   readonly now?: () => number;
@@ -47,7 +52,16 @@ export const recordOrder = async (ledger: OrderLedger, message: OrderEventMessag
  * instead of being created again. The webhook is only a trigger: the order is re-read from SCAYLE.
  */
 export const makePostOrder =
-  ({ commerce, erp, ledger, catalogue, exceptions, leaseMs = 120_000, now = Date.now }: PostOrderDeps) =>
+  ({
+    commerce,
+    erp,
+    ledger,
+    catalogue,
+    exceptions,
+    releaseReservation,
+    leaseMs = 120_000,
+    now = Date.now,
+  }: PostOrderDeps) =>
   async (message: OrderEventMessage): Promise<PostOrderOutcome> => {
     const { orderId, shopKey, countryCode } = message;
     let entry = await recordOrder(ledger, message);
@@ -141,6 +155,11 @@ export const makePostOrder =
     const orderwiseOrderId = Number(entry.data.orderwiseOrderId);
     const state = await erp.getSalesOrder(orderwiseOrderId);
     await commerce.setOrderReference(shopKey, countryCode, orderId, state.orderNumber);
+    // Before `acknowledged`: a failure here is retried with the message (an acknowledged order is a duplicate).
+    if (entry.ids.amazon && releaseReservation) {
+      const placed = await commerce.getOrder(shopKey, countryCode, orderId);
+      await releaseReservation(entry.ids.amazon, [...new Set(placed.items.map((item) => item.variant.referenceKey))]);
+    }
     await ledger.transition('scayle', orderId, {
       from: 'sent',
       to: 'acknowledged',

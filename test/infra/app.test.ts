@@ -127,6 +127,41 @@ describe('the scayle-hub app', () => {
     });
   });
 
+  it('runs each despatched package through a Standard state machine whose every task retries and catches', () => {
+    const machines = Object.values(stateless.findResources('AWS::StepFunctions::StateMachine'));
+    expect(machines).toHaveLength(1);
+    const machine = machines[0] as { Properties: { StateMachineType: string; DefinitionString: unknown } };
+    expect(machine.Properties.StateMachineType).toBe('STANDARD');
+    const [, parts] = (machine.Properties.DefinitionString as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+    const definition = JSON.parse(parts.map((p) => (typeof p === 'string' ? p : 'arn:function')).join('')) as {
+      States: Record<string, { Type: string; Retry?: unknown[]; Catch?: unknown[]; Next?: string; Seconds?: number }>;
+    };
+    const tasks = Object.entries(definition.States).filter(([, state]) => state.Type === 'Task');
+    expect(tasks.map(([name]) => name).sort()).toEqual([
+      'CheckAmazon',
+      'Prepare',
+      'RaiseAmazonUnacked',
+      'RaiseFulfilmentUnacked',
+      'RequestAmazon',
+      'SyncScayle',
+    ]);
+    for (const [name, state] of tasks) {
+      expect(state.Retry?.length, `${name} has no Retry`).toBeGreaterThan(0);
+      expect(state.Catch?.length, `${name} has no Catch`).toBeGreaterThan(0);
+    }
+    // Past a window the execution fails visibly, under the exception's name.
+    expect(
+      Object.values(definition.States)
+        .filter((s) => s.Type === 'Fail')
+        .map((s) => (s as { Error?: string }).Error)
+        .sort(),
+    ).toEqual(['AMAZON_CONFIRMATION_UNACKED', 'FULFILMENT_UNACKED']);
+  });
+
+  it("validates the carrier table against Amazon's list at synth time", () => {
+    expect(() => synthDevStage({ carriers: { Evri: { amazon: 'Evri', scayle: 'EVRI' } } })).toThrow(/carriers.*Evri/);
+  });
+
   it('refuses a stage whose marketplace has no SCAYLE shop for its orders', () => {
     expect(() => synthDevStage({ amazon: { marketplaceIds: ['A1F83G8C2ARO7P', 'A13V1IB3VIYZZH'] } })).toThrow(
       /amazon.scayleShops.A13V1IB3VIYZZH: marketplace A13V1IB3VIYZZH .*needs the SCAYLE shop/,

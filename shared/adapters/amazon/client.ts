@@ -243,6 +243,8 @@ export class SpApiClient {
       auth: new LwaAuth(new HttpClient(base), options, clock),
       limiters: this.#limiters,
       rateLimitHeader: 'x-amzn-ratelimit-limit',
+      // Amazon names the seller's whole rate; this client may use its share of it.
+      rateLimitShare: share,
     });
   }
 
@@ -283,6 +285,33 @@ export class SpApiClient {
       headers: token ? { 'x-amz-access-token': token } : undefined,
     });
     return parseWith(getOrderResponseSchema, response.body, 'getOrder answer').payload;
+  }
+
+  /**
+   * confirmShipment for one package (reference §3.4): 204 on success. Re-sending the same `packageReferenceId`
+   * edits that package rather than adding one, so a repeat is harmless and the client may retry it.
+   * @throws UpstreamRejectedError with Amazon's errors on a 400 (e.g. an unknown carrier code or order item).
+   */
+  async confirmShipment(
+    amazonOrderId: string,
+    confirmation: {
+      readonly marketplaceId: string;
+      readonly packageReferenceId: string;
+      readonly carrierCode: string;
+      readonly carrierName?: string;
+      readonly trackingNumber: string;
+      readonly shipDate: string;
+      readonly orderItems: readonly { readonly orderItemId: string; readonly quantity: number }[];
+    },
+  ): Promise<void> {
+    const { marketplaceId, ...packageDetail } = confirmation;
+    await this.#http.send({
+      operation: 'confirmShipment',
+      method: 'POST',
+      path: `orders/v0/orders/${encodeURIComponent(amazonOrderId)}/shipmentConfirmation`,
+      json: { marketplaceId, packageDetail },
+      idempotent: true,
+    });
   }
 
   /** Every item of an order, following NextToken. */

@@ -1,22 +1,6 @@
 import { type ListingPatch, OFFER_ONLY_PRODUCT_TYPE } from './client';
 
-/**
- * The currency Amazon prices each marketplace in (SP-API marketplace ids, reference amazon-sp-api.md). A price is
- * sent to a marketplace only in its own currency: the hub converts nothing.
- */
-export const MARKETPLACE_CURRENCIES: Readonly<Record<string, string>> = {
-  A1F83G8C2ARO7P: 'GBP',
-  A1PA6795UKMFR9: 'EUR',
-  A13V1IB3VIYZZH: 'EUR',
-  APJ6JRA9NG5V4: 'EUR',
-  A1RKKUPIHCS9HS: 'EUR',
-  A1805IZSGTT6HS: 'EUR',
-  AMEN7PMS3EDWL: 'EUR',
-  A2NODRKZP88ZB9: 'SEK',
-  A1C3SOZRARQ6R3: 'PLN',
-  ATVPDKIKX0DER: 'USD',
-  A2EUQ1WTGCTBG2: 'CAD',
-};
+export { MARKETPLACE_CURRENCIES } from '../../domain/marketplaces';
 
 /** One offer update for a SellerSKU in one marketplace: the quantity, and the price when SCAYLE has one. */
 export interface OfferUpdate {

@@ -31,6 +31,7 @@ export const SCAYLE_RATE_PLANS: Readonly<Record<string, RatePlan>> = {
   createOrder: { rate: 300 / 60, burst: 20 },
   setOrderReference: { rate: 300 / 60, burst: 20 },
   createCancellation: { rate: 300 / 60, burst: 20 },
+  createShipment: { rate: 300 / 60, burst: 20 },
   // Stock scopes are shared by every stock consumer running at once, so each takes its share.
   stocksWrite: { rate: 2500 / 60 / SCAYLE_STOCK_WRITERS, burst: 20 },
   stocksRead: { rate: 2500 / 60 / SCAYLE_STOCK_WRITERS, burst: 20 },
@@ -196,6 +197,37 @@ export class ScayleClient implements CommerceGateway {
       409,
       response.body,
     );
+  }
+
+  /**
+   * Tells SCAYLE one physical package left the warehouse (`POST /fulfillment/shipments`): its carrier key, the
+   * tracking number as `shipmentKey` and the order items in it. Not resent by the client: the caller looks the
+   * package up on the order first, and SCAYLE refuses an item already in a package with 409 [A].
+   */
+  async createShipment(shipment: {
+    readonly shopKey: string;
+    readonly countryCode: string;
+    readonly orderId: number;
+    readonly carrier: string;
+    readonly shipmentKey: string;
+    readonly deliveryDate: string;
+    readonly orderItemIds: readonly number[];
+  }): Promise<void> {
+    await this.#http.send({
+      operation: 'createShipment',
+      method: 'POST',
+      path: 'fulfillment/shipments',
+      json: {
+        shopKey: shipment.shopKey,
+        countryCode: shipment.countryCode,
+        orderId: shipment.orderId,
+        carrier: shipment.carrier,
+        deliveryDate: shipment.deliveryDate,
+        shipmentKey: shipment.shipmentKey,
+        items: shipment.orderItemIds.map((orderItemId) => ({ orderItemId, returnKey: shipment.shipmentKey })),
+      },
+      idempotent: false,
+    });
   }
 
   async setOrderReference(shopKey: string, countryCode: string, orderId: string, referenceKey: string): Promise<void> {

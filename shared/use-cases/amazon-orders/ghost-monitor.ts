@@ -6,8 +6,18 @@ import type { Clock } from '../../runtime/clock';
 /** Ledger statuses of an Amazon order that has no SCAYLE order yet. */
 const WITHOUT_SCAYLE_ORDER: readonly OrderStatus[] = ['received', 'pending', 'flagged'];
 
-/** Amazon statuses in which an order is not expected in SCAYLE yet (or ever). */
-const NOT_EXPECTED = new Set(['Pending', 'PendingAvailability', 'Canceled']);
+/**
+ * Amazon statuses in which an order is not expected in SCAYLE yet (Pending: not paid) or any more (cancelled, or
+ * shipped without the hub: its story is elsewhere).
+ */
+const NOT_EXPECTED = new Set([
+  'Pending',
+  'PendingAvailability',
+  'Canceled',
+  'Shipped',
+  'InvoiceUnconfirmed',
+  'Unfulfillable',
+]);
 
 /** One ghost order found. */
 export interface GhostOrder {
@@ -60,6 +70,7 @@ export const makeGhostMonitor =
     windowMinutes: number;
   }) =>
   async (): Promise<GhostOrder[]> => {
+    // Not by updatedAt: an order whose create keeps failing is updated on every attempt and is a ghost all the same.
     const entries = (await Promise.all(WITHOUT_SCAYLE_ORDER.map((status) => ledger.listByStatus(status)))).flat();
     const ghosts = ghostsAmong(entries, clock.now(), windowMinutes);
     await Promise.all(ghosts.map((ghost) => exceptions.raise('GHOST_ORDER', ghost.amazonOrderId, { ...ghost })));

@@ -81,6 +81,7 @@ export const makePollAmazonOrders =
             source: 'poll',
             ...(order.MarketplaceId ? { marketplaceId: order.MarketplaceId } : {}),
             orderStatus: order.OrderStatus,
+            lastUpdateDate: order.LastUpdateDate,
             ...(order.LatestShipDate ? { latestShipDate: order.LatestShipDate } : {}),
             seenAt,
           }),

@@ -13,7 +13,13 @@ import {
 } from '../../domain/amazon-order';
 import type { ExceptionSink, OrderLedger } from '../../ports';
 import type { Clock } from '../../runtime/clock';
-import { ConditionFailedError, PermanentError, RetryableError, UpstreamRejectedError } from '../../runtime/errors';
+import {
+  ConditionFailedError,
+  PermanentError,
+  RetryableError,
+  UpstreamRejectedError,
+  ValidationError,
+} from '../../runtime/errors';
 import type { AmazonOrder, AmazonOrderItem } from '../../schemas/amazon-orders';
 import type { AmazonOrderMessage, OrderEventMessage } from '../../schemas/queue-messages';
 import type { ScayleExternalOrder, ScayleOrder } from '../../schemas/scayle';
@@ -109,8 +115,24 @@ export const makeProcessAmazonOrder = (deps: ProcessAmazonOrderDeps) => {
         note: `${message.source} ${message.eventId}`,
       });
     } catch (error) {
-      if (error instanceof ConditionFailedError && error.stored) return error.stored as LedgerEntry;
-      throw error;
+      if (!(error instanceof ConditionFailedError && error.stored)) throw error;
+      const stored = error.stored as LedgerEntry;
+      // What the trigger says now, so the ghost monitor judges the order by its latest status even if its reads fail.
+      if (!message.orderStatus || stored.data.amazonStatus === message.orderStatus) return stored;
+      return ledger
+        .transition('amazon', stored.orderId, {
+          from: stored.status,
+          to: stored.status,
+          note: `${message.source} says ${message.orderStatus}`,
+          data: {
+            amazonStatus: message.orderStatus,
+            ...(message.latestShipDate ? { latestShipDate: message.latestShipDate } : {}),
+          },
+        })
+        .catch((raced: unknown) => {
+          if (raced instanceof ConditionFailedError) return stored;
+          throw raced;
+        });
     }
   };
 
@@ -152,12 +174,30 @@ export const makeProcessAmazonOrder = (deps: ProcessAmazonOrderDeps) => {
 
   const cancel = async (entry: LedgerEntry, order: AmazonOrder, orderSkus: Iterable<string>) => {
     await hold(entry, new Map(), orderSkus);
-    const scayleId = entry.ids.scayle;
     const shop = shops[order.MarketplaceId ?? String(entry.data.marketplaceId)];
+    // A create that committed without answering left a SCAYLE order the ledger does not name yet.
+    const scayleId =
+      entry.ids.scayle ??
+      (shop && entry.attempts > 0
+        ? (await commerce.findOrderByPublicKey(shop.shopKey, shop.countryCode, order.AmazonOrderId))?.id?.toString()
+        : undefined);
     if (scayleId && shop) {
       const scayleOrder = await commerce.getOrder(shop.shopKey, shop.countryCode, scayleId);
-      const open = scayleOrder.items.filter((item) => item.status !== 'cancelled').map((item) => item.id);
-      if (open.length > 0) await commerce.cancelOrderItems(shop.shopKey, shop.countryCode, scayleOrder.id, open);
+      // Only what is still open: a shipped item cannot be cancelled (loop 2 then asks for a return).
+      const open = scayleOrder.items
+        .filter((item) => {
+          const { status, packageId } = item as { status?: string; packageId?: number | null };
+          return (packageId ?? null) === null && !['cancelled', 'delivered', 'returned'].includes(status ?? '');
+        })
+        .map((item) => item.id);
+      if (open.length > 0) {
+        await commerce
+          .cancelOrderItems(shop.shopKey, shop.countryCode, scayleOrder.id, open)
+          .catch((error: unknown) => {
+            // Shipped meanwhile: loop 2 decides (CANCEL_TOO_LATE); the cancellation still goes on.
+            if (!(error instanceof UpstreamRejectedError && error.status === 409)) throw error;
+          });
+      }
       await orders.send({
         eventId: `amazon-cancel-${entry.orderId}`,
         event: 'order-cancelled',
@@ -180,6 +220,7 @@ export const makeProcessAmazonOrder = (deps: ProcessAmazonOrderDeps) => {
         throw new AmazonOrderBusyError(`${entry.orderId} moved while cancelling`);
       throw error;
     }
+    await exceptions.resolveOpen('GHOST_ORDER', entry.orderId);
     return 'cancelled' as const;
   };
 
@@ -250,21 +291,22 @@ export const makeProcessAmazonOrder = (deps: ProcessAmazonOrderDeps) => {
           amazonStatus: order.OrderStatus,
           currency: created.currencyCode,
           amazonTotalMinor: created.cost.withTax,
-          reservedSkus: [],
         },
       });
-      await hold(taken, new Map(), reservationsOf(items, skuOf).keys());
+      // Its reservations stay until OrderWise has the order (loop 1 lets them go): a push now would carry an
+      // OrderWise figure without this order and a newer changedAt, releasing SCAYLE's own hold on its units.
       return handOver(sent);
     } catch (error) {
-      // SCAYLE refused the order itself (not an outage): hold the stock and flag it for a person.
-      if (error instanceof UpstreamRejectedError && error.status !== 409) {
+      // SCAYLE refused the order, or it is not one SCAYLE can take (not an outage): hold the stock, flag it.
+      if ((error instanceof UpstreamRejectedError && error.status !== 409) || error instanceof ValidationError) {
         await hold(taken, reservationsOf(items, skuOf));
         return flag(taken, `ORDER_REJECTED: ${error.message}`, () =>
           exceptions.raise('ORDER_REJECTED', entry.orderId, {
             amazonOrderId: entry.orderId,
             system: 'scayle',
-            status: error.status,
-            scayleError: error.body ?? null,
+            ...(error instanceof UpstreamRejectedError
+              ? { status: error.status, scayleError: error.body ?? null }
+              : { invalid: error.issues }),
           }),
         );
       }
@@ -282,6 +324,17 @@ export const makeProcessAmazonOrder = (deps: ProcessAmazonOrderDeps) => {
     if (entry.status === 'acknowledged' && !cancelSignal) return 'duplicate';
     if (entry.status === 'sent' && !cancelSignal) return handOver(entry);
 
+    // The poll re-reads recent orders every run: one already handled at this version (reserved, or flagged until its
+    // mapping is fixed) costs no SP-API call. A failed create is in neither state, so it is never skipped.
+    const handled =
+      entry.status === 'flagged' || (entry.status === 'received' && entry.data.amazonStatus === 'Pending');
+    if (
+      message.source === 'poll' &&
+      handled &&
+      message.lastUpdateDate !== undefined &&
+      entry.data.amazonLastUpdate === message.lastUpdateDate
+    )
+      return 'duplicate';
     const wantsAddress = !['Pending', 'PendingAvailability', 'Canceled'].includes(message.orderStatus ?? '');
     let order = await amazon.getOrder(message.amazonOrderId, { pii: wantsAddress });
     const items = await amazon.getOrderItems(message.amazonOrderId);
@@ -293,10 +346,13 @@ export const makeProcessAmazonOrder = (deps: ProcessAmazonOrderDeps) => {
 
     const step = nextStepOf(order, items);
     if (step === 'cancel') return cancel(entry, order, mapped.values());
-    if (entry.status === 'acknowledged' || entry.status === 'sent') return 'duplicate';
+    // Not cancelled after all (a stale or partial cancel signal): a created order still goes on to OrderWise.
+    if (entry.status === 'sent') return handOver(entry);
+    if (entry.status === 'acknowledged') return 'duplicate';
     const facts = {
       marketplaceId,
       amazonStatus: order.OrderStatus,
+      amazonLastUpdate: order.LastUpdateDate,
       purchaseDate: order.PurchaseDate,
       ...(order.LatestShipDate ? { latestShipDate: order.LatestShipDate } : {}),
     };

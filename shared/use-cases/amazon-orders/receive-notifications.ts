@@ -11,12 +11,14 @@ export interface ReceiveNotificationsDeps {
   readonly store: ObjectStore;
   readonly exceptions: ExceptionSink;
   readonly clock: Clock;
+  /** The seller's marketplaces the hub serves; notifications of others are counted and dropped. */
+  readonly marketplaceIds: readonly string[];
 }
 
 /** What became of a batch of SQS notification bodies. */
 export interface ReceiveNotificationsOutcome {
   readonly queued: number;
-  /** Amazon-fulfilled orders: Amazon ships them, nothing for SCAYLE or OrderWise. */
+  /** Amazon-fulfilled orders (Amazon ships them) and marketplaces the hub does not serve. */
   readonly skipped: number;
   readonly rejected: number;
 }
@@ -45,7 +47,7 @@ export const messageOfNotification = (notification: OrderChangeNotification, see
  * @param bodies SQS message id -> body.
  */
 export const makeReceiveNotifications =
-  ({ queue, store, exceptions, clock }: ReceiveNotificationsDeps) =>
+  ({ queue, store, exceptions, clock, marketplaceIds }: ReceiveNotificationsDeps) =>
   async (bodies: ReadonlyMap<string, string>): Promise<ReceiveNotificationsOutcome> => {
     const seenAt = new Date(clock.now()).toISOString();
     const messages: AmazonOrderMessage[] = [];
@@ -73,7 +75,8 @@ export const makeReceiveNotifications =
         rejected++;
         continue;
       }
-      if (parsed.data.Payload.OrderChangeNotification.Summary.FulfillmentType === 'AFN') {
+      const summary = parsed.data.Payload.OrderChangeNotification.Summary;
+      if (summary.FulfillmentType === 'AFN' || !marketplaceIds.includes(summary.MarketplaceId)) {
         skipped++;
         continue;
       }

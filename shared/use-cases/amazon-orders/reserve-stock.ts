@@ -13,6 +13,8 @@ export interface ReserveStockDeps {
 }
 
 const MAX_WRITE_ATTEMPTS = 5;
+/** A held reservation is renewed when a trigger would make it last this much longer (an order Pending for days). */
+const RENEW_MARGIN_MS = 6 * 3_600_000;
 
 /**
  * Holds stock for an order that is not in SCAYLE yet, or lets it go. `hold(ref, units, skus, expiresAt)` makes
@@ -29,7 +31,9 @@ export const makeReserveStock = ({ stock, stockQueue, clock }: ReserveStockDeps)
       const item = await stock.get(sku);
       const now = clock.now();
       const current = item?.reservations?.[ref];
-      if (quantity === 0 ? current === undefined : current?.quantity === quantity) return false;
+      // The same units again change nothing, unless the reservation would run out well before it should now.
+      const renew = current !== undefined && Date.parse(current.expiresAt) < Date.parse(expiresAt) - RENEW_MARGIN_MS;
+      if (quantity === 0 ? current === undefined : current?.quantity === quantity && !renew) return false;
       const kept = Object.entries(item?.reservations ?? {}).filter(
         ([other, r]) => other !== ref && Date.parse(r.expiresAt) > now,
       );

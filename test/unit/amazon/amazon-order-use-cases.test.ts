@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { LedgerEntry } from '../../../shared/adapters/aws/ledger-repository';
-import { ConditionFailedError, UpstreamRejectedError } from '../../../shared/runtime/errors';
+import { ConditionFailedError, UpstreamRejectedError, ValidationError } from '../../../shared/runtime/errors';
 import type { AmazonOrder, AmazonOrderItem } from '../../../shared/schemas/amazon-orders';
 import type { AmazonOrderMessage, OrderEventMessage, StockEventMessage } from '../../../shared/schemas/queue-messages';
 import type { ScayleExternalOrder, ScayleOrder } from '../../../shared/schemas/scayle';
@@ -61,7 +61,7 @@ class FakeAmazon {
 class FakeScayle implements ExternalOrderTarget {
   readonly orders: ScayleOrder[] = [];
   readonly cancelled: number[] = [];
-  failNext: 'before' | 'after' | 'refuse' | undefined;
+  failNext: 'before' | 'after' | 'refuse' | 'invalid' | undefined;
 
   async findOrderByPublicKey(_shop: string, _country: string, publicKey: string) {
     return this.orders.find((o) => o.publicKey === publicKey);
@@ -72,6 +72,7 @@ class FakeScayle implements ExternalOrderTarget {
     this.failNext = undefined;
     if (fail === 'before') throw new Error('SCAYLE timed out');
     if (fail === 'refuse') throw new UpstreamRejectedError('SCAYLE refused it', 422, { errors: [] });
+    if (fail === 'invalid') throw new ValidationError('zipCode: required', [{ field: 'zipCode', message: 'required' }]);
     if (this.orders.some((o) => o.publicKey === body.publicKey))
       throw new UpstreamRejectedError('exists', 409, undefined);
     const order = {
@@ -186,7 +187,8 @@ describe('processing an Amazon order', () => {
     expect((await stock.get('SH-A'))?.reservations?.[reservationRef(ID)]?.quantity).toBe(2);
     expect(await process(message())).toBe('created');
     expect(scayle.orders).toHaveLength(1);
-    expect((await stock.get('SH-A'))?.reservations?.[reservationRef(ID)]).toBeUndefined();
+    // Held until OrderWise has the order: loop 1 lets it go.
+    expect((await stock.get('SH-A'))?.reservations?.[reservationRef(ID)]?.quantity).toBe(2);
   });
 
   it('flags an order with an unmapped SellerSKU and names it, its ASIN and marketplace for ecommerce', async () => {
@@ -204,7 +206,7 @@ describe('processing an Amazon order', () => {
     expect((await stock.get('SH-A'))?.reservations?.[reservationRef(ID)]?.quantity).toBe(2);
   });
 
-  it('reserves a Pending order at once and re-pushes the SKU, then releases it once the order is in SCAYLE', async () => {
+  it('reserves a Pending order at once and re-pushes the SKU, and keeps it held once the order is in SCAYLE', async () => {
     amazon.order.OrderStatus = 'Pending';
     expect(await process(message({ orderStatus: 'Pending' }))).toBe('reserved');
     const held = await stock.get('SH-A');
@@ -222,8 +224,28 @@ describe('processing an Amazon order', () => {
     amazon.order.OrderStatus = 'Unshipped';
     clock.advance(60_000);
     expect(await process(message({ eventId: 'notification#n-3' }))).toBe('created');
-    expect((await stock.get('SH-A'))?.reservations).toEqual({});
-    expect(repushed).toHaveLength(2);
+    // SCAYLE's own hold on the units would be released by a push of OrderWise's figure without this order.
+    expect((await stock.get('SH-A'))?.reservations?.[reservationRef(ID)]?.quantity).toBe(2);
+    expect(repushed).toHaveLength(1);
+  });
+
+  it('skips a poll of an order already handled at the same version without reading Amazon again', async () => {
+    amazon.order.OrderStatus = 'Pending';
+    expect(await process(message({ orderStatus: 'Pending' }))).toBe('reserved');
+    const poll = message({
+      source: 'poll',
+      eventId: 'poll#2025-03-01T09:00:00Z',
+      orderStatus: 'Pending',
+      lastUpdateDate: '2025-03-01T09:00:00Z',
+    });
+    expect(await process(poll)).toBe('duplicate');
+    expect(amazon.calls).toBe(1);
+  });
+
+  it('flags an order SCAYLE cannot take (a field it refuses) instead of retrying it into the DLQ', async () => {
+    scayle.failNext = 'invalid';
+    expect(await process(message())).toBe('flagged');
+    expect(exceptions.list('ORDER_REJECTED')[0]?.details).toMatchObject({ invalid: [{ field: 'zipCode' }] });
   });
 
   it('carries a cancellation of an order already in SCAYLE to its items and on to OrderWise', async () => {
@@ -363,6 +385,7 @@ describe('ORDER_CHANGE intake', () => {
   );
 
   it("queues Amazon's sample notification, skips Amazon-fulfilled orders and keeps what is not a notification", async () => {
+    const parsed = JSON.parse(sample);
     const queued: AmazonOrderMessage[] = [];
     const stored: { key: string; body: string }[] = [];
     const exceptions = new FakeExceptions();
@@ -373,8 +396,10 @@ describe('ORDER_CHANGE intake', () => {
       } as never,
       exceptions,
       clock: new FakeClock(MORNING),
+      marketplaceIds: [parsed.Payload.OrderChangeNotification.Summary.MarketplaceId],
     });
-    const parsed = JSON.parse(sample);
+    const elsewhere = structuredClone(parsed);
+    elsewhere.Payload.OrderChangeNotification.Summary.MarketplaceId = 'A13V1IB3VIYZZH';
     const afn = structuredClone(parsed);
     afn.Payload.OrderChangeNotification.Summary.FulfillmentType = 'AFN';
     const outcome = await receive(
@@ -382,9 +407,10 @@ describe('ORDER_CHANGE intake', () => {
         ['m1', sample],
         ['m2', JSON.stringify(afn)],
         ['m3', '{"NotificationType":"ORDER_CHANGE"}'],
+        ['m4', JSON.stringify(elsewhere)],
       ]),
     );
-    expect(outcome).toEqual({ queued: 1, skipped: 1, rejected: 1 });
+    expect(outcome).toEqual({ queued: 1, skipped: 2, rejected: 1 });
     expect(queued[0]).toMatchObject({
       amazonOrderId: parsed.Payload.OrderChangeNotification.AmazonOrderId,
       eventId: `notification#${parsed.NotificationMetadata.NotificationId}`,

@@ -42,6 +42,36 @@ const setup = (units = [{ sku: 'SKU-A' }, { sku: 'SKU-A', discountMinor: 300 }, 
 };
 
 describe('makePostOrder', () => {
+  it('links an Amazon order and lets go of its reserved stock once OrderWise has it, before acknowledging', async () => {
+    const order = {
+      ...scayleOrder({
+        id: 30003,
+        units: [
+          { sku: 'SKU-A', grossMinor: 2990 },
+          { sku: 'SKU-A', grossMinor: 2990 },
+        ],
+      }),
+      customData: { amazonOrderId: '202-1-1' },
+    };
+    const commerce = new FakeCommerce();
+    commerce.add(order);
+    const clock = new FakeClock(MORNING);
+    const ledger = new FakeLedger(clock);
+    const released: [string, readonly string[]][] = [];
+    const postOrder = makePostOrder({
+      commerce,
+      erp: new FakeErp(),
+      ledger,
+      catalogue: new FakeCatalogue({ 'SKU-A': 'OW-A' }),
+      exceptions: new FakeExceptions(clock),
+      releaseReservation: async (amazonOrderId, skus) => void released.push([amazonOrderId, skus]),
+      now: () => clock.now(),
+    });
+    expect(await postOrder(orderEvent('30003'))).toBe('acknowledged');
+    expect(released).toEqual([['202-1-1', ['SKU-A']]]);
+    expect((await ledger.get('scayle', '30003'))?.ids).toMatchObject({ amazon: '202-1-1' });
+  });
+
   it('posts a confirmed order, links the ids and stores the OrderWise number on SCAYLE', async () => {
     const { order, commerce, erp, ledger, postOrder, message } = setup();
 
