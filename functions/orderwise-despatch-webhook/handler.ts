@@ -11,7 +11,7 @@ import { parseEnv } from '../../shared/runtime/env';
 import { httpHandler } from '../../shared/runtime/handler';
 import { jsonResponse } from '../../shared/runtime/http-errors';
 import { count } from '../../shared/runtime/metrics';
-import type { DespatchMessage } from '../../shared/schemas/queue-messages';
+import { despatchMessageOf } from '../../shared/use-cases/fulfilment/pull-despatches';
 
 const env = parseEnv(
   z.object({
@@ -38,20 +38,7 @@ const intake = new WebhookIntake({
 export const handler = httpHandler(async (event, context) => {
   const orders = await intake.accept(event, context, (raw) => parseDespatchExport(exportDataOf(event, raw)));
   const receivedAt = new Date().toISOString();
-  const messages = orders.map(
-    (order): DespatchMessage => ({
-      orderNumber: order.orderNumber,
-      scayleOrderId: order.eCommerceOrderNumber,
-      orderStatus: order.orderStatus,
-      deliveries: order.deliveries.map((d) => ({
-        ...d,
-        consignmentNumbers: [...d.consignmentNumbers],
-        lines: [...d.lines],
-      })),
-      source: 'push',
-      receivedAt,
-    }),
-  );
+  const messages = orders.map((order) => despatchMessageOf(order, 'push', receivedAt));
   await queue.sendAll(messages);
   count('DespatchesAccepted', messages.length);
   return jsonResponse(202, { accepted: messages.length });

@@ -79,6 +79,8 @@ export const stageConfigSchema = z
       /** Rounds of the Amazon quantity and price push; one round runs at a time whatever this says. */
       amazonStockPush: schedule.default('rate(1 minute)'),
       amazonOrderPoll: schedule,
+      /** The pull of OrderWise despatches behind its pushed exports. */
+      despatchPull: schedule.default('rate(10 minutes)'),
       monitors: schedule,
       financialReconciliation: schedule,
       settlementPoll: schedule,

@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import {
   Choice,
@@ -24,7 +25,8 @@ import { FifoConsumer } from './fifo-consumer';
 import type { HubApi } from './hub-api';
 import { HubFunction, renderForNag } from './hub-function';
 import type { OperationsDashboard } from './operations-dashboard';
-import { bindAmazon, bindScayle } from './peers';
+import { bindAmazon, bindOrderwise, bindScayle } from './peers';
+import { RuleTargets } from './rule-targets';
 
 /** Powertools service name of the fulfilment loop's functions. */
 export const FULFILMENT_SERVICE = 'fulfilment';
@@ -64,6 +66,7 @@ export class FulfilmentLoop extends Construct {
   readonly starter: HubFunction;
   readonly steps: HubFunction;
   readonly confirmer: HubFunction;
+  readonly pull: HubFunction;
   readonly despatchQueue: FifoConsumer;
   readonly confirmationsQueue: FifoConsumer;
   readonly stateMachine: StateMachine;
@@ -143,6 +146,27 @@ export class FulfilmentLoop extends Construct {
       .bindTable('EXCEPTIONS_TABLE', stateful.exceptionsTable, 'readWrite')
       .bindSecret('WEBHOOK_SECRET', config.secrets.orderwiseWebhook);
     api.addRoute('POST', '/webhooks/orderwise/despatch', this.webhook);
+
+    this.pull = bindOrderwise(
+      new HubFunction(this, 'DespatchPull', {
+        ...common,
+        entry: 'functions/despatch-pull',
+        description: 'Pulls OrderWise despatches since its cursor, behind the pushed exports',
+        timeout: Duration.minutes(5),
+        // One run at a time: one writer of the cursor.
+        reservedConcurrentExecutions: 1,
+      })
+        .bindTable('LEDGER_TABLE', stateful.ledgerTable, 'readWrite')
+        .bindQueue('DESPATCH_QUEUE_URL', this.despatchQueue.queue),
+      config,
+    );
+    new Rule(this, 'DespatchPullSchedule', {
+      description: 'Pulls OrderWise despatches behind the pushed exports',
+      schedule: Schedule.expression(config.schedules.despatchPull),
+      targets: [
+        new RuleTargets(this, 'Targets', { alarmTopic: topic, what: 'The despatch pull schedule' }).lambda(this.pull),
+      ],
+    });
 
     const metric = (metricName: string) => hubMetric(FULFILMENT_SERVICE, metricName);
     alarmOnFirst(this, 'FulfilmentUnackedAlarm', {

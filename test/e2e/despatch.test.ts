@@ -66,10 +66,12 @@ const ordersInOrderwise = async (web: number, amazon: number) => {
 };
 
 describe('despatches to SCAYLE and Amazon through the local hub', () => {
-  it('ships 200 packages in SCAYLE and confirms them on Amazon exactly once, repeats and parts included', async () => {
+  it('ships 200 packages in SCAYLE and confirms them on Amazon exactly once: repeats, parts, lost exports, SCAYLE failing', async () => {
     const { simulators, exceptions, urls } = hub();
     // 150 orders, a third of them despatched in two parts: 200 packages.
     const { scayleIds, owOrders, amazonIds } = await ordersInOrderwise(110, 40);
+    // SCAYLE fails a fifth of the shipment pushes meanwhile: the state machine waits them out.
+    await post(`${urls.scayle}/_sim/faults`, { createShipment: { errorRate: 0.2, status: 503 } });
     let packages = 0;
     for (const [n, order] of owOrders.entries()) {
       // Every third order in two parts (one package each); the others in one package.
@@ -77,9 +79,12 @@ describe('despatches to SCAYLE and Amazon through the local hub', () => {
         n % 3 === 0 && order.lines.length > 1 ? [order.lines.slice(0, 1), order.lines.slice(1)] : [order.lines];
       for (const [p, lines] of parts.entries()) {
         const courierName = COURIERS[(n + p) % COURIERS.length] as string;
-        const despatched = await simulators.orderwise.despatch(order.orderNumber, [
-          { courierName, consignmentNumbers: [`TRK${n}x${p}`], lines },
-        ]);
+        // Every seventh export is lost on its way: only the scheduled pull can find it.
+        const despatched = await simulators.orderwise.despatch(
+          order.orderNumber,
+          [{ courierName, consignmentNumbers: [`TRK${n}x${p}`], lines }],
+          n % 7 !== 3,
+        );
         packages++;
         // Every fifth export is sent again, as OrderWise does after a timeout.
         if (n % 5 === 0 && despatched) {
@@ -147,6 +152,7 @@ describe('despatches to SCAYLE and Amazon through the local hub', () => {
         if (pkg.carrierCode === 'Other') expect(pkg.carrierName).toBe('Pigeon Post');
       }
     }
+    await post(`${urls.scayle}/_sim/faults`, {});
     expect((await exceptions.list({ type: 'CARRIER_UNMAPPED' })).map((e) => e.key)).toEqual(['Pigeon Post']);
     expect(await exceptions.list({ type: 'FULFILMENT_UNACKED' })).toEqual([]);
   }, 600_000);

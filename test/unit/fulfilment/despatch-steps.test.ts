@@ -3,7 +3,7 @@ import type { LedgerEntry } from '../../../shared/adapters/aws/ledger-repository
 import { DEFAULT_CARRIER_TABLE } from '../../../shared/domain/carriers';
 import { amazonItemsOf, packageItemsOf, packageReferenceIdOf } from '../../../shared/domain/despatch';
 import { UpstreamError } from '../../../shared/runtime/errors';
-import type { AmazonConfirmationMessage } from '../../../shared/schemas/queue-messages';
+import type { AmazonConfirmationMessage, DespatchMessage } from '../../../shared/schemas/queue-messages';
 import type { ScayleOrder } from '../../../shared/schemas/scayle';
 import { lateShipmentRisksAmong } from '../../../shared/use-cases/amazon-orders/late-shipment';
 import { AmazonNotShippedYetError, makeConfirmAmazon } from '../../../shared/use-cases/fulfilment/confirm-amazon';
@@ -13,6 +13,7 @@ import {
   makeDespatchSteps,
   packageKey,
 } from '../../../shared/use-cases/fulfilment/despatch-steps';
+import { makePullDespatches } from '../../../shared/use-cases/fulfilment/pull-despatches';
 import { FakeClock } from '../../helpers/fake-clock';
 import { FakeExceptions, FakeLedger, MORNING } from '../orders/fakes';
 
@@ -304,5 +305,45 @@ describe('the late-shipment watchdog', () => {
       ['soon', 4],
       ['late', -2],
     ]);
+  });
+});
+
+describe('the despatch pull', () => {
+  it('reads since the cursor minus the overlap, queues every order as a pull and moves the cursor', async () => {
+    const cursors = new Map<string, string>([['orderwise-despatches', '2025-03-01T09:00:00.000Z']]);
+    const asked: string[] = [];
+    const queued: DespatchMessage[] = [];
+    const pull = makePullDespatches({
+      erp: {
+        despatchesSince: async (since) => {
+          asked.push(since);
+          return [
+            {
+              orderNumber: 'SO1',
+              eCommerceOrderNumber: '7001',
+              orderStatus: 'Completed',
+              deliveries: [
+                {
+                  deliveryNumber: 'D1',
+                  deliveryDate: '2025-03-01T09:30:00.000Z',
+                  courierName: 'DPD',
+                  consignmentNumbers: ['T1'],
+                  lines: [{ variantCode: 'OW-A', quantity: 1 }],
+                },
+              ],
+            },
+          ];
+        },
+      },
+      cursors: {
+        get: async (name) => cursors.get(name),
+        advance: async (name, _from, to) => void cursors.set(name, to),
+      },
+      queue: { sendAll: async (m) => void queued.push(...m) },
+      clock: new FakeClock(MORNING),
+    });
+    expect(await pull()).toEqual({ queued: 1, cursor: '2025-03-01T09:30:00.000Z' });
+    expect(asked).toEqual(['2025-03-01T08:50:00.000Z']);
+    expect(queued[0]).toMatchObject({ orderNumber: 'SO1', scayleOrderId: '7001', source: 'pull' });
   });
 });

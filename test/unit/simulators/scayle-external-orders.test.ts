@@ -166,18 +166,18 @@ describe('ScayleClient.createExternalOrder against the SCAYLE simulator', () => 
 
   it('answers 400 VALIDATION_ERROR naming the field to a body the client did not check', async () => {
     const order = amazonOrder();
-    const { zipCode: _, ...noZip } = order.address.shipping;
+    const { city: _, ...noCity } = order.address.shipping;
 
     const response = await fetch(`${scayle.apiUrl}/shops/${SHOP}/countries/${COUNTRY}/orders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-access-token': DEFAULT_SCAYLE_TOKEN },
-      body: JSON.stringify({ ...order, address: { ...order.address, shipping: noZip }, items: [] }),
+      body: JSON.stringify({ ...order, address: { ...order.address, shipping: noCity }, items: [] }),
     });
 
     expect(response.status).toBe(400);
     const body = (await response.json()) as { errors: { code: string; message: string }[] };
     expect(body.errors[0]?.code).toBe('VALIDATION_ERROR');
-    expect(body.errors[0]?.message).toMatch(/address\.shipping\.zipCode: .*items: /);
+    expect(body.errors[0]?.message).toMatch(/address\.shipping\.city: .*items: /);
     expect(scayle.orders()).toEqual([]);
   });
 
