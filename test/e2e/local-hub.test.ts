@@ -186,7 +186,7 @@ describe('the local hub', () => {
 
       const retry = await run('npx', ['hub', 'retry', '424242', '--local']).catch((error) => error);
       expect(retry.code).toBe(2);
-      expect(retry.stderr).toContain('error: SCAYLE order 424242 is not on the ledger');
+      expect(retry.stderr).toContain('error: order 424242 is not on the ledger');
       const listed = await run('npx', ['hub', 'exceptions', '--local', '--open', '--json']);
       expect(JSON.parse(listed.stdout)).toEqual([]);
       const unmapped = DEMO_CATALOGUE.find((v) => !v.orderwise)?.sku as string;
