@@ -74,6 +74,9 @@ export interface AmazonSimulatorOptions {
 
 const DEFAULT_MARKETPLACES = ['A1F83G8C2ARO7P', 'A1PA6795UKMFR9'];
 
+/** Seconds of request jitter a time-compressed usage plan tolerates (see `rateScale`). */
+const JITTER_ALLOWANCE_S = 0.25;
+
 /** A uuid-shaped id derived from text, for ids that must be stable for a given app (ApplicationId ...). */
 const stableUuid = (text: string): string => {
   const h = createHash('sha256').update(text).digest('hex');
@@ -119,9 +122,19 @@ export const createAmazonSimulator = (options: AmazonSimulatorOptions = {}) => {
   const lwa = options.lwa ?? DEFAULT_LWA_CREDENTIALS;
   const applicationId = `amzn1.sellerapps.app.${stableUuid(lwa.clientId)}`;
 
+  // Compressed time scales the rates; the jitter a busy machine adds to requests does not compress. The bucket
+  // keeps a quarter second of real time on top of its burst when scaled, so requests a client sent on time but
+  // that arrive bunched are not refused, while a client above the rate still is.
   const scale = options.rateScale ?? 1;
   const plans = Object.fromEntries(
-    Object.entries(USAGE_PLANS).map(([operation, plan]) => [operation, { ...plan, rate: plan.rate * scale }]),
+    Object.entries(USAGE_PLANS).map(([operation, plan]) => [
+      operation,
+      {
+        ...plan,
+        rate: plan.rate * scale,
+        burst: scale > 1 ? plan.burst + Math.ceil(plan.rate * scale * JITTER_ALLOWANCE_S) : plan.burst,
+      },
+    ]),
   ) as typeof USAGE_PLANS;
   const ids = new IdSource(options.seed ?? 42);
   const tokens = new TokenIssuer(lwa);
