@@ -1,10 +1,11 @@
-import { Aspects, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aspects, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { StageConfig } from './config/stage-config';
 import { FunctionAlarms } from './constructs/alarms';
 import { AmazonOrdersLoop } from './constructs/amazon-orders-loop';
 import { FulfilmentLoop } from './constructs/fulfilment-loop';
 import { HubApi } from './constructs/hub-api';
+import { HubFunction } from './constructs/hub-function';
 import { OperationsDashboard } from './constructs/operations-dashboard';
 import { OrdersLoop } from './constructs/orders-loop';
 import { SettlementsLoop } from './constructs/settlements-loop';
@@ -74,6 +75,15 @@ export class StatelessStack extends Stack {
       stateful: props.stateful,
       dashboard: this.operations,
     });
+    // The exceptions list as read-only JSON for dashboards and scripts: IAM (SigV4) only, no Basic credentials.
+    const opsExceptions = new HubFunction(this, 'OpsExceptions', {
+      entry: 'functions/ops-exceptions',
+      description: 'GET /ops/exceptions: the exceptions list as read-only JSON (IAM auth)',
+      serviceName: 'operations',
+      logRetentionDays: props.config.logRetentionDays,
+      timeout: Duration.seconds(20),
+    }).bindTable('EXCEPTIONS_TABLE', props.stateful.exceptionsTable, 'read');
+    this.api.addRoute('GET', '/ops/exceptions', opsExceptions, { iam: true });
     Aspects.of(this).add(new FunctionAlarms(props.stateful.alarmTopic));
     // Read by the `hub` command line to work against a deployed stage.
     new CfnOutput(this, 'OrderEventsQueueUrl', { value: this.orders.queue.queue.queueUrl });

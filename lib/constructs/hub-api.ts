@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
+  AuthorizationType,
   EndpointType,
   LambdaIntegration,
   LogGroupLogDestination,
@@ -75,11 +76,16 @@ export class HubApi extends Construct {
     });
   }
 
-  /** Routes `method path` (e.g. `POST /webhooks/scayle`) to `handler` as a Lambda proxy integration. */
-  addRoute(method: 'GET' | 'POST' | 'PUT', path: string, handler: IFunction): void {
+  /**
+   * Routes `method path` (e.g. `POST /webhooks/scayle`) to `handler` as a Lambda proxy integration. Webhook routes
+   * check their sender's Basic credentials in the function; `iam` routes (the read-only operations routes) need a
+   * SigV4-signed request from a principal allowed `execute-api:Invoke` on them.
+   */
+  addRoute(method: 'GET' | 'POST' | 'PUT', path: string, handler: IFunction, options: { iam?: boolean } = {}): void {
     const resource = this.api.root.resourceForPath(path);
     resource.addMethod(method, new LambdaIntegration(handler, { timeout: Duration.seconds(29) }), {
       requestValidator: this.#validator,
+      ...(options.iam ? { authorizationType: AuthorizationType.IAM } : {}),
     });
   }
 }

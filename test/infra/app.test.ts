@@ -158,6 +158,18 @@ describe('the scayle-hub app', () => {
     ).toEqual(['AMAZON_CONFIRMATION_UNACKED', 'FULFILMENT_UNACKED']);
   });
 
+  it('serves the exceptions list read-only behind IAM, and the webhooks without it', () => {
+    const methods = Object.values(stateless.findResources('AWS::ApiGateway::Method')) as {
+      Properties: { HttpMethod: string; AuthorizationType?: string };
+    }[];
+    expect(methods.filter((m) => m.Properties.HttpMethod === 'GET').map((m) => m.Properties.AuthorizationType)).toEqual(
+      ['AWS_IAM'],
+    );
+    const posts = methods.filter((m) => m.Properties.HttpMethod === 'POST');
+    expect(posts.length).toBeGreaterThan(0);
+    expect(posts.every((m) => m.Properties.AuthorizationType !== 'AWS_IAM')).toBe(true);
+  });
+
   it("validates the carrier table against Amazon's list at synth time", () => {
     expect(() => synthDevStage({ carriers: { Evri: { amazon: 'Evri', scayle: 'EVRI' } } })).toThrow(/carriers.*Evri/);
   });

@@ -14,6 +14,7 @@ import {
   getOrdersResponseSchema,
   restrictedDataTokenSchema,
 } from '../../schemas/amazon-orders';
+import type { AmazonConfirmationMessage } from '../../schemas/queue-messages';
 
 /** The SP-API app's LWA credentials (secret `amazon-lwa`). */
 export const lwaCredentialsSchema = z.object({
@@ -295,15 +296,7 @@ export class SpApiClient {
    */
   async confirmShipment(
     amazonOrderId: string,
-    confirmation: {
-      readonly marketplaceId: string;
-      readonly packageReferenceId: string;
-      readonly carrierCode: string;
-      readonly carrierName?: string;
-      readonly trackingNumber: string;
-      readonly shipDate: string;
-      readonly orderItems: readonly { readonly orderItemId: string; readonly quantity: number }[];
-    },
+    confirmation: Omit<AmazonConfirmationMessage, 'despatchId' | 'amazonOrderId'>,
   ): Promise<void> {
     const { marketplaceId, ...packageDetail } = confirmation;
     await this.#http.send({

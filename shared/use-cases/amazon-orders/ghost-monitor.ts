@@ -64,7 +64,7 @@ export const makeGhostMonitor =
     clock,
     windowMinutes,
   }: {
-    ledger: Pick<OrderLedger, 'listByStatus'>;
+    ledger: Pick<OrderLedger, 'listByStatus' | 'get'>;
     exceptions: ExceptionSink;
     clock: Clock;
     windowMinutes: number;
@@ -72,7 +72,15 @@ export const makeGhostMonitor =
   async (): Promise<GhostOrder[]> => {
     // Not by updatedAt: an order whose create keeps failing is updated on every attempt and is a ghost all the same.
     const entries = (await Promise.all(WITHOUT_SCAYLE_ORDER.map((status) => ledger.listByStatus(status)))).flat();
-    const ghosts = ghostsAmong(entries, clock.now(), windowMinutes);
+    // The status index is eventually consistent: each candidate is read again, so an order that has just reached
+    // SCAYLE (and had its ghost closed) is not raised once more from a stale index entry.
+    const candidates = ghostsAmong(entries, clock.now(), windowMinutes);
+    const current = await Promise.all(candidates.map((ghost) => ledger.get('amazon', ghost.amazonOrderId)));
+    const ghosts = ghostsAmong(
+      current.filter((entry): entry is NonNullable<typeof entry> => entry !== undefined),
+      clock.now(),
+      windowMinutes,
+    );
     await Promise.all(ghosts.map((ghost) => exceptions.raise('GHOST_ORDER', ghost.amazonOrderId, { ...ghost })));
     return ghosts;
   };

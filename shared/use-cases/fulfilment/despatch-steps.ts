@@ -5,6 +5,7 @@ import { amazonItemsOf, packageItemsOf, packageReferenceIdOf } from '../../domai
 import type { ExceptionSink, OrderLedger } from '../../ports';
 import type { Clock } from '../../runtime/clock';
 import { ConditionFailedError, PermanentError, RetryableError, UpstreamRejectedError } from '../../runtime/errors';
+import type { AmazonConfirmationMessage } from '../../schemas/queue-messages';
 import type { ScayleOrder } from '../../schemas/scayle';
 
 /** What a despatch execution starts with: one package of an OrderWise despatch. */
@@ -60,19 +61,6 @@ export interface ScayleSync {
   readonly waitingFor?: string;
 }
 
-/** One confirmation for the Amazon confirmations queue (group = AmazonOrderId). */
-export interface AmazonConfirmationRequest {
-  readonly despatchId: string;
-  readonly amazonOrderId: string;
-  readonly marketplaceId: string;
-  readonly packageReferenceId: string;
-  readonly carrierCode: string;
-  readonly carrierName?: string;
-  readonly trackingNumber: string;
-  readonly shipDate: string;
-  readonly orderItems: readonly { readonly orderItemId: string; readonly quantity: number }[];
-}
-
 /** The ports of the despatch steps. */
 export interface DespatchStepsDeps {
   readonly ledger: Pick<OrderLedger, 'get' | 'transition'>;
@@ -89,7 +77,8 @@ export interface DespatchStepsDeps {
       orderItemIds: readonly number[];
     }): Promise<void>;
   };
-  readonly confirmations: { send(request: AmazonConfirmationRequest): Promise<void> };
+  /** The Amazon confirmations queue (group = AmazonOrderId). */
+  readonly confirmations: { send(request: AmazonConfirmationMessage): Promise<void> };
   readonly exceptions: ExceptionSink;
   readonly carriers: CarrierTable;
   readonly windows: { readonly fulfilmentAckMinutes: number; readonly amazonConfirmationAckMinutes: number };
@@ -248,7 +237,7 @@ export const makeDespatchSteps = (deps: DespatchStepsDeps) => {
       ...(amazon.carrierName ? { carrierName: amazon.carrierName } : {}),
       trackingNumber: plan.shipmentKey,
       shipDate: plan.deliveryDate,
-      orderItems: scayle.amazonItems,
+      orderItems: [...scayle.amazonItems],
     });
     return { requestedAt: iso() };
   };

@@ -362,7 +362,12 @@ describe('the ghost-order monitor', () => {
   it('raises one GHOST_ORDER per ghost for operations', async () => {
     const exceptions = new FakeExceptions();
     const monitor = makeGhostMonitor({
-      ledger: { listByStatus: async (status) => (status === 'received' ? [entry('g', 'received', seen)] : []) },
+      ledger: {
+        listByStatus: async (status) =>
+          status === 'received' ? [entry('g', 'received', seen), entry('now-created', 'received', seen)] : [],
+        // The index is behind: `now-created` reached SCAYLE meanwhile.
+        get: async (_channel, id) => (id === 'g' ? entry('g', 'received', seen) : entry(id, 'acknowledged', seen)),
+      },
       exceptions,
       clock: new FakeClock(now),
       windowMinutes: 15,
