@@ -1,3 +1,4 @@
+import type { ExceptionsRepository } from '../../adapters/aws/exceptions-repository';
 import type { LedgerEntry } from '../../adapters/aws/ledger-repository';
 import type { OrderStatus } from '../../domain/order-status';
 import type { ExceptionSink, OrderLedger } from '../../ports';
@@ -65,7 +66,7 @@ export const makeGhostMonitor =
     windowMinutes,
   }: {
     ledger: Pick<OrderLedger, 'listByStatus' | 'get'>;
-    exceptions: ExceptionSink;
+    exceptions: ExceptionSink & Pick<ExceptionsRepository, 'resolveOpen'>;
     clock: Clock;
     windowMinutes: number;
   }) =>
@@ -81,6 +82,15 @@ export const makeGhostMonitor =
       clock.now(),
       windowMinutes,
     );
-    await Promise.all(ghosts.map((ghost) => exceptions.raise('GHOST_ORDER', ghost.amazonOrderId, { ...ghost })));
+    await Promise.all(
+      ghosts.map(async (ghost) => {
+        await exceptions.raise('GHOST_ORDER', ghost.amazonOrderId, { ...ghost });
+        // The order may have reached SCAYLE between our read and our raise, its consumer closing the ghost first:
+        // read once more and close what we just raised if so.
+        const now = await ledger.get('amazon', ghost.amazonOrderId);
+        if (now && ghostsAmong([now], clock.now(), windowMinutes).length === 0)
+          await exceptions.resolveOpen('GHOST_ORDER', ghost.amazonOrderId);
+      }),
+    );
     return ghosts;
   };

@@ -359,6 +359,23 @@ describe('the ghost-order monitor', () => {
     expect(ghosts[0]).toMatchObject({ latestShipDate: 'L', minutesWithoutScayleOrder: 20, ledgerStatus: 'received' });
   });
 
+  it('closes a ghost it raised if the order reached SCAYLE meanwhile', async () => {
+    const exceptions = new FakeExceptions();
+    let reads = 0;
+    const monitor = makeGhostMonitor({
+      ledger: {
+        listByStatus: async (status) => (status === 'received' ? [entry('racing', 'received', seen)] : []),
+        // Waiting when the monitor looks, in SCAYLE by the time it has raised the exception.
+        get: async () => (reads++ === 0 ? entry('racing', 'received', seen) : entry('racing', 'acknowledged', seen)),
+      },
+      exceptions,
+      clock: new FakeClock(now),
+      windowMinutes: 15,
+    });
+    await monitor();
+    expect(exceptions.list('GHOST_ORDER').map((e) => e.status)).toEqual(['resolved']);
+  });
+
   it('raises one GHOST_ORDER per ghost for operations', async () => {
     const exceptions = new FakeExceptions();
     const monitor = makeGhostMonitor({
