@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { LOCAL_HUB_FILE } from '../../local/commands/target';
 import { startHub } from '../../local/hub/hub';
 import { DEMO_CATALOGUE } from '../../local/simulators/catalogue';
@@ -167,6 +167,9 @@ describe('the local hub', () => {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // Also when the test times out (vitest then abandons it and its finally may never run): the hub runs in its
+    // own process group and would outlive the test process.
+    onTestFinished(() => stopHub(child));
     try {
       const lines = createInterface({ input: child.stdout as NonNullable<typeof child.stdout> });
       const ready = await new Promise<Record<string, string>>((resolve, reject) => {
@@ -238,26 +241,32 @@ describe('the local hub', () => {
       expect(existsSync(LOCAL_HUB_FILE)).toBe(false);
       await expect(fetch(ready.api as string)).rejects.toThrow();
     } finally {
-      // SIGTERM first: the hub then stops DynamoDB Local, which runs in its own process group. A SIGKILL
-      // straight away (a failed assertion above) would orphan it.
-      const signal = (sig: NodeJS.Signals) => {
-        try {
-          process.kill(-(child.pid as number), sig);
-        } catch {
-          // already gone
-        }
-      };
-      if (child.exitCode === null && child.signalCode === null) {
-        signal('SIGTERM');
-        await Promise.race([
-          new Promise((resolve) => child.once('exit', resolve)),
-          new Promise((resolve) => setTimeout(resolve, 5_000)),
-        ]);
-        await new Promise((resolve) => setTimeout(resolve, 2_000));
-        signal('SIGKILL');
-      }
+      await stopHub(child);
     }
     // Synthesis, bundling two dozen functions and a JVM, then a dozen CLI runs, while another hub's test may share
     // the two cores.
   }, 300_000);
 });
+
+/**
+ * Stops an `npm start` child and its process group: SIGTERM first (the hub then stops DynamoDB Local, which runs
+ * in its own process group; a SIGKILL straight away would orphan it), SIGKILL after a grace period. Harmless when
+ * it has already exited.
+ */
+const stopHub = async (child: ChildProcess): Promise<void> => {
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-(child.pid as number), sig);
+    } catch {
+      // already gone
+    }
+  };
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  signal('SIGTERM');
+  await Promise.race([
+    new Promise((resolve) => child.once('exit', resolve)),
+    new Promise((resolve) => setTimeout(resolve, 5_000)),
+  ]);
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  signal('SIGKILL');
+};
