@@ -19,7 +19,10 @@ export const useHub = (options: HubOptions = {}): (() => LocalHub) => {
   };
 };
 
-/** Polls `probe` until it returns a truthy value or `timeoutMs` passes; returns the value. */
+/**
+ * Polls `probe` until it returns a truthy value or `timeoutMs` passes; returns the value. A probe that throws is
+ * asked again; its last error is thrown if the deadline passes with it.
+ */
 export const eventually = async <T>(
   probe: () => Promise<T>,
   timeoutMs = 60_000,
@@ -27,10 +30,18 @@ export const eventually = async <T>(
 ): Promise<NonNullable<T>> => {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
+  let failure: unknown;
   while (Date.now() < deadline) {
-    last = await probe();
-    if (last) return last as NonNullable<T>;
+    try {
+      last = await probe();
+      failure = undefined;
+      if (last) return last as NonNullable<T>;
+    } catch (error) {
+      // A probe that fails once (a socket the loaded machine dropped) is asked again; only the deadline decides.
+      failure = error;
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+  if (failure) throw failure;
   throw new Error(`${what} not reached within ${timeoutMs} ms (last: ${JSON.stringify(last)?.slice(0, 500)})`);
 };
