@@ -70,7 +70,15 @@ export interface AmazonSimulatorOptions {
    * the hub's SP-API client is told the same (`amazon.usagePlanScale`), so both sides still agree on the limits.
    */
   readonly rateScale?: number;
+  /**
+   * Which listings the seller has at start and after every reset: `seeded` (default) every demo variant with an
+   * Amazon mapping and the legacy SKUs; `none` no listing at all, for a catalogue run in which the hub creates them.
+   */
+  readonly listings?: ListingsAtStart;
 }
+
+/** The listings the SP-API simulator starts with (see `AmazonSimulatorOptions.listings`). */
+export type ListingsAtStart = 'seeded' | 'none';
 
 const DEFAULT_MARKETPLACES = ['A1F83G8C2ARO7P', 'A1PA6795UKMFR9'];
 
@@ -119,6 +127,10 @@ export const createAmazonSimulator = (options: AmazonSimulatorOptions = {}) => {
   if (marketplaceIds.length === 0 || unknown.length > 0) {
     throw new RangeError(`the SP-API simulator knows no marketplace ${unknown.join(', ') || '(none given)'}`);
   }
+  const listingsAtStart = options.listings ?? 'seeded';
+  if (listingsAtStart !== 'seeded' && listingsAtStart !== 'none') {
+    throw new RangeError(`the SP-API simulator starts with listings 'seeded' or 'none', not '${listingsAtStart}'`);
+  }
   const lwa = options.lwa ?? DEFAULT_LWA_CREDENTIALS;
   const applicationId = `amzn1.sellerapps.app.${stableUuid(lwa.clientId)}`;
 
@@ -148,7 +160,8 @@ export const createAmazonSimulator = (options: AmazonSimulatorOptions = {}) => {
 
   const reset = () => {
     ids.restart();
-    listings.seed();
+    if (listingsAtStart === 'seeded') listings.seed();
+    else listings.clear();
     orders.clear();
     documents.clear();
     feeds.clear();
@@ -327,6 +340,9 @@ export const createAmazonSimulator = (options: AmazonSimulatorOptions = {}) => {
     addListings,
     /** Quantity, price and last change per marketplace of one SKU; `GET /_sim/listings/{sku}`. */
     listing: (sku: string) => listings.offers(sku),
+    /** A listing as getListingsItem shows it (e.g. attributes, relationships, productTypes), or undefined. */
+    listingView: (sku: string, includedData: readonly string[], marketplaces: readonly string[] = marketplaceIds) =>
+      listings.view(sku, marketplaces, includedData) as Record<string, unknown> | undefined,
     /**
      * Orders, confirmations, listings (generated ones only counted), feeds, reports and notification setup;
      * `GET /_sim/state`.

@@ -5,6 +5,7 @@ import { devStage } from '../../lib/config/stages';
 import { scayleExternalOrderSchema } from '../../shared/schemas/scayle';
 import { DEMO_CATALOGUE, type DemoVariant, demoVariantBySku } from './catalogue';
 import { demoPerson } from './people';
+import { addScayleProducts, type ProductRef } from './scayle-products';
 import { type SimEnv, Simulator } from './sim-server';
 
 /** Where and how the simulator delivers webhooks (the hub's `POST /webhooks/scayle` and its Basic credentials). */
@@ -225,6 +226,9 @@ const simOrdersBodySchema = z.object({
 
 type SimOrderInput = z.output<typeof simOrderSchema>;
 
+/** What a recorded webhook delivery was about. */
+type DeliverySubject = { orderId: number } | { sku: string } | { productKey: string };
+
 /** Gross to net and VAT for one price, the way a shop computes it: VAT rounded to the minor unit. */
 const split = (grossMinor: number, rate: number) => {
   const withoutTax = Math.round((grossMinor * 100) / (100 + rate));
@@ -251,8 +255,8 @@ export const createScayleSimulator = (options: ScayleSimulatorOptions = {}) => {
   let nextPriceKey = 1;
   let nextEvent = 1;
   let seedCounter = options.seed ?? 7;
-  /** Webhook deliveries: order events name the order, variant events the SKU. */
-  const deliveries: ({ event: string; status: number } & ({ orderId: number } | { sku: string }))[] = [];
+  /** Webhook deliveries: order events name the order, variant events the SKU, product events the product key. */
+  const deliveries: ({ event: string; status: number } & DeliverySubject)[] = [];
 
   /** A price key as SCAYLE generates it (fixture `1-100`): unique, meaningless to the caller. */
   const priceKey = (sku: string) => `${demoVariantBySku.get(sku)?.scayleVariantId ?? sku}-${nextPriceKey++}`;
@@ -316,6 +320,8 @@ export const createScayleSimulator = (options: ScayleSimulatorOptions = {}) => {
       getBulkRequest: perMinute(1000),
       putPrice: perMinute(300),
       getPrices: perMinute(2500),
+      getProduct: perMinute(1000),
+      listProducts: perMinute(1000),
     },
     errors: {
       throttled: (c) => {
@@ -332,7 +338,11 @@ export const createScayleSimulator = (options: ScayleSimulatorOptions = {}) => {
       // A count, not the history: a stock run writes thousands; `stockHistory(sku)` has the detail.
       stockWrites,
     }),
-    reset,
+    // The products are added to the app below and seed themselves; a reset seeds them again.
+    reset: () => {
+      reset();
+      products.reset();
+    },
   });
 
   const notAuthorised = (c: Context<SimEnv>) =>
@@ -494,7 +504,7 @@ export const createScayleSimulator = (options: ScayleSimulatorOptions = {}) => {
     eventId: string,
     occurredAt: string,
     payload: Record<string, unknown>,
-    subject: { orderId: number } | { sku: string },
+    subject: DeliverySubject,
   ) => {
     if (!webhook) return;
     const body = JSON.stringify({ id: eventId, event, version: 1, occurredAt, payload });
@@ -528,19 +538,36 @@ export const createScayleSimulator = (options: ScayleSimulatorOptions = {}) => {
     );
 
   /**
-   * Sends a variant event. The id carries the change time and a counter, so two changes of one variant are two
-   * events to the hub's deduplication, also across a simulator reset.
+   * Sends a product or variant event, payload `{id, referenceKey}` of what changed plus `payload`. The event id
+   * carries the change time and a counter, so two changes of one product or variant are two events to the hub's
+   * deduplication, also across a simulator reset.
    */
-  const deliverVariant = (event: string, sku: string, occurredAt: string, payload: Record<string, unknown>) => {
-    const id = demoVariantBySku.get(sku)?.scayleVariantId;
-    return deliver(
+  const deliverCatalogueEvent = (
+    event: string,
+    changed: { id: number | undefined; referenceKey: string },
+    occurredAt: string,
+    payload: Record<string, unknown>,
+    subject: DeliverySubject,
+  ) =>
+    deliver(
       event,
-      `evt-${event.replace(/^product-variant-/, '')}-${id}-${Date.parse(occurredAt)}-${nextEvent++}`,
+      `evt-${event.replace(/^product-(variant-)?/, '')}-${changed.id}-${Date.parse(occurredAt)}-${nextEvent++}`,
       occurredAt,
-      { id, referenceKey: sku, ...payload },
+      { ...changed, ...payload },
+      subject,
+    );
+
+  const deliverVariant = (event: string, sku: string, occurredAt: string, payload: Record<string, unknown>) =>
+    deliverCatalogueEvent(
+      event,
+      { id: demoVariantBySku.get(sku)?.scayleVariantId, referenceKey: sku },
+      occurredAt,
+      payload,
       { sku },
     );
-  };
+
+  const deliverProduct = (event: string, product: ProductRef, occurredAt: string) =>
+    deliverCatalogueEvent(event, product, occurredAt, {}, { productKey: product.referenceKey });
 
   /** Creates orders and delivers their `order-confirmed` webhooks. */
   const createOrders = async (input: z.input<typeof simOrdersBodySchema>) => {
@@ -986,6 +1013,17 @@ export const createScayleSimulator = (options: ScayleSimulatorOptions = {}) => {
     return applied;
   };
 
+  const products = addScayleProducts({
+    app: sim.app,
+    base: BASE,
+    authed,
+    notFound,
+    invalid,
+    pricesOf: (sku) => prices.get(sku) ?? [],
+    deliverProduct,
+    deliverVariant,
+  });
+
   sim.app.post('/_sim/stock', async (c) => {
     const parsed = simStockSchema.safeParse(await c.req.json().catch(() => undefined));
     if (!parsed.success) return c.json({ error: 'invalid body', issues: parsed.error.issues }, 400);
@@ -1032,6 +1070,12 @@ export const createScayleSimulator = (options: ScayleSimulatorOptions = {}) => {
     changeStock,
     /** Prices changed in SCAYLE itself, with their webhooks; `POST /_sim/prices`. */
     changePrices,
+    /** A product as `GET /products/key={referenceKey}` returns it now, or undefined. */
+    productOf: products.productOf,
+    /** Attributes changed in SCAYLE itself, with `product-updated`; `PATCH /_sim/products/{referenceKey}`. */
+    updateProduct: products.updateProduct,
+    /** A variant deleted in SCAYLE itself, with `product-variant-deleted`; `DELETE /_sim/variants/{referenceKey}`. */
+    deleteVariant: products.deleteVariant,
     setWebhook: (target: WebhookTarget) => {
       webhook = target;
     },

@@ -129,7 +129,13 @@ export const registerListingsApi = (api: ApiContext, listings: ListingStore): vo
   // The documents a definition links to, which Amazon serves from S3.
   app.get('/_sim/schemas/:name', (c) => {
     const name = param(c, 'name');
-    const document = name === 'meta-schema' ? META_SCHEMA : productTypeSchema(name);
+    const [productType = '', requirements = 'LISTING'] = name.split('.');
+    const document =
+      name === 'meta-schema'
+        ? META_SCHEMA
+        : requirements === 'LISTING' || requirements === 'LISTING_PRODUCT_ONLY' || requirements === 'LISTING_OFFER_ONLY'
+          ? productTypeSchema(productType, requirements)
+          : undefined;
     return document
       ? c.json(document)
       : c.body(s3Error('NoSuchKey', 'The specified key does not exist.'), 404, { 'content-type': 'application/xml' });

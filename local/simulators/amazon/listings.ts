@@ -9,12 +9,17 @@ import { DEMO_CATALOGUE, LEGACY_AMAZON_SKUS } from '../catalogue';
 import { ISSUE_CODES, MARKETPLACES } from './facts';
 import {
   attributeTitle,
-  isTextAttributeValue,
+  familyRequiredAttributes,
+  isAttributeValue,
   OFFER_ONLY_PRODUCT_TYPE,
   PRODUCT_TYPES,
+  parentageOf,
+  parentSkuOf,
   productTypeSchema,
   type Requirements,
   requiredAttributes,
+  THEME_ATTRIBUTES,
+  themeOf,
 } from './product-types';
 import { type IdSource, isoMillis, toAmount } from './support';
 
@@ -204,12 +209,18 @@ export class ListingStore {
     private readonly ids: IdSource,
   ) {}
 
+  /** Forgets every listing: the seller lists nothing until the hub (or a control call) creates listings. */
+  clear(): void {
+    this.#listings = new Map();
+  }
+
   /**
-   * The seeded listings: every demo variant with an Amazon mapping and the legacy SKUs, as SHIRTs in every
-   * marketplace, priced at the catalogue price (the same figure in each currency) with OrderWise's opening stock.
+   * The seeded listings: every demo variant with an Amazon mapping and the legacy SKUs, as standalone SHIRTs in
+   * every marketplace, priced at the catalogue price (the same figure in each currency) with OrderWise's opening
+   * stock.
    */
   seed(): void {
-    this.#listings = new Map();
+    this.clear();
     const now = Date.now();
     for (const variant of DEMO_CATALOGUE) {
       if (!variant.amazon) continue;
@@ -343,6 +354,12 @@ export class ListingStore {
     }
     const draft = structuredClone(listing);
     const issues = this.#apply(draft, marketplaceIds, changes, allowedAttributes(productType));
+    issues.push(
+      ...familyRequiredAttributes(draft.attributes)
+        .filter((name) => !(name in draft.attributes))
+        .map(missingAttribute),
+      ...this.#familyIssues(sku, draft, marketplaceIds),
+    );
     return this.#settle(sku, draft, issues, preview);
   }
 
@@ -373,11 +390,13 @@ export class ListingStore {
       if (body.requirements !== 'LISTING_PRODUCT_ONLY' || !draft.markets.has(id))
         draft.markets.set(id, { updatedAt: now });
     }
-    const issues = requiredAttributes(body.productType, body.requirements)
+    // Whether the listing is a variation parent, child or standalone decides what it needs.
+    const issues = requiredAttributes(body.productType, body.requirements, { ...draft.attributes, ...body.attributes })
       .filter((name) => !(name in body.attributes))
       .map(missingAttribute);
     const changes = Object.entries(body.attributes).map(([name, value]) => ({ op: 'replace' as const, name, value }));
     issues.push(...this.#apply(draft, marketplaceIds, changes, allowedAttributes(body.productType)));
+    issues.push(...this.#familyIssues(sku, draft, marketplaceIds));
     return this.#settle(sku, draft, issues, preview);
   }
 
@@ -390,6 +409,81 @@ export class ListingStore {
     for (const id of marketplaceIds) listing.markets.delete(id);
     if (listing.markets.size === 0) this.#listings.delete(sku);
     return { status: 'ACCEPTED', issues: [] };
+  }
+
+  /**
+   * What the schema cannot say about a variation family: a parent carries no offer in the marketplaces (it is not
+   * sold), and a child's parent SKU is a variation parent of the same product type and theme, listed in them.
+   */
+  #familyIssues(sku: string, draft: SimListing, marketplaceIds: readonly string[]): ListingIssue[] {
+    const parentage = parentageOf(draft.attributes);
+    if (parentage === 'parent') {
+      const markets = marketplaceIds.map((id) => draft.markets.get(id));
+      const offered = [
+        ...(markets.some((market) => market?.priceMinor !== undefined) ? ['purchasable_offer'] : []),
+        ...(markets.some((market) => market?.quantity !== undefined) ? ['fulfillment_availability'] : []),
+      ];
+      return offered.map((name) =>
+        issue(
+          ISSUE_CODES.invalidValue,
+          `The provided value for '${attributeTitle(name)}' is invalid: a variation parent is not sold and carries no offer.`,
+          [name],
+          'INVALID_ATTRIBUTE',
+        ),
+      );
+    }
+    const parentSku = parentage === 'child' ? parentSkuOf(draft.attributes) : undefined;
+    if (parentSku === undefined) return [];
+    const parent = parentSku === sku ? undefined : this.#listings.get(parentSku);
+    const isParent =
+      parent !== undefined &&
+      parentageOf(parent.attributes) === 'parent' &&
+      parent.productType === draft.productType &&
+      marketplaceIds.every((id) => parent.markets.has(id));
+    if (!isParent) {
+      return [
+        issue(
+          ISSUE_CODES.invalidValue,
+          `The provided value for '${attributeTitle('child_parent_sku_relationship')}' is invalid: '${parentSku}' is not a variation parent of product type ${draft.productType} in marketplace ${marketplaceIds.join(', ')}.`,
+          ['child_parent_sku_relationship'],
+          'INVALID_ATTRIBUTE',
+        ),
+      ];
+    }
+    const theme = themeOf(draft.attributes);
+    if (theme !== undefined && theme !== themeOf(parent.attributes)) {
+      return [
+        issue(
+          ISSUE_CODES.invalidValue,
+          `The provided value for '${attributeTitle('variation_theme')}' is invalid: the parent '${parentSku}' varies by ${themeOf(parent.attributes) ?? 'no theme'}.`,
+          ['variation_theme'],
+          'INVALID_ATTRIBUTE',
+        ),
+      ];
+    }
+    return [];
+  }
+
+  /** The variation relations of a listing in one marketplace, as getListingsItem's `relationships` shows them. */
+  #relationships(listing: SimListing, marketplaceId: string): object[] {
+    const theme = themeOf(listing.attributes);
+    const variationTheme = theme ? { variationTheme: { attributes: [...THEME_ATTRIBUTES[theme]], theme } } : {};
+    const parentage = parentageOf(listing.attributes);
+    const parentSku = parentSkuOf(listing.attributes);
+    if (parentage === 'child' && parentSku !== undefined) {
+      return [{ type: 'VARIATION', parentSkus: [parentSku], ...variationTheme }];
+    }
+    if (parentage !== 'parent') return [];
+    const childSkus = [...this.#listings.values()]
+      .filter(
+        (child) =>
+          child.markets.has(marketplaceId) &&
+          parentageOf(child.attributes) === 'child' &&
+          parentSkuOf(child.attributes) === listing.sku,
+      )
+      .map((child) => child.sku)
+      .sort();
+    return childSkus.length === 0 ? [] : [{ type: 'VARIATION', childSkus, ...variationTheme }];
   }
 
   #productTypeIssue(productType: string): ListingIssue {
@@ -423,7 +517,7 @@ export class ListingStore {
         issues.push(...this.#applyPrice(draft, marketplaceIds, change));
       } else if (change.op === 'delete') {
         delete draft.attributes[change.name];
-      } else if (isTextAttributeValue(change.name, change.value)) {
+      } else if (isAttributeValue(change.name, change.value)) {
         draft.attributes[change.name] = change.value ?? [];
       } else {
         issues.push(invalidValue(change.name));
@@ -549,6 +643,8 @@ export class ListingStore {
           ? []
           : [{ fulfillmentChannelCode: 'DEFAULT', quantity: first.offer.quantity }],
       productTypes: () => markets.map(({ id }) => ({ marketplaceId: id, productType: listing.productType })),
+      relationships: () =>
+        markets.map(({ id }) => ({ marketplaceId: id, relationships: this.#relationships(listing, id) })),
     };
     const view: Record<string, unknown> = { sku };
     for (const section of includedData) {

@@ -352,6 +352,7 @@ describe('SCAYLE simulator: webhooks', () => {
     // The webhook handler reads its environment when it is loaded.
     vi.stubEnv('ORDER_EVENTS_QUEUE_URL', 'http://127.0.0.1:9/000000000000/orders.fifo');
     vi.stubEnv('STOCK_EVENTS_QUEUE_URL', 'http://127.0.0.1:9/000000000000/stock.fifo');
+    vi.stubEnv('LISTINGS_QUEUE_URL', 'http://127.0.0.1:9/000000000000/listings.fifo');
     vi.stubEnv('DATA_BUCKET', 'data');
     vi.stubEnv('EXCEPTIONS_TABLE', 'exceptions');
     vi.stubEnv('WEBHOOK_SECRET', 'scayle-webhook');
