@@ -3,10 +3,12 @@ import type { Construct } from 'constructs';
 import type { StageConfig } from './config/stage-config';
 import { FunctionAlarms } from './constructs/alarms';
 import { AmazonOrdersLoop } from './constructs/amazon-orders-loop';
+import { CatalogueLoop } from './constructs/catalogue-loop';
 import { FulfilmentLoop } from './constructs/fulfilment-loop';
 import { HubApi } from './constructs/hub-api';
 import { HubFunction } from './constructs/hub-function';
 import { OperationsDashboard } from './constructs/operations-dashboard';
+import { OperationsMonitor } from './constructs/operations-monitor';
 import { OrdersLoop } from './constructs/orders-loop';
 import { SettlementsLoop } from './constructs/settlements-loop';
 import { StockLoop } from './constructs/stock-loop';
@@ -26,12 +28,14 @@ export class StatelessStack extends Stack {
   readonly config: StageConfig;
   readonly stateful: StatefulResources;
   readonly operations: OperationsDashboard;
+  readonly monitor: OperationsMonitor;
   readonly api: HubApi;
   readonly orders: OrdersLoop;
   readonly settlements: SettlementsLoop;
   readonly stock: StockLoop;
   readonly amazonOrders: AmazonOrdersLoop;
   readonly fulfilment: FulfilmentLoop;
+  readonly catalogue: CatalogueLoop;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -70,6 +74,13 @@ export class StatelessStack extends Stack {
       api: this.api,
       dashboard: this.operations,
     });
+    this.catalogue = new CatalogueLoop(this, 'Catalogue', {
+      config: props.config,
+      stateful: props.stateful,
+      dashboard: this.operations,
+    });
+    // SCAYLE's product webhooks arrive on the same route as its order webhooks.
+    this.orders.webhook.bindQueue('LISTINGS_QUEUE_URL', this.catalogue.queue.queue);
     this.settlements = new SettlementsLoop(this, 'Settlements', {
       config: props.config,
       stateful: props.stateful,
@@ -84,6 +95,11 @@ export class StatelessStack extends Stack {
       timeout: Duration.seconds(20),
     }).bindTable('EXCEPTIONS_TABLE', props.stateful.exceptionsTable, 'read');
     this.api.addRoute('GET', '/ops/exceptions', opsExceptions, { iam: true });
+    this.monitor = new OperationsMonitor(this, 'Monitor', {
+      config: props.config,
+      stateful: props.stateful,
+      dashboard: this.operations,
+    });
     Aspects.of(this).add(new FunctionAlarms(props.stateful.alarmTopic));
     // Read by the `hub` command line to work against a deployed stage.
     new CfnOutput(this, 'OrderEventsQueueUrl', { value: this.orders.queue.queue.queueUrl });
@@ -108,6 +124,10 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'AmazonConfirmationsDlqUrl', {
       value: this.fulfilment.confirmationsQueue.deadLetterQueue.queueUrl,
     });
+    new CfnOutput(this, 'ListingsQueueUrl', { value: this.catalogue.queue.queue.queueUrl });
+    new CfnOutput(this, 'ListingsDlqUrl', { value: this.catalogue.queue.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'CatalogueJobsFunctionName', { value: this.catalogue.jobs.functionName });
+    new CfnOutput(this, 'OpsStatusFunctionName', { value: this.monitor.status.functionName });
     new CfnOutput(this, 'DespatchStateMachineArn', { value: this.fulfilment.stateMachine.stateMachineArn });
   }
 }

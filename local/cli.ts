@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { HubError } from '../shared/runtime/errors';
+import { registerCatalogueCommands } from './commands/catalogue';
 import { registerOperationsCommands, registerRedriveCommand } from './commands/operations';
 import { registerOrderCommands } from './commands/orders';
 import { registerSettlementCommands } from './commands/settlement';
@@ -42,6 +43,7 @@ registerOrderCommands(program);
 registerOperationsCommands(program);
 registerRedriveCommand(program);
 registerStockCommands(program);
+registerCatalogueCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -92,7 +92,7 @@ export type StockLedger = Pick<
 >;
 
 /** The catalogue map as the stock loop reads it. */
-export type StockCatalogue = Pick<CatalogueRepository, 'byStockCodes' | 'entries' | 'all'>;
+export type StockCatalogue = Pick<CatalogueRepository, 'byStockCodes' | 'entries' | 'all' | 'listingStates'>;
 
 /** SCAYLE as the stock loop needs it: absolute stock per warehouse, and its stock and prices read back. */
 export type StockCommerce = Pick<ScayleClient, 'putStocks' | 'getStock' | 'getCurrentPrices'>;

@@ -3,6 +3,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { ExceptionsRepository } from '../../shared/adapters/aws/exceptions-repository';
+import { listingsQueue } from '../../shared/adapters/aws/listings-queue';
 import { S3ObjectStore } from '../../shared/adapters/aws/object-store';
 import { OrderEventsQueue } from '../../shared/adapters/aws/order-events-queue';
 import { StockEventsQueue } from '../../shared/adapters/aws/stock-events-queue';
@@ -20,6 +21,7 @@ const env = parseEnv(
   z.object({
     ORDER_EVENTS_QUEUE_URL: z.url(),
     STOCK_EVENTS_QUEUE_URL: z.url(),
+    LISTINGS_QUEUE_URL: z.url(),
     DATA_BUCKET: z.string().min(1),
     EXCEPTIONS_TABLE: z.string().min(1),
     WEBHOOK_SECRET: z.string().min(1),
@@ -28,6 +30,7 @@ const env = parseEnv(
 const sqs = new SQSClient({});
 const queue = new OrderEventsQueue(sqs, env.ORDER_EVENTS_QUEUE_URL);
 const stockQueue = new StockEventsQueue(sqs, env.STOCK_EVENTS_QUEUE_URL);
+const listings = listingsQueue(sqs, env.LISTINGS_QUEUE_URL);
 const intake = new WebhookIntake({
   source: 'scayle-webhook',
   secretName: env.WEBHOOK_SECRET,
@@ -64,13 +67,28 @@ const parse = (event: APIGatewayProxyEvent, raw: string): ScayleWebhook => {
 /**
  * `POST /webhooks/scayle`: authenticates SCAYLE (Basic credentials, compared in constant time), validates the
  * envelope and queues the event, answering 202: order events on the orders FIFO queue (group = SCAYLE order id,
- * deduplication id = event id), variant stock and price events on the stock queue (group = SKU). A body that fails validation gets a 4xx naming the field and is kept under `rejected/`.
+ * deduplication id = event id), variant stock and price events on the stock queue (group = SKU), product events
+ * on the listings queue (group = SCAYLE product). A body that fails validation gets a 4xx naming the field and is kept under `rejected/`.
  */
 export const handler = httpHandler(async (event, context) => {
   const webhook = await intake.accept(event, context, (raw) => parse(event, raw));
   const eventId = deduplicationId(webhook);
   const receivedAt = new Date().toISOString();
-  if (webhook.event === 'product-variant-stock-updated' || webhook.event === 'product-variant-prices-updated') {
+  if (webhook.event === 'product-updated') {
+    await listings.sendAll([
+      { kind: 'product-sync', productKey: webhook.payload.referenceKey, reason: 'webhook', eventId, receivedAt },
+    ]);
+  } else if (webhook.event === 'product-variant-deleted') {
+    await listings.sendAll([
+      {
+        kind: 'variant-deleted',
+        sku: webhook.payload.referenceKey,
+        productKey: webhook.payload.product.referenceKey,
+        eventId,
+        receivedAt,
+      },
+    ]);
+  } else if (webhook.event === 'product-variant-stock-updated' || webhook.event === 'product-variant-prices-updated') {
     await stockQueue.sendAll([
       { kind: 'scayle-variant', event: webhook.event, sku: webhook.payload.referenceKey, eventId, receivedAt },
     ]);

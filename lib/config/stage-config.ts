@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { carrierTableSchema } from '../../shared/domain/carriers';
+import { listingMappingSchema } from '../../shared/domain/listing-mapping';
 import { accountMappingSchema } from '../../shared/domain/settlement/account-mapping';
 import { ConfigError } from '../../shared/runtime/errors';
 import { fieldIssues } from '../../shared/runtime/validation';
+import { LISTING_MAPPINGS } from './listing-mappings';
 
 const schedule = z
   .string()
@@ -81,6 +83,8 @@ export const stageConfigSchema = z
       amazonOrderPoll: schedule,
       /** The pull of OrderWise despatches behind its pushed exports. */
       despatchPull: schedule.default('rate(10 minutes)'),
+      /** The full catalogue sync: every SCAYLE product mapped to its Amazon listings again (changes go at once). */
+      catalogueSync: schedule.default('rate(1 day)'),
       monitors: schedule,
       financialReconciliation: schedule,
       settlementPoll: schedule,
@@ -120,6 +124,8 @@ export const stageConfigSchema = z
      * (shared/domain/carriers.ts); every Amazon code must be on Amazon's list, checked here at synth time.
      */
     carriers: carrierTableSchema.default({}),
+    /** Loop 8: which listing mapping (lib/config/listing-mappings.ts) turns SCAYLE products into Amazon listings. */
+    catalogue: z.object({ mapping: z.string().min(1).default('apparel') }).default({ mapping: 'apparel' }),
     /** Replaces the default settlement account mapping (shared/domain/settlement/account-mapping.ts) when set. */
     settlementAccountMapping: accountMappingSchema.optional(),
     reconciliation: z.object({
@@ -128,6 +134,29 @@ export const stageConfigSchema = z
     }),
   })
   .superRefine((config, ctx) => {
+    const mapping = LISTING_MAPPINGS[config.catalogue.mapping];
+    if (!mapping) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['catalogue', 'mapping'],
+        message: `no listing mapping '${config.catalogue.mapping}'; known: ${Object.keys(LISTING_MAPPINGS).join(', ')}`,
+      });
+    } else {
+      const parsed = listingMappingSchema.safeParse(mapping);
+      for (const issue of parsed.error?.issues ?? [])
+        ctx.addIssue({
+          code: 'custom',
+          path: ['catalogue', 'mapping', ...issue.path.map(String)],
+          message: issue.message,
+        });
+      for (const id of Object.keys(parsed.data?.marketplaces ?? {}))
+        if (!config.amazon.marketplaceIds.includes(id))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['catalogue', 'mapping', 'marketplaces', id],
+            message: `the listing mapping lists in ${id}, which is not in amazon.marketplaceIds`,
+          });
+    }
     for (const [i, id] of config.amazon.marketplaceIds.entries()) {
       if (!config.amazon.scayleShops[id])
         ctx.addIssue({

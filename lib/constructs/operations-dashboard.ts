@@ -47,8 +47,8 @@ export class OperationsDashboard extends Construct {
     );
   }
 
-  /** Adds a row of metric graphs. */
-  addMetrics(title: string, metrics: IMetric[]): void {
-    this.dashboard.addWidgets(new GraphWidget({ title, left: metrics, width: 24 }));
+  /** Adds a row of metric graphs; `stacked` piles them up, so the top line is their total (e.g. a count by type). */
+  addMetrics(title: string, metrics: IMetric[], options: { stacked?: boolean } = {}): void {
+    this.dashboard.addWidgets(new GraphWidget({ title, left: metrics, width: 24, stacked: options.stacked }));
   }
 }

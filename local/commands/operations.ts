@@ -1,3 +1,4 @@
+import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { Command } from 'commander';
 import { CatalogueRepository } from '../../shared/adapters/aws/catalogue-repository';
 import { DeadLetters } from '../../shared/adapters/aws/dead-letters';
@@ -7,9 +8,17 @@ import { FailuresRepository } from '../../shared/adapters/aws/failures-repositor
 import { LedgerRepository } from '../../shared/adapters/aws/ledger-repository';
 import { SettlementsRepository } from '../../shared/adapters/aws/settlements-repository';
 import { EXCEPTION_TYPES, type ExceptionType, OWNERS, type Owner } from '../../shared/domain/exception-types';
-import { ValidationError } from '../../shared/runtime/errors';
-import { makeTrace } from '../../shared/use-cases/trace';
-import { resolveTarget } from './target';
+import { UpstreamError, ValidationError } from '../../shared/runtime/errors';
+import { parseWith } from '../../shared/runtime/validation';
+import {
+  type LiveOrderStatus,
+  type LiveStatusRequest,
+  liveStatusRequests,
+  liveStatusResultSchema,
+  MAX_LIVE_ORDERS,
+} from '../../shared/use-cases/live-status';
+import { makeTrace, type Trace } from '../../shared/use-cases/trace';
+import { type HubTarget, resolveTarget } from './target';
 
 const exceptionsOf = async (options: { local?: boolean; stage?: string }) => {
   const target = await resolveTarget(options);
@@ -17,7 +26,39 @@ const exceptionsOf = async (options: { local?: boolean; stage?: string }) => {
 };
 
 /**
- * `hub trace <id>` prints the story of any id across the hub's records, in time order;
+ * Live status through the target's ops-status function: it holds the peers' credentials, the command line does not,
+ * so the same call works on a deployed stage and on the local hub.
+ */
+const liveStatusOf =
+  (target: HubTarget) =>
+  async (requests: readonly LiveStatusRequest[]): Promise<readonly LiveOrderStatus[]> => {
+    const response = await target.lambda.send(
+      new InvokeCommand({
+        FunctionName: target.output('OpsStatusFunctionName'),
+        Payload: Buffer.from(JSON.stringify({ orders: requests })),
+      }),
+    );
+    const text = Buffer.from(response.Payload ?? new Uint8Array()).toString('utf8');
+    if (response.FunctionError) throw new UpstreamError(`the live status read failed on ${target.name}: ${text}`);
+    return parseWith(liveStatusResultSchema, JSON.parse(text), 'live status answer').orders;
+  };
+
+/** The `now:` section of a trace: one line per system per order chain, an error in place of a status it lacks. */
+const printNow = (trace: Trace): void => {
+  if (!trace.now || trace.now.length === 0) return;
+  console.log('now:');
+  const rows = trace.now.flatMap((order) =>
+    order.systems.map((s) => [s.system, s.id, s.status, s.error ? `error: ${s.error}` : (s.detail ?? '')]),
+  );
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  for (const row of rows) console.log(`  ${row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ')}`.trimEnd());
+  const chains = liveStatusRequests(trace.orders).length;
+  if (chains > MAX_LIVE_ORDERS) console.log(`  (the first ${MAX_LIVE_ORDERS} of ${chains} orders)`);
+};
+
+/**
+ * `hub trace <id> [--no-live]` prints the story of any id across the hub's records, in time order, then what each
+ * system says of its orders now;
  * `hub exceptions [--type T] [--owner O] [--open] [--json]` lists the exceptions list, newest first;
  * `hub exceptions resolve <id>` marks one resolved (it re-opens by itself if the failure comes back).
  */
@@ -26,10 +67,11 @@ export const registerOperationsCommands = (program: Command): void => {
     .command('trace')
     .description('the story of any id (SCAYLE order, OrderWise order number, AmazonOrderId, SKU, settlement id)')
     .argument('<id>', 'the id')
+    .option('--no-live', 'skip asking SCAYLE, OrderWise and Amazon what they say now')
     .option('--json', 'print JSON')
     .option('--local', 'work against the local hub (npm start)')
     .option('--stage <stage>', 'work against a deployed stage', 'dev')
-    .action(async (id: string, options: { json?: boolean; local?: boolean; stage?: string }) => {
+    .action(async (id: string, options: { live: boolean; json?: boolean; local?: boolean; stage?: string }) => {
       const target = await resolveTarget(options);
       const db = makeDocumentClient(target.dynamodb);
       const trace = await makeTrace({
@@ -37,6 +79,7 @@ export const registerOperationsCommands = (program: Command): void => {
         exceptions: new ExceptionsRepository(db, target.output('ExceptionsTableName')),
         settlements: new SettlementsRepository(db, target.output('SettlementsTableName')),
         catalogue: new CatalogueRepository(db, target.output('CatalogueTableName')),
+        ...(options.live ? { live: liveStatusOf(target) } : {}),
       })(id);
       if (options.json) {
         console.log(JSON.stringify(trace, null, 2));
@@ -55,6 +98,7 @@ export const registerOperationsCommands = (program: Command): void => {
       }
       if (trace.catalogue) console.log(`catalogue: ${JSON.stringify(trace.catalogue)}`);
       for (const event of trace.events) console.log(`${event.at}  ${event.source.padEnd(10)}  ${event.text}`);
+      printNow(trace);
     });
 
   const exceptions = program

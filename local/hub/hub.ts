@@ -37,6 +37,13 @@ export interface HubOptions {
   readonly stageOverrides?: Record<string, unknown>;
   /** Where function logs go; a temporary folder by default. */
   readonly workDir?: string;
+  /**
+   * Listings the Amazon simulator starts with: the demo catalogue's (default), or none, for the catalogue loop to
+   * create from SCAYLE's products.
+   */
+  readonly amazonListings?: 'seeded' | 'none';
+  /** The catalogue map at start: the demo catalogue's (default), or empty, for `hub catalogue import` to fill. */
+  readonly catalogueMap?: 'demo' | 'empty';
   /** Changes the synthesized templates before anything is built from them (tests use it to break the wiring on purpose). */
   readonly transformTemplates?: (stacks: SynthesizedHub['stacks']) => SynthesizedHub['stacks'];
 }
@@ -89,6 +96,7 @@ export const startHub = async (options: HubOptions = {}) => {
     let sendNotification: ((body: string) => Promise<void>) | undefined;
     const amazon = await startAmazonSimulator({
       rateScale: compression,
+      listings: options.amazonListings ?? 'seeded',
       notify: async (notification) => {
         if (!sendNotification) throw new Error('the hub is not ready for ORDER_CHANGE notifications yet');
         await sendNotification(JSON.stringify(notification));
@@ -343,7 +351,7 @@ export const startHub = async (options: HubOptions = {}) => {
     const db = makeDocumentClient(engines.dynamodb);
     const catalogue = new CatalogueRepository(db, tableNamed('CatalogueTable'));
     await catalogue.putAll(
-      DEMO_CATALOGUE.map((v) => ({
+      (options.catalogueMap === 'empty' ? [] : DEMO_CATALOGUE).map((v) => ({
         sku: v.sku,
         scayleVariantId: v.scayleVariantId,
         ...(v.orderwise ? { orderwiseVariantCode: v.orderwise.variantCode } : {}),

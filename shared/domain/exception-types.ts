@@ -54,8 +54,15 @@ export const EXCEPTION_TYPES = {
   },
   AMAZON_LISTING_REJECTED: {
     owner: 'ecommerce',
-    summary: 'Amazon answered INVALID or reported a feed error for a quantity or price update of a SellerSKU.',
+    summary:
+      'Amazon answered INVALID or reported a feed error for a listing (product attributes, quantity or price) of a SellerSKU.',
     alarm: false,
+  },
+  LISTING_BLOCKED: {
+    owner: 'ecommerce',
+    summary:
+      'SCAYLE variants were not listed on Amazon: a mapping rule found no value, the product type schema refused, or the SKU match is not valid.',
+    alarm: true,
   },
   GHOST_ORDER: {
     owner: 'operations',
@@ -97,11 +104,6 @@ export const EXCEPTION_TYPES = {
     summary:
       'A settlement file could not be read as a V2 flat file (missing columns, bad amount or date); nothing was posted.',
     alarm: true,
-  },
-  LISTING_BLOCKED: {
-    owner: 'ecommerce',
-    summary: 'A SCAYLE variant cannot be listed on Amazon: a required attribute or its SKU match is missing.',
-    alarm: false,
   },
 } as const satisfies Record<string, ExceptionTypeInfo>;
 

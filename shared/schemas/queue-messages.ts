@@ -117,3 +117,29 @@ export const amazonConfirmationMessageSchema = z.object({
 
 /** An Amazon shipment confirmation as queued. */
 export type AmazonConfirmationMessage = z.output<typeof amazonConfirmationMessageSchema>;
+
+/**
+ * Work of the catalogue loop on the listings FIFO queue (group = SCAYLE product reference key; deduplication id =
+ * `eventId`): map a product to its Amazon listings again, or take down the listings of a deleted variant.
+ */
+export const listingMessageSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('product-sync'),
+    /** SCAYLE product reference key, or its numeric id as a string when a webhook named only the id. */
+    productKey: z.string().min(1),
+    reason: z.enum(['webhook', 'schedule', 'import', 'manual']),
+    eventId: z.string().min(1),
+    receivedAt: z.string(),
+  }),
+  z.object({
+    kind: z.literal('variant-deleted'),
+    /** The deleted variant's reference key (the SCAYLE SKU). */
+    sku: z.string().min(1),
+    productKey: z.string().min(1),
+    eventId: z.string().min(1),
+    receivedAt: z.string(),
+  }),
+]);
+
+/** A message on the listings queue. */
+export type ListingMessage = z.output<typeof listingMessageSchema>;

@@ -143,7 +143,10 @@ export const SCAYLE_ORDER_EVENTS = ['order-confirmed', 'order-cancelled', 'order
 /** The SCAYLE variant events the stock loop listens to (reference scayle.md §1.7). */
 export const SCAYLE_VARIANT_EVENTS = ['product-variant-stock-updated', 'product-variant-prices-updated'] as const;
 
-const WEBHOOK_EVENTS = [...SCAYLE_ORDER_EVENTS, ...SCAYLE_VARIANT_EVENTS];
+/** Product events the catalogue loop follows (loop 8). [V] scayle.dev webhooks, product events */
+export const SCAYLE_PRODUCT_EVENTS = ['product-updated', 'product-variant-deleted'] as const;
+
+const WEBHOOK_EVENTS = [...SCAYLE_ORDER_EVENTS, ...SCAYLE_VARIANT_EVENTS, ...SCAYLE_PRODUCT_EVENTS];
 const envelope = {
   /** Event id when SCAYLE sends one; otherwise the hub derives the deduplication id from the content. */
   id: z.string().min(1).max(128).optional(),
@@ -171,6 +174,20 @@ export const scayleWebhookSchema = z.discriminatedUnion(
     }),
     z.object({
       ...envelope,
+      event: z.literal('product-updated'),
+      payload: z.looseObject({ id: z.number().int().positive(), referenceKey: z.string().min(1).max(255) }),
+    }),
+    z.object({
+      ...envelope,
+      event: z.literal('product-variant-deleted'),
+      payload: z.looseObject({
+        id: z.number().int().positive(),
+        referenceKey: z.string().min(1).max(255),
+        product: z.looseObject({ id: z.number().int().positive(), referenceKey: z.string().min(1).max(255) }),
+      }),
+    }),
+    z.object({
+      ...envelope,
       event: z.enum(SCAYLE_VARIANT_EVENTS),
       payload: z.looseObject({
         id: z.number().int().positive(),
@@ -183,3 +200,42 @@ export const scayleWebhookSchema = z.discriminatedUnion(
 
 /** A SCAYLE webhook (order or variant event). */
 export type ScayleWebhook = z.output<typeof scayleWebhookSchema>;
+
+/** A SCAYLE attribute: `{name, type, value}`, the value's shape set by the type. [V] lib/Models/Attribute.php */
+export const scayleAttributeSchema = z.looseObject({
+  name: z.string().min(1),
+  type: z.string().optional(),
+  value: z.unknown(),
+});
+
+/**
+ * A product as `GET /products/{productIdentifier}` returns it: master, localized name, category paths, attributes
+ * and variants. [V] lib/Models/Product.php, fixture ProductGetResponse.json
+ */
+export const scayleProductSchema = z.looseObject({
+  id: z.number().int().positive(),
+  referenceKey: z.string().min(1),
+  state: z.string().optional(),
+  master: z.looseObject({ referenceKey: z.string().min(1), attributes: z.array(scayleAttributeSchema).default([]) }),
+  name: z.unknown(),
+  categories: z.array(z.array(z.string())).default([]),
+  attributes: z.array(scayleAttributeSchema).default([]),
+  variants: z
+    .array(
+      z.looseObject({
+        id: z.number().int().positive(),
+        referenceKey: z.string().min(1),
+        attributes: z.array(scayleAttributeSchema).default([]),
+      }),
+    )
+    .default([]),
+});
+
+/** A SCAYLE product. */
+export type ScayleProduct = z.output<typeof scayleProductSchema>;
+
+/** One page of `GET /products`. [V] pagination: `cursor.next` is null on the last page */
+export const scayleProductPageSchema = z.looseObject({
+  entities: z.array(scayleProductSchema),
+  cursor: z.looseObject({ next: z.string().nullable().optional() }).optional(),
+});

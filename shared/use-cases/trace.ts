@@ -2,6 +2,13 @@ import type { CatalogueEntry } from '../adapters/aws/catalogue-repository';
 import type { ExceptionItem } from '../adapters/aws/exceptions-repository';
 import type { Channel, LedgerEntry, SystemName } from '../adapters/aws/ledger-repository';
 import type { SettlementRecord } from '../adapters/aws/settlements-repository';
+import {
+  type LiveOrderStatus,
+  type LiveStatusRequest,
+  liveStatusRequests,
+  MAX_LIVE_ORDERS,
+  unreadableStatus,
+} from './live-status';
 
 /** One line of an id's story, in time order. */
 export interface TraceEvent {
@@ -18,6 +25,8 @@ export interface Trace {
   readonly settlement?: SettlementRecord;
   readonly catalogue?: CatalogueEntry;
   readonly events: readonly TraceEvent[];
+  /** What each system says of the trace's orders now (the first MAX_LIVE_ORDERS chains), when live reads were asked for. */
+  readonly now?: readonly LiveOrderStatus[];
 }
 
 /** What tracing reads. */
@@ -29,15 +38,18 @@ export interface TraceSources {
   readonly exceptions: { list(): Promise<ExceptionItem[]> };
   readonly settlements: { get(settlementId: string): Promise<SettlementRecord | undefined> };
   readonly catalogue: { get(sku: string): Promise<CatalogueEntry | undefined> };
+  /** Reads the order chains' status in each system now; omitted, the trace tells the hub's records only. */
+  readonly live?: (requests: readonly LiveStatusRequest[]) => Promise<readonly LiveOrderStatus[]>;
 }
 
 /**
  * The whole story of any id (SCAYLE order id, OrderWise order number, AmazonOrderId, SKU, settlement id):
  * the orders it names with every ledger transition, the exceptions that mention it or its orders, its
- * settlement record and its catalogue mapping, merged in time order.
+ * settlement record and its catalogue mapping, merged in time order; with `live`, what each system says of its
+ * orders now. A live read that fails as a whole (the function unreachable) gives error lines, never a failed trace.
  */
 export const makeTrace =
-  ({ ledger, exceptions, settlements, catalogue }: TraceSources) =>
+  ({ ledger, exceptions, settlements, catalogue, live }: TraceSources) =>
   async (id: string): Promise<Trace> => {
     const candidates = await Promise.all([
       ledger.get('scayle', id),
@@ -107,6 +119,11 @@ export const makeTrace =
           ]
         : []),
     ].sort((a, b) => a.at.localeCompare(b.at));
+    const requests = live ? liveStatusRequests(orders).slice(0, MAX_LIVE_ORDERS) : [];
+    const now =
+      live && requests.length > 0
+        ? await live(requests).catch((e: unknown) => requests.map((r) => unreadableStatus(r, e)))
+        : [];
     return {
       id,
       orders,
@@ -114,5 +131,6 @@ export const makeTrace =
       ...(settlement ? { settlement } : {}),
       ...(mapping ? { catalogue: mapping } : {}),
       events,
+      ...(live ? { now } : {}),
     };
   };

@@ -113,7 +113,7 @@ const amazonPush = async (windowSeconds: number, roundMs: number) => {
         tokenUrl: `${amazon.url}/auth/o2/token`,
         credentials: async () => DEFAULT_LWA_CREDENTIALS,
       }),
-      exceptions: { raise: async () => ({}) as never },
+      exceptions: { raise: async () => ({}) as never, resolveOpen: async () => {} },
       policy: {
         warehouseReferenceKey: 'WH-MAIN',
         defaultBuffer: 0,

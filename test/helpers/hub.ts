@@ -1,4 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
+import { mergeConfig } from '../../lib/config/stage-config';
 import { type HubOptions, type LocalHub, startHub } from '../../local/hub/hub';
 
 /**
@@ -8,7 +9,13 @@ import { type HubOptions, type LocalHub, startHub } from '../../local/hub/hub';
 export const useHub = (options: HubOptions = {}): (() => LocalHub) => {
   let hub: LocalHub | undefined;
   beforeAll(async () => {
-    hub = await startHub({ timeCompression: 360, ...options });
+    // The daily catalogue sync would run every 4 minutes at 360x: files that test it ask for it.
+    const stageOverrides = mergeConfig({ schedules: { catalogueSync: 'rate(30 days)' } }, options.stageOverrides);
+    hub = await startHub({
+      timeCompression: 360,
+      ...options,
+      stageOverrides: stageOverrides as HubOptions['stageOverrides'],
+    });
   }, 180_000);
   afterAll(async () => {
     await hub?.stop();

@@ -160,6 +160,18 @@ export class InMemoryCatalogue implements StockCatalogue {
   async all() {
     return [...this.#entries.values()];
   }
+
+  /** What the catalogue loop did, by `<MarketplaceId>#<SellerSKU>`. */
+  readonly listingStatus = new Map<string, 'listed' | 'blocked'>();
+
+  async listingStates(marketplaceId: string, sellerSkus: readonly string[]) {
+    return new Map(
+      sellerSkus.flatMap((s) => {
+        const state = this.listingStatus.get(`${marketplaceId}#${s}`);
+        return state ? [[s, state] as const] : [];
+      }),
+    );
+  }
 }
 
 /** Stock settings for tests: fixed buffers (2, Amazon 1), no fast movers, drift above 2 units. */

@@ -35,6 +35,9 @@ export const SP_API_RATE_PLANS: Readonly<Record<string, RatePlan>> = {
   // 5% under Amazon's 5/s: a request that leaves on time but arrives late must never tip Amazon's bucket into a 429.
   patchListingsItem: { rate: 4.75, burst: 5 },
   putListingsItem: { rate: 5, burst: 10 },
+  getListingsItem: { rate: 5, burst: 10 },
+  deleteListingsItem: { rate: 5, burst: 5 },
+  getDefinitionsProductType: { rate: 5, burst: 10 },
   createFeedDocument: { rate: 0.5, burst: 15 },
   createFeed: { rate: 0.0083, burst: 15 },
   getFeed: { rate: 2, burst: 15 },
@@ -98,6 +101,32 @@ export type FeedState = z.output<typeof feedSchema>;
 /** One issue of a feed processing report; `messageId` names the feed message it is about. */
 export type FeedIssue = z.output<typeof processingReportSchema>['issues'][number];
 
+const listingsItemSchema = z.looseObject({
+  sku: z.string(),
+  summaries: z.array(z.looseObject({ marketplaceId: z.string(), productType: z.string().optional() })).default([]),
+  attributes: z.record(z.string(), z.array(z.unknown())).optional(),
+  issues: z.array(z.looseObject({ code: z.string(), message: z.string(), severity: z.string() })).optional(),
+});
+const productTypeDefinitionSchema = z.looseObject({
+  productType: z.string(),
+  schema: z.looseObject({ link: z.looseObject({ resource: z.url(), verb: z.string() }), checksum: z.string() }),
+});
+
+/** A listing as getListingsItem returns it (the sections asked for). */
+export type ListingsItem = z.output<typeof listingsItemSchema>;
+
+/** What putListingsItem sends: a product type, what must be complete, and every attribute. */
+export interface ListingsItemBody {
+  readonly productType: string;
+  readonly requirements: 'LISTING' | 'LISTING_PRODUCT_ONLY' | 'LISTING_OFFER_ONLY';
+  readonly attributes: Readonly<Record<string, readonly unknown[]>>;
+}
+
+/** Whether a submission only validates (VALIDATION_PREVIEW: Amazon checks it and changes nothing). */
+export interface SubmitOptions {
+  readonly preview?: boolean;
+}
+
 /** One JSON Patch operation of a listings submission. */
 export interface ListingPatch {
   readonly op: 'add' | 'replace' | 'delete';
@@ -107,6 +136,10 @@ export interface ListingPatch {
 
 /** The product type Amazon takes for offer-only submissions (quantity and price), whatever the listing's type. */
 export const OFFER_ONLY_PRODUCT_TYPE = 'PRODUCT';
+
+const listingPath = (sellerId: string, sku: string) =>
+  `listings/2021-08-01/items/${encodeURIComponent(sellerId)}/${encodeURIComponent(sku)}`;
+const previewQuery = (options: SubmitOptions) => (options.preview ? { mode: ['VALIDATION_PREVIEW'] } : {});
 
 /** The feed type for listings updates in bulk (up to 25,000 messages a feed). */
 export const LISTINGS_FEED_TYPE = 'JSON_LISTINGS_FEED';
@@ -370,23 +403,104 @@ export class SpApiClient {
     this.#limiters.for(operation)?.assumeSpent();
   }
 
-  /** patchListingsItem for one marketplace (offer-only: quantity and price need no product type of their own). */
+  /**
+   * patchListingsItem for one marketplace. Offer-only patches (quantity and price) need no product type of their
+   * own, so `productType` defaults to PRODUCT; product attributes go with the listing's product type.
+   */
   async patchListingsItem(
     sellerId: string,
     sku: string,
     marketplaceId: string,
     patches: readonly ListingPatch[],
+    options: SubmitOptions & { readonly productType?: string } = {},
   ): Promise<ListingsSubmission> {
     const response = await this.#http.send<unknown>({
       operation: 'patchListingsItem',
       method: 'PATCH',
-      path: `listings/2021-08-01/items/${encodeURIComponent(sellerId)}/${encodeURIComponent(sku)}`,
-      query: { marketplaceIds: [marketplaceId] },
-      json: { productType: OFFER_ONLY_PRODUCT_TYPE, patches },
+      path: listingPath(sellerId, sku),
+      query: { marketplaceIds: [marketplaceId], ...previewQuery(options) },
+      json: { productType: options.productType ?? OFFER_ONLY_PRODUCT_TYPE, patches },
       // Absolute values: sending the same patch again changes nothing.
       idempotent: true,
     });
     return parseWith(listingsSubmissionSchema, response.body, 'patchListingsItem answer');
+  }
+
+  /** getListingsItem in one marketplace, or undefined when Amazon has no such SKU there (404). */
+  async getListingsItem(
+    sellerId: string,
+    sku: string,
+    marketplaceId: string,
+    includedData: readonly string[] = ['summaries', 'issues'],
+  ): Promise<ListingsItem | undefined> {
+    const response = await this.#http.send<unknown>({
+      operation: 'getListingsItem',
+      method: 'GET',
+      path: listingPath(sellerId, sku),
+      query: { marketplaceIds: [marketplaceId], includedData: [includedData.join(',')] },
+      accept: [404],
+    });
+    if (response.status === 404) return undefined;
+    return parseWith(listingsItemSchema, response.body, 'getListingsItem answer');
+  }
+
+  /** putListingsItem: creates the listing or replaces it whole. The same body again changes nothing. */
+  async putListingsItem(
+    sellerId: string,
+    sku: string,
+    marketplaceId: string,
+    body: ListingsItemBody,
+    options: SubmitOptions = {},
+  ): Promise<ListingsSubmission> {
+    const response = await this.#http.send<unknown>({
+      operation: 'putListingsItem',
+      method: 'PUT',
+      path: listingPath(sellerId, sku),
+      query: { marketplaceIds: [marketplaceId], ...previewQuery(options) },
+      json: body,
+      idempotent: true,
+    });
+    return parseWith(listingsSubmissionSchema, response.body, 'putListingsItem answer');
+  }
+
+  /** deleteListingsItem in one marketplace; deleting a SKU Amazon no longer has (404) counts as done. */
+  async deleteListingsItem(sellerId: string, sku: string, marketplaceId: string): Promise<void> {
+    await this.#http.send<unknown>({
+      operation: 'deleteListingsItem',
+      method: 'DELETE',
+      path: listingPath(sellerId, sku),
+      query: { marketplaceIds: [marketplaceId] },
+      accept: [404],
+      idempotent: true,
+    });
+  }
+
+  /**
+   * The JSON Schema of a product type's listing attributes (getDefinitionsProductType, then the linked document),
+   * keyed by product type, requirements and Amazon's checksum, so a cache holds each version once.
+   */
+  async productTypeSchema(
+    sellerId: string,
+    productType: string,
+    marketplaceId: string,
+    requirements: ListingsItemBody['requirements'],
+  ): Promise<{ key: string; schema: Record<string, unknown> }> {
+    const response = await this.#http.send<unknown>({
+      operation: 'getDefinitionsProductType',
+      method: 'GET',
+      path: `definitions/2020-09-01/productTypes/${encodeURIComponent(productType)}`,
+      query: {
+        marketplaceIds: [marketplaceId],
+        sellerId: [sellerId],
+        productTypeVersion: ['LATEST'],
+        requirements: [requirements],
+        requirementsEnforced: ['ENFORCED'],
+      },
+    });
+    const definition = parseWith(productTypeDefinitionSchema, response.body, 'getDefinitionsProductType answer');
+    const text = await this.#download({ url: definition.schema.link.resource });
+    const schema = parseWith(z.record(z.string(), z.unknown()), JSON.parse(text), `${productType} schema`);
+    return { key: `${productType}|${requirements}|${definition.schema.checksum}`, schema };
   }
 
   /** Uploads a JSON_LISTINGS_FEED document and creates the feed: createFeedDocument, the upload, createFeed. */

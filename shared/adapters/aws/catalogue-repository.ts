@@ -1,9 +1,11 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
   BatchWriteCommand,
   type BatchWriteCommandInput,
   type BatchWriteCommandOutput,
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -29,6 +31,29 @@ const stockCodeKey = (code: string) => `orderwise#${code}`;
 
 /** Alias item: Amazon SellerSKU in one marketplace -> SKU, so an Amazon order finds its variants without a scan. */
 const sellerSkuKey = (marketplaceId: string, sellerSku: string) => `amazon#${marketplaceId}#${sellerSku}`;
+
+/** Listing record: what the catalogue loop last sent Amazon for one SellerSKU in one marketplace. */
+const listingKey = (marketplaceId: string, sellerSku: string) => `listing#${marketplaceId}#${sellerSku}`;
+
+/** What the hub last listed on Amazon for a SellerSKU in a marketplace (loop 8). */
+export interface ListingRecord {
+  readonly marketplaceId: string;
+  readonly sellerSku: string;
+  readonly role: 'parent' | 'child';
+  /** The SCAYLE product the listing was made from, and the variant for a child. */
+  readonly productKey: string;
+  readonly sku?: string;
+  readonly productType: string;
+  /**
+   * `blocked`: the hub would not list it (LISTING_BLOCKED), so no offer goes to Amazon for it either. Absent on
+   * listings the hub sent.
+   */
+  readonly status?: 'blocked';
+  /** A hash of the attributes sent: the same hash again means Amazon already has them. */
+  readonly hash: string;
+  readonly listedAt: string;
+  readonly updatedAt: string;
+}
 
 /** The items one mapping is stored as: the variant and its stock-code and SellerSKU aliases. */
 const itemsOf = (entry: CatalogueEntry): Record<string, unknown>[] => [
@@ -78,6 +103,120 @@ export class CatalogueRepository implements CatalogueLookup {
           const result: BatchWriteCommandOutput = await this.db.send(new BatchWriteCommand({ RequestItems: requests }));
           requests = result.UnprocessedItems;
         }
+      }),
+    );
+  }
+
+  /** Removes a variant's mapping and its aliases (the variant was deleted in SCAYLE). */
+  async remove(sku: string): Promise<CatalogueEntry | undefined> {
+    const entry = await this.get(sku);
+    if (!entry) return undefined;
+    await Promise.all(
+      itemsOf(entry).map((item) =>
+        this.db
+          .send(
+            new DeleteCommand({
+              TableName: this.tableName,
+              Key: { [CATALOGUE_TABLE.partitionKey]: item[CATALOGUE_TABLE.partitionKey] },
+              // An alias another variant took over since stays.
+              ...(item[CATALOGUE_TABLE.partitionKey] === variantKey(sku)
+                ? {}
+                : { ConditionExpression: 'sku = :sku', ExpressionAttributeValues: { ':sku': sku } }),
+            }),
+          )
+          .catch((error: unknown) => {
+            if (!(error instanceof ConditionalCheckFailedException)) throw error;
+          }),
+      ),
+    );
+    return entry;
+  }
+
+  /** The listing records of SellerSKUs in one marketplace, by SellerSKU; SKUs never listed are absent. */
+  async listings(marketplaceId: string, sellerSkus: readonly string[]): Promise<ReadonlyMap<string, ListingRecord>> {
+    const records = await this.#getAll<ListingRecord>(sellerSkus.map((s) => listingKey(marketplaceId, s)));
+    return new Map(records.map((r) => [r.sellerSku, r]));
+  }
+
+  /**
+   * Records what was sent for a listing. Conditional on the hash: recording the same attributes twice (a redelivered
+   * message) is a no-op, never an error.
+   */
+  async recordListing(record: ListingRecord): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { [CATALOGUE_TABLE.partitionKey]: listingKey(record.marketplaceId, record.sellerSku), ...record },
+          ConditionExpression: 'attribute_not_exists(#pk) OR #hash <> :hash',
+          ExpressionAttributeNames: { '#pk': CATALOGUE_TABLE.partitionKey, '#hash': 'hash' },
+          ExpressionAttributeValues: { ':hash': record.hash },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  /**
+   * Marks SellerSKUs the catalogue loop blocked, unless the hub listed them before: a listing Amazon has keeps
+   * getting its quantity, so a SCAYLE attribute lost later never leaves a stale offer behind.
+   */
+  async recordBlocked(
+    marketplaceId: string,
+    blocked: readonly { sellerSku: string; sku: string }[],
+    productKey: string,
+    now: string,
+  ): Promise<void> {
+    await Promise.all(
+      blocked.map(async ({ sellerSku, sku }) => {
+        try {
+          await this.db.send(
+            new PutCommand({
+              TableName: this.tableName,
+              Item: {
+                [CATALOGUE_TABLE.partitionKey]: listingKey(marketplaceId, sellerSku),
+                marketplaceId,
+                sellerSku,
+                sku,
+                productKey,
+                role: 'child',
+                status: 'blocked',
+                hash: 'blocked',
+                productType: '',
+                listedAt: now,
+                updatedAt: now,
+              },
+              ConditionExpression: 'attribute_not_exists(#pk) OR #status = :blocked',
+              ExpressionAttributeNames: { '#pk': CATALOGUE_TABLE.partitionKey, '#status': 'status' },
+              ExpressionAttributeValues: { ':blocked': 'blocked' },
+            }),
+          );
+        } catch (error) {
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        }
+      }),
+    );
+  }
+
+  /**
+   * What the catalogue loop did with SellerSKUs of one marketplace: `listed` (it sent the listing), `blocked` (it
+   * would not list it; the stock loop sends no offer for it); absent when it has not looked at them yet.
+   */
+  async listingStates(
+    marketplaceId: string,
+    sellerSkus: readonly string[],
+  ): Promise<ReadonlyMap<string, 'listed' | 'blocked'>> {
+    const records = await this.listings(marketplaceId, sellerSkus);
+    return new Map([...records.values()].map((r) => [r.sellerSku, r.status ?? 'listed']));
+  }
+
+  /** Forgets a listing (it was deleted on Amazon). */
+  async removeListing(marketplaceId: string, sellerSku: string): Promise<void> {
+    await this.db.send(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: { [CATALOGUE_TABLE.partitionKey]: listingKey(marketplaceId, sellerSku) },
       }),
     );
   }

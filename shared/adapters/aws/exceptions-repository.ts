@@ -5,7 +5,13 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { EXCEPTION_TYPES, type ExceptionType, type Owner, runbookAnchor } from '../../domain/exception-types';
+import {
+  EXCEPTION_TYPES,
+  type ExceptionType,
+  exceptionTypes,
+  type Owner,
+  runbookAnchor,
+} from '../../domain/exception-types';
 import { type Clock, systemClock } from '../../runtime/clock';
 import { NotFoundError } from '../../runtime/errors';
 import { isConditionFailure } from './dynamodb';
@@ -176,5 +182,32 @@ export class ExceptionsRepository {
     return items
       .filter((item) => (!filter.type || item.type === filter.type) && (!filter.owner || item.owner === filter.owner))
       .sort((a, b) => b.lastSeenAt.localeCompare(a.lastSeenAt));
+  }
+
+  /**
+   * How many exceptions of each type are open: every catalogued type, zero included (a graph of them stays
+   * continuous), plus any type still open in the table that the catalogue no longer has. Reads only the open
+   * ones' types through `byStatus`.
+   */
+  async countOpenByType(): Promise<Record<string, number>> {
+    const counts: Record<string, number> = Object.fromEntries(exceptionTypes().map((type) => [type, 0]));
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'byStatus',
+          KeyConditionExpression: '#status = :open',
+          ProjectionExpression: '#type',
+          ExpressionAttributeNames: { '#status': EXCEPTIONS_TABLE.indexes.byStatus.partitionKey, '#type': 'type' },
+          ExpressionAttributeValues: { ':open': 'open' },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const { type } of (page.Items ?? []) as Pick<ExceptionItem, 'type'>[])
+        counts[type] = (counts[type] ?? 0) + 1;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return counts;
   }
 }

@@ -35,3 +35,18 @@ export const sendFifoBatches = async <T>(
   if (failed.length > 0)
     throw new RetryableError(`SQS did not take ${failed.length} ${what}: ${failed.slice(0, 5).join('; ')}`);
 };
+
+/** A FIFO queue of one message type, with the rule that names each message's group and deduplication id. */
+export class FifoQueue<T> {
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly queueUrl: string,
+    private readonly keys: { readonly group: (message: T) => string; readonly deduplicationId: (message: T) => string },
+    private readonly what: string,
+  ) {}
+
+  /** Queues messages. @throws RetryableError naming what SQS did not take. */
+  async sendAll(messages: readonly T[]): Promise<void> {
+    await sendFifoBatches(this.sqs, this.queueUrl, messages, this.keys, this.what);
+  }
+}

@@ -8,8 +8,11 @@ import { parseWith } from '../../runtime/validation';
 import {
   type ScayleExternalOrder,
   type ScayleOrder,
+  type ScayleProduct,
   scayleExternalOrderSchema,
   scayleOrderSchema,
+  scayleProductPageSchema,
+  scayleProductSchema,
 } from '../../schemas/scayle';
 
 /**
@@ -32,6 +35,8 @@ export const SCAYLE_RATE_PLANS: Readonly<Record<string, RatePlan>> = {
   setOrderReference: { rate: 300 / 60, burst: 20 },
   createCancellation: { rate: 300 / 60, burst: 20 },
   createShipment: { rate: 300 / 60, burst: 20 },
+  getProduct: { rate: 1000 / 60, burst: 50 },
+  listProducts: { rate: 1000 / 60, burst: 50 },
   // Stock scopes are shared by every stock consumer running at once, so each takes its share.
   stocksWrite: { rate: 2500 / 60 / SCAYLE_STOCK_WRITERS, burst: 20 },
   stocksRead: { rate: 2500 / 60 / SCAYLE_STOCK_WRITERS, burst: 20 },
@@ -228,6 +233,34 @@ export class ScayleClient implements CommerceGateway {
       },
       idempotent: false,
     });
+  }
+
+  /**
+   * A product with its variants, by id (a number) or reference key (a string, sent as `key=<referenceKey>`);
+   * undefined when SCAYLE has no such product (404).
+   */
+  async getProduct(identifier: number | string): Promise<ScayleProduct | undefined> {
+    const response = await this.#http.send<unknown>({
+      operation: 'getProduct',
+      method: 'GET',
+      path: `products/${id(typeof identifier === 'number' ? identifier : `key=${identifier}`)}`,
+      query: { with: 'attributes,variants.attributes,master,categories' },
+      accept: [404],
+    });
+    if (response.status === 404) return undefined;
+    return parseWith(scayleProductSchema, response.body, 'SCAYLE product');
+  }
+
+  /** One page of products (SCAYLE's cursor pagination); `next` is undefined on the last page. */
+  async listProducts(cursor?: string, limit = 100): Promise<{ products: ScayleProduct[]; next?: string }> {
+    const response = await this.#http.send<unknown>({
+      operation: 'listProducts',
+      method: 'GET',
+      path: 'products',
+      query: { limit, ...(cursor ? { cursor } : {}), with: 'attributes,variants.attributes,master,categories' },
+    });
+    const page = parseWith(scayleProductPageSchema, response.body, 'SCAYLE product list');
+    return { products: page.entities, ...(page.cursor?.next ? { next: page.cursor.next } : {}) };
   }
 
   async setOrderReference(shopKey: string, countryCode: string, orderId: string, referenceKey: string): Promise<void> {

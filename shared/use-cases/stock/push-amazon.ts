@@ -5,6 +5,7 @@ import {
   type OfferUpdate,
   offerPatches,
 } from '../../adapters/amazon/listings';
+import type { ExceptionsRepository } from '../../adapters/aws/exceptions-repository';
 import type { AmazonFeedRef, AmazonPush, StockItem } from '../../adapters/aws/stock-repository';
 import { amazonPushMode } from '../../domain/stock';
 import type { ExceptionSink, StockCatalogue, StockLedger, StockMarketplace } from '../../ports';
@@ -30,7 +31,7 @@ export interface PushAmazonDeps {
   readonly stock: StockLedger;
   readonly catalogue: StockCatalogue;
   readonly amazon: StockMarketplace;
-  readonly exceptions: ExceptionSink;
+  readonly exceptions: ExceptionSink & Pick<ExceptionsRepository, 'resolveOpen'>;
   readonly policy: StockPolicy;
   readonly settings: AmazonPushSettings;
   readonly clock: Clock;
@@ -65,6 +66,12 @@ export const makePushAmazon = (deps: PushAmazonDeps) => {
   const iso = () => new Date(clock.now()).toISOString();
 
   const reject = async (update: OfferUpdate, issues: readonly { code: string; message: string }[], via: string) => {
+    // Amazon has no listing for the SellerSKU and the catalogue loop has not listed it yet: the offer follows once
+    // it does (a new listing marks its SKU pending again), or LISTING_BLOCKED says why it never will.
+    if (issues.length > 0 && issues.every((i) => /NOT_FOUND/i.test(i.code))) {
+      const states = await catalogue.listingStates(update.marketplaceId, [update.sellerSku]);
+      if (states.get(update.sellerSku) !== 'listed') return;
+    }
     await exceptions.raise('AMAZON_LISTING_REJECTED', `${update.sellerSku}@${update.marketplaceId}`, {
       sku: update.sku,
       sellerSku: update.sellerSku,
@@ -88,13 +95,20 @@ export const makePushAmazon = (deps: PushAmazonDeps) => {
   /** The updates a stock item owes Amazon, per marketplace; empty when Amazon already has every figure. */
   const updatesOf = async (items: readonly StockItem[]): Promise<Map<string, OfferUpdate[]>> => {
     const entries = await catalogue.entries(items.map((i) => i.sku));
+    // No offer for a SellerSKU the catalogue loop would not list: Amazon has no listing to put it on.
+    const blocked = new Map<string, ReadonlySet<string>>();
+    for (const marketplaceId of settings.marketplaceIds) {
+      const sellerSkus = items.flatMap((i) => entries.get(i.sku)?.amazon?.[marketplaceId]?.sellerSku ?? []);
+      const states = sellerSkus.length > 0 ? await catalogue.listingStates(marketplaceId, sellerSkus) : new Map();
+      blocked.set(marketplaceId, new Set(sellerSkus.filter((s) => states.get(s) === 'blocked')));
+    }
     const owed = new Map<string, OfferUpdate[]>();
     for (const item of items) {
       const updates: OfferUpdate[] = [];
       const quantity = amazonTargetOf(item, policy);
       for (const marketplaceId of settings.marketplaceIds) {
         const sellerSku = entries.get(item.sku)?.amazon?.[marketplaceId]?.sellerSku;
-        if (!sellerSku || quantity === undefined) continue;
+        if (!sellerSku || quantity === undefined || blocked.get(marketplaceId)?.has(sellerSku)) continue;
         const currency = MARKETPLACE_CURRENCIES[marketplaceId];
         const priceMinor = currency ? item.prices?.[currency]?.amountMinor : undefined;
         const told = item.amazon?.[marketplaceId];
@@ -238,8 +252,12 @@ export const makePushAmazon = (deps: PushAmazonDeps) => {
             offerPatches(update),
           );
           const ok = answer.status === 'ACCEPTED';
-          if (ok) accepted++;
-          else {
+          if (ok) {
+            accepted++;
+            // The SellerSKU Amazon refused before takes updates again: its exception heals itself.
+            if (told[update.marketplaceId]?.status === 'INVALID')
+              await exceptions.resolveOpen('AMAZON_LISTING_REJECTED', `${update.sellerSku}@${update.marketplaceId}`);
+          } else {
             rejected++;
             await reject(update, answer.issues, 'patchListingsItem');
           }

@@ -120,11 +120,19 @@ class FakeAmazon implements StockMarketplace {
   readonly patches: { sku: string; marketplaceId: string; patches: readonly ListingPatch[] }[] = [];
   readonly feeds: { marketplaceId: string; document: { messages: { sku: string }[] } }[] = [];
   invalid = new Set<string>();
+  /** SellerSKUs Amazon has no listing of. */
+  notFound = new Set<string>();
   feedIssues_: FeedIssue[] = [];
   feedStatus: 'IN_PROGRESS' | 'DONE' = 'DONE';
   assumeQuotaSpent() {}
   async patchListingsItem(_seller: string, sku: string, marketplaceId: string, patches: readonly ListingPatch[]) {
     this.patches.push({ sku, marketplaceId, patches });
+    if (this.notFound.has(sku))
+      return {
+        sku,
+        status: 'INVALID',
+        issues: [{ code: 'NOT_FOUND', message: `SKU '${sku}' is not listed.`, severity: 'ERROR' }],
+      } as ListingsSubmission;
     return {
       sku,
       status: this.invalid.has(sku) ? 'INVALID' : 'ACCEPTED',
@@ -145,6 +153,7 @@ class FakeAmazon implements StockMarketplace {
 
 const pusher = (stock: InMemoryStock, amazon: FakeAmazon, windowSeconds = 120) => {
   const raised: { type: ExceptionType; key: string }[] = [];
+  const resolved: { type: ExceptionType; key: string }[] = [];
   const push = makePushAmazon({
     stock,
     catalogue,
@@ -153,6 +162,9 @@ const pusher = (stock: InMemoryStock, amazon: FakeAmazon, windowSeconds = 120) =
       raise: async (type, key) => {
         raised.push({ type, key });
         return {} as never;
+      },
+      resolveOpen: async (type, key) => {
+        resolved.push({ type, key });
       },
     },
     policy,
@@ -166,7 +178,7 @@ const pusher = (stock: InMemoryStock, amazon: FakeAmazon, windowSeconds = 120) =
     },
     clock,
   });
-  return { push, raised };
+  return { push, raised, resolved };
 };
 
 describe('pushing stock to Amazon', () => {
@@ -212,6 +224,48 @@ describe('pushing stock to Amazon', () => {
       { type: 'AMAZON_LISTING_REJECTED', key: `AMZ-A@${UK}` },
       { type: 'AMAZON_LISTING_REJECTED', key: `AMZ-A@${DE}` },
     ]);
+  });
+
+  it('heals AMAZON_LISTING_REJECTED by itself once Amazon takes the SellerSKU again', async () => {
+    const stock = await stocked();
+    const amazon = new FakeAmazon();
+    amazon.invalid.add('AMZ-A');
+    const { push, resolved } = pusher(stock, amazon);
+    await push(clock.now() + 60_000);
+    amazon.invalid.clear();
+    await stock.markAmazonPending(['SKU-A'], 'later', true);
+    expect(await push(clock.now() + 60_000)).toMatchObject({ accepted: 2 });
+    expect(resolved).toEqual([
+      { type: 'AMAZON_LISTING_REJECTED', key: `AMZ-A@${UK}` },
+      { type: 'AMAZON_LISTING_REJECTED', key: `AMZ-A@${DE}` },
+    ]);
+  });
+
+  it('sends no offer for a SellerSKU the catalogue loop blocked, in that marketplace only', async () => {
+    const stock = await stocked();
+    const amazon = new FakeAmazon();
+    catalogue.listingStatus.set(`${UK}#AMZ-A`, 'blocked');
+    try {
+      await pusher(stock, amazon).push(clock.now() + 60_000);
+    } finally {
+      catalogue.listingStatus.clear();
+    }
+    expect(amazon.patches.map((p) => p.marketplaceId)).toEqual([DE]);
+  });
+
+  it('raises nothing when Amazon has no listing yet and the catalogue loop has not listed the SellerSKU', async () => {
+    const stock = await stocked();
+    const amazon = new FakeAmazon();
+    amazon.notFound.add('AMZ-A');
+    catalogue.listingStatus.set(`${DE}#AMZ-A`, 'listed');
+    try {
+      const { push, raised } = pusher(stock, amazon);
+      expect(await push(clock.now() + 60_000)).toMatchObject({ rejected: 2 });
+      // Only where the hub listed it is "not listed" news: someone took the listing down.
+      expect(raised).toEqual([{ type: 'AMAZON_LISTING_REJECTED', key: `AMZ-A@${DE}` }]);
+    } finally {
+      catalogue.listingStatus.clear();
+    }
   });
 
   it('sends a feed when the backlog would outlast the window, and settles it from the report', async () => {

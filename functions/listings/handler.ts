@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { FailuresRepository } from '../../shared/adapters/aws/failures-repository';
+import { catalogueEnv, syncListingsFrom } from '../../shared/adapters/catalogue-wiring';
+import { documentClient } from '../../shared/adapters/wiring';
+import { parseEnv } from '../../shared/runtime/env';
+import { sqsFifoHandler } from '../../shared/runtime/handler';
+import { logger } from '../../shared/runtime/logger';
+import { count } from '../../shared/runtime/metrics';
+import { listingMessageSchema } from '../../shared/schemas/queue-messages';
+
+const env = parseEnv(catalogueEnv.extend({ FAILURES_TABLE: z.string().min(1) }));
+const listings = syncListingsFrom(env);
+
+/**
+ * Consumes the listings FIFO queue (loop 8): a product sync maps the SCAYLE product to its Amazon listings and sends
+ * what changed; a deleted variant's listings are taken down and its catalogue row removed.
+ */
+export const handler = sqsFifoHandler(
+  listingMessageSchema,
+  async (message) => {
+    if (message.kind === 'variant-deleted') {
+      const { removed } = await listings.deleteVariant(message.sku);
+      count('ListingsDeleted', removed);
+      logger.info('variant deleted', { sku: message.sku, listingsRemoved: removed });
+      return;
+    }
+    const outcome = await listings.syncProduct(message.productKey);
+    count('ListingsCreated', outcome.created);
+    count('ListingsUpdated', outcome.updated);
+    count('ListingsBlocked', outcome.blocked);
+    count('ListingsRejected', outcome.rejected);
+    logger.info('product synced', { ...outcome, reason: message.reason });
+  },
+  { failures: new FailuresRepository(documentClient, env.FAILURES_TABLE) },
+);

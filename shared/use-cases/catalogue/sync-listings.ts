@@ -1,0 +1,467 @@
+import { createHash } from 'node:crypto';
+import type {
+  ListingPatch,
+  ListingsItem,
+  ListingsItemBody,
+  ListingsSubmission,
+  SubmitOptions,
+} from '../../adapters/amazon/client';
+import type { CatalogueEntry, ListingRecord } from '../../adapters/aws/catalogue-repository';
+import type { ExceptionType } from '../../domain/exception-types';
+import {
+  type ListingDraft,
+  type ListingMapping,
+  type ListingPlan,
+  type MappingSource,
+  type ProductTypeSchema,
+  planListings,
+  productTypeOf,
+  type VariantMapping,
+} from '../../domain/listing-mapping';
+import { validateAgainstSchema } from '../../domain/listing-validation';
+import type { Clock } from '../../runtime/clock';
+import { UpstreamRejectedError } from '../../runtime/errors';
+import type { ScayleProduct } from '../../schemas/scayle';
+
+/** The Listings Items and Product Type Definitions operations the catalogue loop calls. */
+export interface ListingsMarketplace {
+  getListingsItem(sellerId: string, sku: string, marketplaceId: string): Promise<ListingsItem | undefined>;
+  putListingsItem(
+    sellerId: string,
+    sku: string,
+    marketplaceId: string,
+    body: ListingsItemBody,
+    options?: SubmitOptions,
+  ): Promise<ListingsSubmission>;
+  patchListingsItem(
+    sellerId: string,
+    sku: string,
+    marketplaceId: string,
+    patches: readonly ListingPatch[],
+    options?: SubmitOptions & { readonly productType?: string },
+  ): Promise<ListingsSubmission>;
+  deleteListingsItem(sellerId: string, sku: string, marketplaceId: string): Promise<void>;
+  productTypeSchema(
+    sellerId: string,
+    productType: string,
+    marketplaceId: string,
+    requirements: ListingsItemBody['requirements'],
+  ): Promise<{ key: string; schema: Record<string, unknown> }>;
+}
+
+/** The ports of the catalogue loop. */
+export interface SyncListingsDeps {
+  readonly scayle: {
+    getProduct(identifier: number | string): Promise<ScayleProduct | undefined>;
+    /** The variant's prices in force, per currency, in minor units (what the stock loop offers Amazon). */
+    getCurrentPrices(sku: string, now: number): Promise<Record<string, number>>;
+  };
+  readonly catalogue: {
+    get(sku: string): Promise<CatalogueEntry | undefined>;
+    entries(skus: readonly string[]): Promise<ReadonlyMap<string, CatalogueEntry>>;
+    bySellerSkus(marketplaceId: string, sellerSkus: readonly string[]): Promise<ReadonlyMap<string, string>>;
+    listings(marketplaceId: string, sellerSkus: readonly string[]): Promise<ReadonlyMap<string, ListingRecord>>;
+    recordListing(record: ListingRecord): Promise<void>;
+    recordBlocked(
+      marketplaceId: string,
+      blocked: readonly { sellerSku: string; sku: string }[],
+      productKey: string,
+      now: string,
+    ): Promise<void>;
+    removeListing(marketplaceId: string, sellerSku: string): Promise<void>;
+    remove(sku: string): Promise<CatalogueEntry | undefined>;
+  };
+  readonly amazon: ListingsMarketplace;
+  /**
+   * A new child listing owes Amazon its offer: the hub records the variant's SCAYLE prices and marks it pending, and
+   * the stock loop's Amazon push sends price and quantity.
+   */
+  readonly stock: {
+    recordScayleState(
+      sku: string,
+      state: { prices: Record<string, { amountMinor: number; observedAt: string }> },
+      now: string,
+    ): Promise<void>;
+    markAmazonPending(skus: readonly string[], now: string, force: boolean): Promise<void>;
+  };
+  readonly exceptions: {
+    raise(type: ExceptionType, key: string, details?: Record<string, unknown>): Promise<unknown>;
+    resolveOpen(type: ExceptionType, key: string): Promise<void>;
+  };
+  readonly mapping: ListingMapping;
+  readonly sellerId: string;
+  readonly clock: Clock;
+}
+
+/** What one product's sync did across its marketplaces. */
+export interface SyncOutcome {
+  readonly productKey: string;
+  /** False when SCAYLE no longer has the product. */
+  readonly found: boolean;
+  readonly created: number;
+  readonly updated: number;
+  readonly unchanged: number;
+  /** Variants (or whole families) the hub would not list, with LISTING_BLOCKED raised. */
+  readonly blocked: number;
+  /** Listings Amazon refused, with AMAZON_LISTING_REJECTED raised. */
+  readonly rejected: number;
+}
+
+/** One listing as the preview saw it: the hub's verdict and Amazon's. */
+export interface PreviewedListing {
+  readonly sellerSku: string;
+  readonly role: 'parent' | 'child';
+  readonly sku?: string;
+  readonly status: string;
+  readonly issues: readonly { code: string; message: string; severity: string }[];
+  readonly attributes: Record<string, unknown>;
+}
+
+/** The preview of one product in one marketplace. */
+export interface ProductPreview {
+  readonly productKey: string;
+  readonly marketplaceId: string;
+  readonly productType?: string;
+  readonly problems: ListingPlan['problems'];
+  readonly listings: readonly PreviewedListing[];
+  readonly notListed: readonly string[];
+}
+
+/** Every product type is described for listings that carry product facts only: the stock loop owns the offer. */
+const REQUIREMENTS = 'LISTING_PRODUCT_ONLY';
+const SCHEMA_TTL_MS = 3_600_000;
+const MAX_PROBLEMS_IN_DETAILS = 25;
+
+/** SCAYLE's attribute list as name -> value, which is what mapping rules read. */
+const byName = (attributes: readonly { name: string; value: unknown }[]): Record<string, unknown> =>
+  Object.fromEntries(attributes.map((attribute) => [attribute.name, attribute.value]));
+
+/** A SCAYLE product as mapping rules read it, without a variant, and its variants. */
+export const mappingSourceOf = (
+  product: ScayleProduct,
+): { source: MappingSource; variants: NonNullable<MappingSource['variant']>[] } => ({
+  source: {
+    master: { referenceKey: product.master.referenceKey, attributes: byName(product.master.attributes) },
+    product: {
+      id: product.id,
+      referenceKey: product.referenceKey,
+      name: product.name,
+      categories: product.categories,
+      attributes: byName(product.attributes),
+    },
+  },
+  variants: product.variants.map((v) => ({ id: v.id, referenceKey: v.referenceKey, attributes: byName(v.attributes) })),
+});
+
+const hashOf = (draft: ListingDraft): string =>
+  createHash('sha256')
+    .update(JSON.stringify({ productType: draft.productType, attributes: draft.attributes }))
+    .digest('hex');
+
+const errorsOf = (submission: ListingsSubmission) =>
+  submission.issues.filter((issue) => issue.severity.toUpperCase() === 'ERROR');
+
+/**
+ * Loop 8: maps SCAYLE products to Amazon listings and keeps them in step. For one product, in every marketplace of
+ * the mapping: read the product from SCAYLE and its variants' rows of the catalogue map, plan the family (domain
+ * `planListings`: rules, SKU match on both sides, the product type's JSON Schema), raise LISTING_BLOCKED (ecommerce)
+ * naming each attribute and rule that blocks and resolve it once nothing does, then send what changed: the parent
+ * first, a look-up before each create (`getListingsItem`), `putListingsItem` for a new listing, `patchListingsItem`
+ * for one Amazon has, nothing when the attributes equal what was last sent (a hash on the listing record). Amazon's
+ * ERROR issues raise AMAZON_LISTING_REJECTED; a new child is handed to the stock loop for its price and quantity.
+ */
+export const makeSyncListings = (deps: SyncListingsDeps) => {
+  const { scayle, catalogue, amazon, exceptions, mapping, sellerId, clock } = deps;
+  const schemas = new Map<string, { value: ProductTypeSchema | undefined; at: number }>();
+
+  /** The product type's schema, cached per container for an hour; undefined when Amazon does not know the type. */
+  const schemaOf = async (productType: string, marketplaceId: string): Promise<ProductTypeSchema | undefined> => {
+    const id = `${productType}@${marketplaceId}`;
+    const cached = schemas.get(id);
+    if (cached && clock.now() - cached.at < SCHEMA_TTL_MS) return cached.value;
+    let value: ProductTypeSchema | undefined;
+    try {
+      value = await amazon.productTypeSchema(sellerId, productType, marketplaceId, REQUIREMENTS);
+    } catch (error) {
+      if (!(error instanceof UpstreamRejectedError)) throw error;
+    }
+    schemas.set(id, { value, at: clock.now() });
+    return value;
+  };
+
+  /** Plans one product in one marketplace with everything it needs read first. */
+  const plan = async (product: ScayleProduct, marketplaceId: string): Promise<ListingPlan> => {
+    const { source, variants } = mappingSourceOf(product);
+    const entries = await catalogue.entries(variants.map((v) => v.referenceKey));
+    const sellerSkuOf = (sku: string) => entries.get(sku)?.amazon?.[marketplaceId]?.sellerSku;
+    const sellerSkus = variants.flatMap((v) => sellerSkuOf(v.referenceKey) ?? []);
+    const owners = await catalogue.bySellerSkus(marketplaceId, sellerSkus);
+    const claimed = new Map<string, number>();
+    for (const s of sellerSkus) claimed.set(s, (claimed.get(s) ?? 0) + 1);
+    const mappings = new Map<string, VariantMapping>(
+      variants.map((v) => {
+        const entry = entries.get(v.referenceKey);
+        const sellerSku = sellerSkuOf(v.referenceKey);
+        // Two variants of one product naming one SellerSKU: neither may be listed.
+        const owner = sellerSku && (claimed.get(sellerSku) ?? 0) > 1 ? '(another variant of this product)' : undefined;
+        return [
+          v.referenceKey,
+          {
+            ...(sellerSku ? { sellerSku, sellerSkuOwner: owner ?? owners.get(sellerSku) } : {}),
+            ...(entry?.orderwiseVariantCode ? { orderwiseVariantCode: entry.orderwiseVariantCode } : {}),
+            ...(entry?.scayleVariantId !== undefined ? { scayleVariantId: entry.scayleVariantId } : {}),
+          },
+        ];
+      }),
+    );
+    const entry = productTypeOf(mapping, product.categories);
+    const schema = entry ? await schemaOf(entry.productType, marketplaceId) : undefined;
+    const result = planListings({
+      mapping,
+      marketplaceId,
+      product: source,
+      variants,
+      mappings,
+      schemaOf: () => schema,
+      validate: (s, attributes) => validateAgainstSchema(s.key, s.schema, attributes),
+    });
+    if (entry && !schema && result.children.length + result.problems.length > 0) {
+      return {
+        ...result,
+        parent: undefined,
+        children: [],
+        blocked: [...result.blocked, ...result.children.map((c) => ({ sku: c.sku as string, sellerSku: c.sellerSku }))],
+        problems: [
+          {
+            attribute: 'product_type',
+            rule: `productTypes (${entry.category})`,
+            message: `Amazon has no product type ${entry.productType} in ${marketplaceId}`,
+          },
+        ],
+      } as ListingPlan;
+    }
+    return result;
+  };
+
+  const report = async (product: ScayleProduct, result: ListingPlan) => {
+    const key = `${product.referenceKey}@${result.marketplaceId}`;
+    if (result.problems.length === 0) {
+      await exceptions.resolveOpen('LISTING_BLOCKED', key);
+      return 0;
+    }
+    if (result.blocked.length > 0) {
+      const { marketplaceId } = result;
+      const records = await catalogue.listings(
+        marketplaceId,
+        result.blocked.map((b) => b.sellerSku),
+      );
+      const neverListed = result.blocked.filter((b) => {
+        const record = records.get(b.sellerSku);
+        return !record || record.status === 'blocked';
+      });
+      await catalogue.recordBlocked(
+        marketplaceId,
+        neverListed,
+        product.referenceKey,
+        new Date(clock.now()).toISOString(),
+      );
+      // Amazon refusing an offer for a SellerSKU it has no listing of is this block, told better.
+      for (const b of neverListed)
+        await exceptions.resolveOpen('AMAZON_LISTING_REJECTED', `${b.sellerSku}@${marketplaceId}`);
+    }
+    const skus = [...new Set(result.problems.map((p) => p.sku ?? '(family)'))];
+    await exceptions.raise('LISTING_BLOCKED', key, {
+      productKey: product.referenceKey,
+      marketplaceId: result.marketplaceId,
+      ...(result.productType ? { productType: result.productType } : {}),
+      blocked: skus,
+      problems: result.problems.slice(0, MAX_PROBLEMS_IN_DETAILS),
+      problemCount: result.problems.length,
+    });
+    return skus.length;
+  };
+
+  const handOfferToStockLoop = async (sku: string, now: string) => {
+    const prices = await scayle.getCurrentPrices(sku, clock.now());
+    if (Object.keys(prices).length > 0)
+      await deps.stock.recordScayleState(
+        sku,
+        {
+          prices: Object.fromEntries(
+            Object.entries(prices).map(([currency, amountMinor]) => [currency, { amountMinor, observedAt: now }]),
+          ),
+        },
+        now,
+      );
+    await deps.stock.markAmazonPending([sku], now, true);
+  };
+
+  /** Sends one listing if it changed; returns what happened to it. */
+  const send = async (
+    product: ScayleProduct,
+    draft: ListingDraft,
+    marketplaceId: string,
+    recorded: ListingRecord | undefined,
+  ): Promise<'created' | 'updated' | 'unchanged' | 'rejected'> => {
+    // A blocked record only says the hub held the SKU back: it was never sent.
+    const record = recorded?.status === 'blocked' ? undefined : recorded;
+    const hash = hashOf(draft);
+    if (record?.hash === hash) return 'unchanged';
+    const existing = record ? undefined : await amazon.getListingsItem(sellerId, draft.sellerSku, marketplaceId);
+    const listedType = existing?.summaries.find((s) => s.marketplaceId === marketplaceId)?.productType;
+    const create = !record && (!existing || (listedType !== undefined && listedType !== draft.productType));
+    const submission = create
+      ? await amazon.putListingsItem(sellerId, draft.sellerSku, marketplaceId, {
+          productType: draft.productType,
+          requirements: REQUIREMENTS,
+          attributes: draft.attributes,
+        })
+      : await amazon.patchListingsItem(
+          sellerId,
+          draft.sellerSku,
+          marketplaceId,
+          Object.entries(draft.attributes).map(([name, value]) => ({
+            op: 'replace' as const,
+            path: `/attributes/${name}`,
+            value,
+          })),
+          { productType: draft.productType },
+        );
+    const rejectedKey = `${draft.sellerSku}@${marketplaceId}`;
+    const errors = errorsOf(submission);
+    if (submission.status === 'INVALID' || errors.length > 0) {
+      await exceptions.raise('AMAZON_LISTING_REJECTED', rejectedKey, {
+        sku: draft.sku,
+        sellerSku: draft.sellerSku,
+        marketplaceId,
+        productKey: product.referenceKey,
+        role: draft.role,
+        via: create ? 'putListingsItem' : 'patchListingsItem',
+        issues: errors.length > 0 ? errors : submission.issues,
+      });
+      return 'rejected';
+    }
+    const now = new Date(clock.now()).toISOString();
+    await catalogue.recordListing({
+      marketplaceId,
+      sellerSku: draft.sellerSku,
+      role: draft.role,
+      productKey: product.referenceKey,
+      ...(draft.sku ? { sku: draft.sku } : {}),
+      productType: draft.productType,
+      hash,
+      listedAt: record?.listedAt ?? now,
+      updatedAt: now,
+    });
+    await exceptions.resolveOpen('AMAZON_LISTING_REJECTED', rejectedKey);
+    if (!record && draft.sku) await handOfferToStockLoop(draft.sku, now);
+    return record || existing ? 'updated' : 'created';
+  };
+
+  const readProduct = (productKey: string) =>
+    scayle.getProduct(/^\d+$/.test(productKey) ? Number(productKey) : productKey);
+
+  /** Syncs one product (by reference key, or numeric id) in every marketplace of the mapping. */
+  const syncProduct = async (productKey: string): Promise<SyncOutcome> => {
+    const counts = { created: 0, updated: 0, unchanged: 0, blocked: 0, rejected: 0 };
+    const product = await readProduct(productKey);
+    if (!product) return { productKey, found: false, ...counts };
+    for (const marketplaceId of Object.keys(mapping.marketplaces)) {
+      const result = await plan(product, marketplaceId);
+      counts.blocked += await report(product, result);
+      const drafts = [...(result.parent ? [result.parent] : []), ...result.children];
+      if (drafts.length === 0) continue;
+      const records = await catalogue.listings(
+        marketplaceId,
+        drafts.map((d) => d.sellerSku),
+      );
+      if (result.parent) {
+        const outcome = await send(product, result.parent, marketplaceId, records.get(result.parent.sellerSku));
+        counts[outcome]++;
+        // Amazon refuses children whose parent it does not have: they wait for the next sync.
+        if (outcome === 'rejected') continue;
+      }
+      for (const child of result.children)
+        counts[await send(product, child, marketplaceId, records.get(child.sellerSku))]++;
+    }
+    return { productKey: product.referenceKey, found: true, ...counts };
+  };
+
+  /**
+   * A variant was deleted in SCAYLE: its listings are taken down (a look-up first; a SKU Amazon no longer has is
+   * done), then its row of the catalogue map goes, so no listing or stock update names it again. In that order,
+   * so a retry after a failure still knows the SellerSKUs.
+   */
+  const deleteVariant = async (sku: string): Promise<{ removed: number }> => {
+    const entry = await catalogue.get(sku);
+    let removed = 0;
+    for (const [marketplaceId, { sellerSku }] of Object.entries(entry?.amazon ?? {})) {
+      if (await amazon.getListingsItem(sellerId, sellerSku, marketplaceId)) {
+        await amazon.deleteListingsItem(sellerId, sellerSku, marketplaceId);
+        removed++;
+      }
+      await catalogue.removeListing(marketplaceId, sellerSku);
+    }
+    if (entry) await catalogue.remove(sku);
+    return { removed };
+  };
+
+  /** The product of a SCAYLE SKU, found through the listing records a sync left (SCAYLE has no variant -> product look-up here). */
+  const productOfSku = async (sku: string): Promise<ScayleProduct | undefined> => {
+    const entry = await catalogue.get(sku);
+    for (const [marketplaceId, { sellerSku }] of Object.entries(entry?.amazon ?? {})) {
+      const record = (await catalogue.listings(marketplaceId, [sellerSku])).get(sellerSku);
+      if (record) return readProduct(record.productKey);
+    }
+    return undefined;
+  };
+
+  /**
+   * What a sync would send for one product, checked by Amazon with `mode=VALIDATION_PREVIEW` (nothing changes). A
+   * child's complaint that its parent is missing is dropped when the parent is previewed alongside and valid.
+   */
+  const preview = async (productKeyOrSku: string, marketplaceIds?: readonly string[]): Promise<ProductPreview[]> => {
+    const product = (await readProduct(productKeyOrSku)) ?? (await productOfSku(productKeyOrSku));
+    if (!product) return [];
+    const previews: ProductPreview[] = [];
+    for (const marketplaceId of marketplaceIds ?? Object.keys(mapping.marketplaces)) {
+      const result = await plan(product, marketplaceId);
+      const listings: PreviewedListing[] = [];
+      let parentValid = false;
+      for (const draft of [...(result.parent ? [result.parent] : []), ...result.children]) {
+        const submission = await amazon.putListingsItem(
+          sellerId,
+          draft.sellerSku,
+          marketplaceId,
+          { productType: draft.productType, requirements: REQUIREMENTS, attributes: draft.attributes },
+          { preview: true },
+        );
+        const issues = submission.issues.filter(
+          (issue) =>
+            !(parentValid && draft.role === 'child' && JSON.stringify(issue).includes('child_parent_sku_relationship')),
+        );
+        const valid = !issues.some((issue) => issue.severity.toUpperCase() === 'ERROR');
+        if (draft.role === 'parent') parentValid = valid;
+        listings.push({
+          sellerSku: draft.sellerSku,
+          role: draft.role,
+          ...(draft.sku ? { sku: draft.sku } : {}),
+          status: valid ? 'VALID' : 'INVALID',
+          issues,
+          attributes: draft.attributes,
+        });
+      }
+      previews.push({
+        productKey: product.referenceKey,
+        marketplaceId,
+        ...(result.productType ? { productType: result.productType } : {}),
+        problems: result.problems,
+        listings,
+        notListed: result.notListed,
+      });
+    }
+    return previews;
+  };
+
+  return { syncProduct, deleteVariant, preview };
+};
