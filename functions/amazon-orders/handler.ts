@@ -8,6 +8,7 @@ import { OrderEventsQueue } from '../../shared/adapters/aws/order-events-queue';
 import { StockEventsQueue } from '../../shared/adapters/aws/stock-events-queue';
 import { StockRepository } from '../../shared/adapters/aws/stock-repository';
 import { amazonEnv, amazonFrom, documentClient, scayleEnv, scayleFrom } from '../../shared/adapters/wiring';
+import { scayleShopsSchema } from '../../shared/domain/marketplaces';
 import { systemClock } from '../../shared/runtime/clock';
 import { parseEnv } from '../../shared/runtime/env';
 import { sqsFifoHandler } from '../../shared/runtime/handler';
@@ -17,10 +18,6 @@ import { amazonOrderMessageSchema } from '../../shared/schemas/queue-messages';
 import { makeProcessAmazonOrder } from '../../shared/use-cases/amazon-orders/process-amazon-order';
 import { makeReserveStock } from '../../shared/use-cases/amazon-orders/reserve-stock';
 
-const shopsSchema = z.record(
-  z.string(),
-  z.object({ shopKey: z.string().min(1), countryCode: z.string().length(2), channelKey: z.string().min(1) }),
-);
 const env = parseEnv(
   z
     .object({
@@ -31,7 +28,7 @@ const env = parseEnv(
       STOCK_TABLE: z.string().min(1),
       STOCK_EVENTS_QUEUE_URL: z.url(),
       ORDER_EVENTS_QUEUE_URL: z.url(),
-      AMAZON_SCAYLE_SHOPS: z.string().transform((json) => shopsSchema.parse(JSON.parse(json))),
+      AMAZON_SCAYLE_SHOPS: z.string().transform((json) => scayleShopsSchema.parse(JSON.parse(json))),
       AMAZON_RESERVATION_HOURS: z.coerce.number().positive(),
     })
     .extend(amazonEnv.shape)

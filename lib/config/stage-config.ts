@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { carrierTableSchema } from '../../shared/domain/carriers';
 import { listingMappingSchema } from '../../shared/domain/listing-mapping';
+import { scayleShopSchema } from '../../shared/domain/marketplaces';
 import { accountMappingSchema } from '../../shared/domain/settlement/account-mapping';
 import { ConfigError } from '../../shared/runtime/errors';
 import { fieldIssues } from '../../shared/runtime/validation';
@@ -52,14 +53,7 @@ export const stageConfigSchema = z
        * The SCAYLE shop (and its external-order channel key) each marketplace's orders are created in. Every
        * marketplace in `marketplaceIds` needs one.
        */
-      scayleShops: z.record(
-        marketplaceId,
-        z.object({
-          shopKey: z.string().min(1),
-          countryCode: z.string().regex(/^[A-Z]{2}$/),
-          channelKey: z.string().min(1),
-        }),
-      ),
+      scayleShops: z.record(marketplaceId, scayleShopSchema),
       /** Multiplies every SP-API usage plan rate: 1 unless Amazon raised this seller's plans. */
       usagePlanScale: z.number().positive().default(1),
       /** Hours a Pending Amazon order's units stay reserved if the order is never seen again. */

@@ -13,7 +13,7 @@ import { LedgerRepository } from '../../shared/adapters/aws/ledger-repository';
 import { StockRepository } from '../../shared/adapters/aws/stock-repository';
 import { startDynamoDbLocal } from '../engines/dynamodb-local';
 import { DEFAULT_LWA_CREDENTIALS, startAmazonSimulator } from '../simulators/amazon';
-import { DEMO_CATALOGUE } from '../simulators/catalogue';
+import { demoCatalogueMap } from '../simulators/catalogue';
 import { DEFAULT_ORDERWISE_USER, startOrderwiseSimulator } from '../simulators/orderwise';
 import { DEFAULT_SCAYLE_TOKEN, startScayleSimulator } from '../simulators/scayle';
 import { type ApiRoute, startApiGateway } from './api-gateway';
@@ -350,23 +350,7 @@ export const startHub = async (options: HubOptions = {}) => {
       [...stateful.tables.entries()].find(([id]) => id.startsWith(prefix))?.[1] as string;
     const db = makeDocumentClient(engines.dynamodb);
     const catalogue = new CatalogueRepository(db, tableNamed('CatalogueTable'));
-    await catalogue.putAll(
-      (options.catalogueMap === 'empty' ? [] : DEMO_CATALOGUE).map((v) => ({
-        sku: v.sku,
-        scayleVariantId: v.scayleVariantId,
-        ...(v.orderwise ? { orderwiseVariantCode: v.orderwise.variantCode } : {}),
-        ...(v.amazon
-          ? {
-              amazon: Object.fromEntries(
-                config.amazon.marketplaceIds.map((m) => [
-                  m,
-                  { sellerSku: v.amazon?.sellerSku as string, asin: v.amazon?.asin },
-                ]),
-              ),
-            }
-          : {}),
-      })),
-    );
+    await catalogue.putAll(options.catalogueMap === 'empty' ? [] : demoCatalogueMap(config.amazon.marketplaceIds));
     lap('catalogue');
     scayle.setWebhook({ url: `${api.url}/webhooks/scayle`, ...LOCAL_WEBHOOK_CREDENTIALS });
     orderwise.setExportTargets({

@@ -94,6 +94,24 @@ const build = (): DemoVariant[] => {
 /** The 300 demo variants, in a stable order. */
 export const DEMO_CATALOGUE: readonly DemoVariant[] = build();
 
+/**
+ * The demo catalogue as the hub's catalogue map holds it (shared/adapters/aws/catalogue-repository.ts
+ * `CatalogueEntry`): each variant's SCAYLE id, OrderWise stock code and, in every marketplace given, its SellerSKU.
+ */
+export const demoCatalogueMap = (marketplaceIds: readonly string[]) =>
+  DEMO_CATALOGUE.map((v) => ({
+    sku: v.sku,
+    scayleVariantId: v.scayleVariantId,
+    ...(v.orderwise ? { orderwiseVariantCode: v.orderwise.variantCode } : {}),
+    ...(v.amazon
+      ? {
+          amazon: Object.fromEntries(
+            marketplaceIds.map((m) => [m, { sellerSku: v.amazon?.sellerSku as string, asin: v.amazon?.asin }]),
+          ),
+        }
+      : {}),
+  }));
+
 /** Demo variants by SKU. */
 export const demoVariantBySku: ReadonlyMap<string, DemoVariant> = new Map(DEMO_CATALOGUE.map((v) => [v.sku, v]));
 

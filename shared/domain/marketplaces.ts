@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** Facts about Amazon marketplaces the hub's rules need. Pure data. */
 
 /**
@@ -17,3 +19,13 @@ export const MARKETPLACE_CURRENCIES: Readonly<Record<string, string>> = {
   ATVPDKIKX0DER: 'USD',
   A2EUQ1WTGCTBG2: 'CAD',
 };
+
+/** Where one marketplace's orders are created in SCAYLE: the shop, its country and the external-order channel. */
+export const scayleShopSchema = z.object({
+  shopKey: z.string().min(1),
+  countryCode: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO country code such as GB'),
+  channelKey: z.string().min(1),
+});
+
+/** The SCAYLE shop per MarketplaceId (stage config `amazon.scayleShops`). */
+export const scayleShopsSchema = z.record(z.string(), scayleShopSchema);

@@ -3,6 +3,7 @@ import {
   DEMO_CATALOGUE,
   DEMO_PRODUCT_GAPS,
   DEMO_PRODUCTS,
+  demoCatalogueMap,
   masterKeyOf,
   productKeyOf,
 } from '../../local/simulators/catalogue';
@@ -24,18 +25,7 @@ const DE = 'A1PA6795UKMFR9';
 const MARKETPLACES = [UK, DE];
 
 /** The demo catalogue as the retailer's CSV would carry it: every Amazon mapping in both marketplaces. */
-const demoEntries: CatalogueEntry[] = DEMO_CATALOGUE.map((v) => ({
-  sku: v.sku,
-  scayleVariantId: v.scayleVariantId,
-  ...(v.orderwise ? { orderwiseVariantCode: v.orderwise.variantCode } : {}),
-  ...(v.amazon
-    ? {
-        amazon: Object.fromEntries(
-          MARKETPLACES.map((m) => [m, { sellerSku: v.amazon?.sellerSku as string, asin: v.amazon?.asin }]),
-        ),
-      }
-    : {}),
-}));
+const demoEntries: CatalogueEntry[] = demoCatalogueMap(MARKETPLACES);
 
 const gapProducts = new Set(DEMO_PRODUCT_GAPS.map((g) => g.productKey));
 /** Variants that must be listed: on Amazon, stocked by OrderWise, in a product with every attribute. */

@@ -1,11 +1,12 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll } from 'vitest';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/engines/dynamodb-local';
+import { CatalogueRepository } from '../../shared/adapters/aws/catalogue-repository';
 import { makeDocumentClient } from '../../shared/adapters/aws/dynamodb';
 import { ExceptionsRepository } from '../../shared/adapters/aws/exceptions-repository';
 import { LedgerRepository } from '../../shared/adapters/aws/ledger-repository';
 import type { TableSchema } from '../../shared/adapters/aws/table-schemas';
-import { EXCEPTIONS_TABLE, LEDGER_TABLE } from '../../shared/adapters/aws/table-schemas';
+import { CATALOGUE_TABLE, EXCEPTIONS_TABLE, LEDGER_TABLE } from '../../shared/adapters/aws/table-schemas';
 
 /** A client for DynamoDB Local: dummy credentials, no retries hiding a failed condition. */
 export const localDynamoClient = (endpoint: string): DynamoDBClient =>
@@ -44,21 +45,26 @@ export const createTable = async (client: DynamoDBClient, tableName: string, sch
 };
 
 /**
- * Starts DynamoDB Local before the file's tests with the ledger and exceptions tables, and stops it after them.
+ * Starts DynamoDB Local before the file's tests with the ledger, exceptions and catalogue tables, and stops it
+ * after them.
  * Returns an accessor for the repositories, which exist only once `beforeAll` ran.
  */
 export const useLedgerTables = () => {
   let dynamo: DynamoDbLocal | undefined;
-  let repositories: { ledger: LedgerRepository; exceptions: ExceptionsRepository } | undefined;
+  let repositories:
+    | { ledger: LedgerRepository; exceptions: ExceptionsRepository; catalogue: CatalogueRepository }
+    | undefined;
   beforeAll(async () => {
     dynamo = await startDynamoDbLocal();
     const client = localDynamoClient(dynamo.endpoint);
     await createTable(client, 'ledger', LEDGER_TABLE);
     await createTable(client, 'exceptions', EXCEPTIONS_TABLE);
+    await createTable(client, 'catalogue', CATALOGUE_TABLE);
     const db = makeDocumentClient(client);
     repositories = {
       ledger: new LedgerRepository(db, 'ledger'),
       exceptions: new ExceptionsRepository(db, 'exceptions'),
+      catalogue: new CatalogueRepository(db, 'catalogue'),
     };
   }, 60_000);
   afterAll(async () => {

@@ -180,6 +180,25 @@ describe('the scayle-hub app', () => {
     );
   });
 
+  it('syncs the catalogue daily through a FIFO queue fed by the SCAYLE webhook, with blocked and rejected alarms', () => {
+    const template = stateless;
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 day)',
+      Targets: Match.arrayWith([Match.objectLike({ Input: JSON.stringify({ job: 'sync-all' }) })]),
+    });
+    const functions = template.findResources('AWS::Lambda::Function');
+    const envOf = (prefix: string) =>
+      Object.entries(functions).find(([id]) => id.startsWith(prefix))?.[1]?.Properties?.Environment?.Variables ?? {};
+    for (const fn of ['CatalogueListings', 'CatalogueCatalogueJobs'])
+      expect(envOf(fn), fn).toMatchObject({ LISTING_MAPPING: 'apparel', AMAZON_USAGE_PLAN_SHARE: '0.25' });
+    expect(envOf('OrdersScayleWebhook')).toHaveProperty('LISTINGS_QUEUE_URL');
+    const alarms = Object.keys(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.some((id) => id.startsWith('CatalogueListingsBlockedAlarm'))).toBe(true);
+    expect(alarms.some((id) => id.startsWith('CatalogueListingsRejectedAlarm'))).toBe(true);
+    template.hasOutput('CatalogueJobsFunctionName', {});
+    template.hasOutput('ListingsDlqUrl', {});
+  });
+
   it('retains data and protects tables for stages that hold real data', () => {
     const { stateful: retained } = synthDevStage({ retainData: true, alarmEmail: 'ops@example.com' });
     retained.allResources('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Retain' });

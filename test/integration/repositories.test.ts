@@ -62,3 +62,52 @@ describe('repositories against DynamoDB Local', () => {
     ]);
   });
 });
+
+describe('catalogue listing records against DynamoDB Local', () => {
+  const tables = useLedgerTables();
+  const UK = 'A1F83G8C2ARO7P';
+  const record = (hash: string) => ({
+    marketplaceId: UK,
+    sellerSku: 'AMZ-1',
+    role: 'child' as const,
+    productKey: 'P-1',
+    sku: 'SKU-1',
+    productType: 'SHIRT',
+    hash,
+    listedAt: '2026-11-26T10:00:00.000Z',
+    updatedAt: '2026-11-26T10:00:00.000Z',
+  });
+
+  it('records a listing once per content: the same hash again is a no-op, a new hash replaces it', async () => {
+    const { catalogue } = tables();
+    await catalogue.recordListing(record('h1'));
+    await catalogue.recordListing({ ...record('h1'), updatedAt: 'later' });
+    expect((await catalogue.listings(UK, ['AMZ-1'])).get('AMZ-1')).toMatchObject({
+      hash: 'h1',
+      updatedAt: record('h1').updatedAt,
+    });
+    await catalogue.recordListing({ ...record('h2'), updatedAt: 'later' });
+    expect((await catalogue.listings(UK, ['AMZ-1'])).get('AMZ-1')).toMatchObject({ hash: 'h2', updatedAt: 'later' });
+  });
+
+  it('marks a SellerSKU blocked only while the hub never listed it', async () => {
+    const { catalogue } = tables();
+    await catalogue.recordBlocked(UK, [{ sellerSku: 'AMZ-2', sku: 'SKU-2' }], 'P-2', 'now');
+    await catalogue.recordBlocked(UK, [{ sellerSku: 'AMZ-1', sku: 'SKU-1' }], 'P-1', 'now');
+    const states = await catalogue.listingStates(UK, ['AMZ-1', 'AMZ-2', 'AMZ-3']);
+    expect(Object.fromEntries(states)).toEqual({ 'AMZ-1': 'listed', 'AMZ-2': 'blocked' });
+    // Listing it later replaces the block.
+    await catalogue.recordListing({ ...record('h3'), sellerSku: 'AMZ-2', sku: 'SKU-2' });
+    expect((await catalogue.listingStates(UK, ['AMZ-2'])).get('AMZ-2')).toBe('listed');
+  });
+
+  it('removes a deleted variant and its aliases, but not an alias another variant took over', async () => {
+    const { catalogue } = tables();
+    await catalogue.put({ sku: 'SKU-7', orderwiseVariantCode: 'OW-7', amazon: { [UK]: { sellerSku: 'AMZ-7' } } });
+    await catalogue.put({ sku: 'SKU-8', orderwiseVariantCode: 'OW-7', amazon: { [UK]: { sellerSku: 'AMZ-8' } } });
+    await catalogue.remove('SKU-7');
+    expect(await catalogue.get('SKU-7')).toBeUndefined();
+    expect(await catalogue.bySellerSkus(UK, ['AMZ-7'])).toEqual(new Map());
+    expect([...(await catalogue.byStockCodes(['OW-7'])).values()].map((e) => e.sku)).toEqual(['SKU-8']);
+  });
+});

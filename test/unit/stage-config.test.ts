@@ -33,6 +33,16 @@ describe('stage configuration', () => {
     expect(() => resolveStage('dev', '{oops')).toThrow(/stageOverrides is not JSON/);
   });
 
+  it('names the listing mapping a stage asks for and checks its marketplaces against the stage', () => {
+    expect(resolveStage('dev').catalogue.mapping).toBe('apparel');
+    expect(() => resolveStage('dev', { catalogue: { mapping: 'furniture' } })).toThrow(
+      /catalogue\.mapping: no listing mapping 'furniture'; known: apparel/,
+    );
+    expect(() => resolveStage('dev', { amazon: { marketplaceIds: ['A1F83G8C2ARO7P'] } })).toThrow(
+      /catalogue\.mapping\.marketplaces\.A1PA6795UKMFR9: the listing mapping lists in A1PA6795UKMFR9, which is not in amazon\.marketplaceIds/,
+    );
+  });
+
   it('replaces arrays and values but merges objects', () => {
     expect(mergeConfig({ a: { b: 1, c: [1, 2] }, d: 1 }, { a: { c: [3] } })).toEqual({ a: { b: 1, c: [3] }, d: 1 });
   });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeCatalogueImport } from '../../../local/commands/catalogue';
-import { DEMO_CATALOGUE } from '../../../local/simulators/catalogue';
+import { DEMO_CATALOGUE, demoCatalogueMap } from '../../../local/simulators/catalogue';
 import type { CatalogueEntry } from '../../../shared/adapters/aws/catalogue-repository';
 import {
   type CatalogueImportProblem,
@@ -198,18 +198,7 @@ describe('planCatalogueImport', () => {
 
 describe('catalogueCsvOf', () => {
   it('round-trips the demo catalogue in two marketplaces through planCatalogueImport', () => {
-    const entries: CatalogueEntry[] = DEMO_CATALOGUE.map((v) => ({
-      sku: v.sku,
-      scayleVariantId: v.scayleVariantId,
-      ...(v.orderwise ? { orderwiseVariantCode: v.orderwise.variantCode } : {}),
-      ...(v.amazon
-        ? {
-            amazon: Object.fromEntries(
-              [UK, DE].map((m) => [m, { sellerSku: v.amazon?.sellerSku as string, asin: v.amazon?.asin }]),
-            ),
-          }
-        : {}),
-    }));
+    const entries: CatalogueEntry[] = demoCatalogueMap([UK, DE]);
     const plan = planCatalogueImport(catalogueCsvOf(entries));
     expect(plan.problems).toEqual([]);
     expect(plan.entries).toEqual(entries);

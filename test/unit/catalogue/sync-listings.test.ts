@@ -156,6 +156,8 @@ class FakeAmazon implements ListingsMarketplace {
   readonly calls: AmazonCall[] = [];
   readonly listed = new Map<string, { productType: string; attributes: Record<string, unknown> }>();
   readonly refused = new Set<string>();
+  /** SellerSKUs whose next put Amazon applies and then never answers (a timeout after commit). */
+  readonly loseAnswer = new Set<string>();
 
   /** Every later submission of `sellerSku` in `marketplaceId` is answered INVALID. */
   refuse(sellerSku: string, marketplaceId: string) {
@@ -206,6 +208,7 @@ class FakeAmazon implements ListingsMarketplace {
     const answer = this.#answer(sku, marketplaceId, { ...body.attributes }, options?.preview === true);
     if (answer.status === 'ACCEPTED')
       this.listed.set(`${marketplaceId}#${sku}`, { productType: body.productType, attributes: { ...body.attributes } });
+    if (this.loseAnswer.delete(sku)) throw new Error(`timeout after Amazon applied the put of ${sku}`);
     return answer;
   }
 
@@ -522,6 +525,26 @@ describe('makeSyncListings: syncProduct', () => {
       'get AMZ-010-BLK-XS',
       'patch AMZ-010-BLK-XS',
     ]);
+  });
+
+  it('creates a listing once when Amazon applied a put but the answer was lost: the retry finds it and patches', async () => {
+    const { amazon, syncProduct } = setup({
+      ...APPAREL_LISTING_MAPPING,
+      marketplaces: { [UK]: { locale: 'en_GB', languageTag: 'en_GB' } },
+    });
+    amazon.loseAnswer.add('AMZ-010-BLK-S');
+    await expect(syncProduct('SH-010-BLK')).rejects.toThrow(/timeout after Amazon applied/);
+    forget(amazon);
+
+    // The queue delivers the message again.
+    await syncProduct('SH-010-BLK');
+
+    const sent = amazon.sent(UK);
+    expect(sent).toContain('get AMZ-010-BLK-S');
+    expect(sent).toContain('patch AMZ-010-BLK-S');
+    expect(sent).not.toContain('put AMZ-010-BLK-S');
+    // What was recorded before the lost answer is not sent again.
+    expect(sent.filter((c) => c.endsWith(' SH-010') || c.endsWith(' AMZ-010-BLK-XS'))).toEqual([]);
   });
 
   it('replaces with a put a listing Amazon has under another product type', async () => {
