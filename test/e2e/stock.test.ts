@@ -12,6 +12,8 @@ const hub = useHub({
   timeCompression: 60,
   // A short patch window sends storms as feeds, so both Amazon paths run.
   stageOverrides: {
+    // The reconcile repairs what the pushes missed: this file tests it, hourly (every minute here).
+    schedules: { stockReconcile: 'rate(1 hour)' },
     stock: {
       defaultBuffer: BUFFER,
       amazonBuffer: AMAZON_BUFFER,

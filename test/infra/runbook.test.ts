@@ -35,6 +35,31 @@ describe('RUNBOOK.md', () => {
     }
   });
 
+  it('raises an alarm for every exception type someone must act on at once, and for every dead-letter queue', () => {
+    const { stateful, stateless } = synthDevStage();
+    const alarms = [stateful, stateless].flatMap((t) => Object.values(t.findResources('AWS::CloudWatch::Alarm')));
+    const descriptions = alarms.map((a) => String(a.Properties?.AlarmDescription ?? ''));
+    for (const [type, info] of Object.entries(EXCEPTION_TYPES)) {
+      if (!info.alarm) continue;
+      const anchor = runbookAnchor(type as keyof typeof EXCEPTION_TYPES);
+      expect(
+        descriptions.some((d) => d.includes(type) || d.includes(anchor)),
+        `no alarm names ${type} or ${anchor}`,
+      ).toBe(true);
+    }
+    // Every queue that is some queue's dead-letter target has an alarm on its depth.
+    const queues = [stateful, stateless].flatMap((t) => Object.entries(t.findResources('AWS::SQS::Queue')));
+    const dlqIds = new Set(
+      queues.flatMap(([, q]) => {
+        const arn = q.Properties?.RedrivePolicy?.deadLetterTargetArn;
+        return arn?.['Fn::GetAtt']?.[0] ? [arn['Fn::GetAtt'][0] as string] : [];
+      }),
+    );
+    expect(dlqIds.size).toBeGreaterThan(0);
+    const alarmed = JSON.stringify(alarms);
+    for (const id of dlqIds) expect(alarmed, `no alarm on the dead-letter queue ${id}`).toContain(id);
+  });
+
   it('has an entry for every exception type the code raises, under the anchor the exception carries', () => {
     const raised = raisedTypes();
     expect(raised.size).toBeGreaterThan(0);
