@@ -46,13 +46,15 @@ export const scayleTargetOf = (item: StockItem, policy: StockPolicy, now: number
 };
 
 /**
- * SCAYLE's sellable quantity as the hub knows it: what the hub last pushed, unless SCAYLE reported a newer
- * figure of its own (a merchant edit or a shop sale, read after `product-variant-stock-updated`).
+ * SCAYLE's sellable quantity as the hub knows it: whichever it learnt last. A figure read from SCAYLE (a merchant
+ * edit or a shop sale, read after `product-variant-stock-updated`) after the hub's last push is SCAYLE's current
+ * figure; a push after that read replaced it (SCAYLE stock is absolute), even when the push carries an older
+ * `changedAt` (a repair sends OrderWise's real change time, which may precede the merchant's edit).
  */
 export const scayleSellableOf = (item: StockItem): number | undefined => {
   const pushed = item.scayle;
   const observed = item.scayleObserved;
-  if (observed && (!pushed || Date.parse(observed.changedAt) > Date.parse(pushed.changedAt))) return observed.quantity;
+  if (observed && (!pushed || Date.parse(observed.observedAt) > Date.parse(pushed.pushedAt))) return observed.quantity;
   return pushed?.quantity;
 };
 

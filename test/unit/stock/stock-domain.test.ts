@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { StockItem } from '../../../shared/adapters/aws/stock-repository';
 import {
   amazonPushMode,
   amazonQuantity,
@@ -13,6 +14,7 @@ import {
   supersedes,
   velocityAt,
 } from '../../../shared/domain/stock';
+import { scayleSellableOf } from '../../../shared/use-cases/stock/stock-policy';
 
 const HOUR = 3_600_000;
 const policy: BufferPolicy = {
@@ -148,5 +150,27 @@ describe('drift and Amazon push mode', () => {
     expect(amazonPushMode(500, 5, 120)).toBe('patch');
     expect(amazonPushMode(600, 5, 120)).toBe('patch');
     expect(amazonPushMode(601, 5, 120)).toBe('feed');
+  });
+});
+
+describe("SCAYLE's sellable quantity as the hub knows it", () => {
+  const push = { quantity: 19, changedAt: '2026-11-26T16:24:00Z', pushedAt: '2026-11-26T16:35:00Z' };
+
+  it('takes a figure read from SCAYLE after the last push: a merchant edit or a shop sale', () => {
+    const item = {
+      sku: 'SKU-A',
+      scayle: { ...push, via: 'single', buffer: 1, reserved: 0 },
+      scayleObserved: { quantity: 45, changedAt: '2026-11-26T16:40:00Z', observedAt: '2026-11-26T16:40:05Z' },
+    } as StockItem;
+    expect(scayleSellableOf(item)).toBe(45);
+  });
+
+  it('takes a push made after the read, even one carrying an older change time (a drift repair)', () => {
+    const item = {
+      sku: 'SKU-A',
+      scayle: { ...push, via: 'single', buffer: 1, reserved: 0 },
+      scayleObserved: { quantity: 45, changedAt: '2026-11-26T16:34:00Z', observedAt: '2026-11-26T16:34:05Z' },
+    } as StockItem;
+    expect(scayleSellableOf(item)).toBe(19);
   });
 });
