@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_CATALOGUE, LEGACY_AMAZON_SKUS } from '../../local/simulators/catalogue';
 import { reservationRef } from '../../shared/use-cases/amazon-orders/process-amazon-order';
-import { eventually, useHub } from '../helpers/hub';
+import { eventually, eventuallyLedger, useHub } from '../helpers/hub';
 import { depth, queueOf } from '../helpers/queues';
 
 // Time runs 60 times faster (the stock loop's Amazon push keeps its 5% margin at that speed; at 360 times a timer's
@@ -68,11 +68,11 @@ describe('Amazon orders into SCAYLE and OrderWise through the local hub', () => 
     const ids = created.map((o) => o.amazonOrderId);
     const unmappedIds = new Set(ids.filter((_, n) => n % 15 === 7));
 
-    const entries = await eventually(
-      async () => {
-        const all = await Promise.all(ids.map((id) => ledger.get('amazon', id)));
-        return all.every((e) => e?.status === 'acknowledged' || e?.status === 'flagged') ? all : undefined;
-      },
+    const entries = await eventuallyLedger(
+      ledger,
+      'amazon',
+      ids,
+      (e) => e.status === 'acknowledged' || e.status === 'flagged',
       240_000,
       'every Amazon order acknowledged or flagged',
     );
@@ -106,11 +106,11 @@ describe('Amazon orders into SCAYLE and OrderWise through the local hub', () => 
 
     // Each created order went on through the SCAYLE -> OrderWise loop: one sales order each.
     const scayleIds = entries.flatMap((e) => (e?.status === 'acknowledged' ? [e.ids.scayle as string] : []));
-    await eventually(
-      async () => {
-        const posted = await Promise.all(scayleIds.map((id) => ledger.get('scayle', id)));
-        return posted.every((e) => e?.status === 'acknowledged');
-      },
+    await eventuallyLedger(
+      ledger,
+      'scayle',
+      scayleIds,
+      (e) => e.status === 'acknowledged',
       120_000,
       'every SCAYLE order posted to OrderWise',
     );

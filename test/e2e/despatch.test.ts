@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LOCAL_ORDERWISE_EXPORT_CREDENTIALS } from '../../local/hub/hub';
 import { DEMO_CATALOGUE } from '../../local/simulators/catalogue';
 import { buildDespatchExport } from '../../shared/adapters/orderwise/export-format';
-import { eventually, useHub } from '../helpers/hub';
+import { eventually, eventuallyLedger, useHub } from '../helpers/hub';
 
 // Windows of one minute (real time): a SCAYLE outage longer than that must raise FULFILMENT_UNACKED.
 const hub = useHub({
@@ -46,18 +46,20 @@ const ordersInOrderwise = async (web: number, amazon: number) => {
             })),
           })),
         });
-  const amazonHeads = await eventually(
-    async () => {
-      const heads = await Promise.all(amazonOrders.map((o) => ledger.get('amazon', o.amazonOrderId)));
-      return heads.every((h) => h?.status === 'acknowledged') ? heads : undefined;
-    },
+  const amazonHeads = await eventuallyLedger(
+    ledger,
+    'amazon',
+    amazonOrders.map((o) => o.amazonOrderId),
+    (h) => h.status === 'acknowledged',
     120_000,
     'every Amazon order in SCAYLE',
   );
   const scayleIds = [...webOrders.map((o) => String(o.id)), ...amazonHeads.map((h) => h?.ids.scayle as string)];
-  await eventually(
-    async () =>
-      (await Promise.all(scayleIds.map((id) => ledger.get('scayle', id)))).every((e) => e?.status === 'acknowledged'),
+  await eventuallyLedger(
+    ledger,
+    'scayle',
+    scayleIds,
+    (e) => e.status === 'acknowledged',
     180_000,
     'every order in OrderWise',
   );

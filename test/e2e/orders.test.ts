@@ -6,7 +6,7 @@ import { makeDocumentClient } from '../../shared/adapters/aws/dynamodb';
 import { FailuresRepository } from '../../shared/adapters/aws/failures-repository';
 import { OrderEventsQueue } from '../../shared/adapters/aws/order-events-queue';
 import { makeRetryOrder } from '../../shared/use-cases/retry-order';
-import { eventually, useHub } from '../helpers/hub';
+import { eventually, eventuallyLedger, useHub } from '../helpers/hub';
 import { depth, queueOf, sendRaw } from '../helpers/queues';
 
 const hub = useHub();
@@ -34,11 +34,11 @@ describe('SCAYLE orders into OrderWise through the local hub', () => {
       }
       expect(created).toHaveLength(500);
       const ids = created.map((o) => String(o.id));
-      const done = await eventually(
-        async () => {
-          const entries = await Promise.all(ids.map((id) => ledger.get('scayle', id)));
-          return entries.every((e) => e?.status === 'acknowledged' || e?.status === 'flagged') ? entries : undefined;
-        },
+      const done = await eventuallyLedger(
+        ledger,
+        'scayle',
+        ids,
+        (e) => e.status === 'acknowledged' || e.status === 'flagged',
         // A correctness test, not a speed test: on a two-core machine another hub's test may run beside it.
         420_000,
         'every order acknowledged or flagged',

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { mergeConfig } from '../../lib/config/stage-config';
 import { type HubOptions, type LocalHub, startHub } from '../../local/hub/hub';
+import type { LedgerEntry } from '../../shared/adapters/aws/ledger-repository';
 
 /**
  * Starts one local hub for the test file (before all its tests) and stops it, with every process it started,
@@ -55,4 +56,35 @@ export const eventually = async <T>(
   }
   if (failure) throw failure;
   throw new Error(`${what} not reached within ${timeoutMs} ms (last: ${JSON.stringify(last)?.slice(0, 500)})`);
+};
+
+/**
+ * Waits until the ledger entry of every id in `ids` is `done`, reading again only the entries not done yet, fifty at
+ * a time: a probe that re-read hundreds of entries five times a second kept DynamoDB Local busy, slowing the very
+ * hub it waits for. Returns the entries, in the order of `ids`, as they were when each was done.
+ */
+export const eventuallyLedger = async (
+  ledger: LocalHub['ledger'],
+  channel: 'scayle' | 'amazon',
+  ids: readonly string[],
+  done: (entry: LedgerEntry) => boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<LedgerEntry[]> => {
+  const found = new Map<string, LedgerEntry>();
+  return eventually(
+    async () => {
+      const open = ids.filter((id) => !found.has(id));
+      for (let i = 0; i < open.length; i += 50) {
+        const batch = open.slice(i, i + 50);
+        const entries = await Promise.all(batch.map((id) => ledger.get(channel, id)));
+        entries.forEach((entry, k) => {
+          if (entry && done(entry)) found.set(batch[k] as string, entry);
+        });
+      }
+      return found.size === new Set(ids).size ? ids.map((id) => found.get(id) as LedgerEntry) : undefined;
+    },
+    timeoutMs,
+    what,
+  );
 };
