@@ -28,6 +28,9 @@ const env = parseEnv(
       POLL_OVERLAP_MINUTES: z.coerce.number().int().min(0).default(5),
       // The first run reads one hour back: older orders at go-live belong to the process the hub replaces.
       POLL_FIRST_LOOKBACK_HOURS: z.coerce.number().positive().default(1),
+      // A run pages for three minutes at most, then keeps its place: one run per five-minute tick, and the monitors
+      // that share this function's single concurrency slot are not held up behind a backlog.
+      POLL_RUN_BUDGET_SECONDS: z.coerce.number().int().positive().default(180),
     })
     .extend(amazonEnv.shape),
 );
@@ -41,7 +44,9 @@ const poll = makePollAmazonOrders({
     marketplaceIds: env.AMAZON_MARKETPLACE_IDS,
     overlapMinutes: env.POLL_OVERLAP_MINUTES,
     firstLookbackHours: env.POLL_FIRST_LOOKBACK_HOURS,
+    runBudgetMs: env.POLL_RUN_BUDGET_SECONDS * 1_000,
   },
+  log: (message, details) => logger.warn(message, details),
 });
 const ghostMonitor = makeGhostMonitor({
   ledger,

@@ -2,6 +2,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll } from 'vitest';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/engines/dynamodb-local';
 import { CatalogueRepository } from '../../shared/adapters/aws/catalogue-repository';
+import { CursorStore } from '../../shared/adapters/aws/cursor-store';
 import { makeDocumentClient } from '../../shared/adapters/aws/dynamodb';
 import { ExceptionsRepository } from '../../shared/adapters/aws/exceptions-repository';
 import { LedgerRepository } from '../../shared/adapters/aws/ledger-repository';
@@ -52,7 +53,13 @@ export const createTable = async (client: DynamoDBClient, tableName: string, sch
 export const useLedgerTables = () => {
   let dynamo: DynamoDbLocal | undefined;
   let repositories:
-    | { ledger: LedgerRepository; exceptions: ExceptionsRepository; catalogue: CatalogueRepository }
+    | {
+        ledger: LedgerRepository;
+        exceptions: ExceptionsRepository;
+        catalogue: CatalogueRepository;
+        /** Cursors in the ledger table, as the scheduled pulls keep them. */
+        cursors: CursorStore;
+      }
     | undefined;
   beforeAll(async () => {
     dynamo = await startDynamoDbLocal();
@@ -65,6 +72,7 @@ export const useLedgerTables = () => {
       ledger: new LedgerRepository(db, 'ledger'),
       exceptions: new ExceptionsRepository(db, 'exceptions'),
       catalogue: new CatalogueRepository(db, 'catalogue'),
+      cursors: new CursorStore(db, 'ledger', LEDGER_TABLE.partitionKey),
     };
   }, 60_000);
   afterAll(async () => {

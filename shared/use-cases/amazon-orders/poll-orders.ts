@@ -1,6 +1,6 @@
 import type { CursorStore } from '../../adapters/aws/cursor-store';
 import type { Clock } from '../../runtime/clock';
-import { ConditionFailedError } from '../../runtime/errors';
+import { ConditionFailedError, UpstreamRejectedError } from '../../runtime/errors';
 import type { AmazonOrder } from '../../schemas/amazon-orders';
 import type { AmazonOrderMessage } from '../../schemas/queue-messages';
 
@@ -20,7 +20,7 @@ export interface PollAmazonOrdersDeps {
       nextToken?: string;
     }): Promise<{ orders: AmazonOrder[]; nextToken?: string }>;
   };
-  readonly cursors: Pick<CursorStore, 'get' | 'advance'>;
+  readonly cursors: Pick<CursorStore, 'read' | 'advance' | 'saveResume'>;
   readonly queue: { sendAll(messages: readonly AmazonOrderMessage[]): Promise<void> };
   readonly clock: Clock;
   readonly settings: {
@@ -29,48 +29,102 @@ export interface PollAmazonOrdersDeps {
     readonly overlapMinutes: number;
     /** How far back the very first run reads. */
     readonly firstLookbackHours: number;
+    /**
+     * How long one run may page before it keeps its place and hands over to the next run. Once getOrders' burst is
+     * spent a page costs a minute, so a backlog (after an outage, or a sale) is read over several runs.
+     */
+    readonly runBudgetMs: number;
   };
+  readonly log?: (message: string, details: Record<string, unknown>) => void;
 }
 
 /** What one poll did. */
 export interface PollAmazonOrdersOutcome {
   readonly from: string;
   readonly to: string;
+  /** Pages this run read. */
   readonly pages: number;
   readonly queued: number;
   /** Another run moved the cursor first (its orders are queued; this run's were deduplicated). */
   readonly raced: boolean;
+  /** False when the run kept its place in the search for the next run instead of reading the last page. */
+  readonly complete: boolean;
+  /** The run went on with a search an earlier run left half read. */
+  readonly resumed: boolean;
 }
 
 /**
  * Loop 6, safety net: getOrders with `LastUpdatedAfter` = the cursor minus an overlap and `LastUpdatedBefore` =
  * now minus Amazon's two-minute lag, every page by `NextToken`, each seller-fulfilled order queued as a trigger
  * deduplicated by its LastUpdateDate (so an order a notification already brought, or the overlap reads again, is
- * handled once). The cursor moves only after every page is queued, with a conditional write, so a failed run is
- * read again in full by the next. getOrders' usage plan (burst 20, one a minute) is kept by the client's token
- * bucket; at a 5-minute schedule a run rarely needs more than the five tokens that refill meanwhile.
+ * handled once). The cursor moves only after the last page is queued, with a conditional write, so a failed run is
+ * read again by the next. getOrders' usage plan (burst 20, one a minute) is kept by the client's token bucket.
+ *
+ * A backlog bigger than one run can page (`runBudgetMs`) is read over several runs: the run keeps the search's
+ * bounds and the NextToken of the page it did not read on the cursor, and the next run goes on from there. Amazon
+ * does not say how long a NextToken lives: when it refuses one, the run reads the first half of the search afresh,
+ * which the next runs complete, so even a backlog no run could page through in full is read in the end.
  */
 export const makePollAmazonOrders =
-  ({ amazon, cursors, queue, clock, settings }: PollAmazonOrdersDeps) =>
+  ({ amazon, cursors, queue, clock, settings, log }: PollAmazonOrdersDeps) =>
   async (): Promise<PollAmazonOrdersOutcome> => {
-    const now = clock.now();
-    const cursor = await cursors.get(AMAZON_ORDERS_CURSOR);
-    const from = new Date(
-      cursor ? Date.parse(cursor) - settings.overlapMinutes * 60_000 : now - settings.firstLookbackHours * 3_600_000,
+    const started = clock.now();
+    const { at: cursor, resume } = await cursors.read(AMAZON_ORDERS_CURSOR);
+    let from = new Date(
+      cursor
+        ? Date.parse(cursor) - settings.overlapMinutes * 60_000
+        : started - settings.firstLookbackHours * 3_600_000,
     ).toISOString();
-    const to = new Date(now - GET_ORDERS_LAG_MS).toISOString();
-    if (from >= to) return { from, to, pages: 0, queued: 0, raced: false };
-    const seenAt = new Date(now).toISOString();
+    let to = new Date(started - GET_ORDERS_LAG_MS).toISOString();
     let nextToken: string | undefined;
+    if (resume) ({ from, to, nextToken } = resume);
+    const outcome = (pages: number, queued: number, rest: Partial<PollAmazonOrdersOutcome> = {}) => ({
+      from,
+      to,
+      pages,
+      queued,
+      raced: false,
+      complete: true,
+      resumed: resume !== undefined,
+      ...rest,
+    });
+    if (from >= to) return outcome(0, 0);
+    const seenAt = new Date(started).toISOString();
     let pages = 0;
     let queued = 0;
-    do {
-      const page = await amazon.getOrders({
-        marketplaceIds: settings.marketplaceIds,
-        lastUpdatedAfter: from,
-        lastUpdatedBefore: to,
-        ...(nextToken ? { nextToken } : {}),
-      });
+    for (;;) {
+      if (nextToken && pages > 0 && clock.now() - started >= settings.runBudgetMs) {
+        try {
+          await cursors.saveResume(AMAZON_ORDERS_CURSOR, cursor, {
+            from,
+            to,
+            nextToken,
+            pages: (resume?.pages ?? 0) + pages,
+            savedAt: new Date(clock.now()).toISOString(),
+          });
+        } catch (error) {
+          if (error instanceof ConditionFailedError) return outcome(pages, queued, { raced: true, complete: false });
+          throw error;
+        }
+        return outcome(pages, queued, { complete: false });
+      }
+      let page: Awaited<ReturnType<PollAmazonOrdersDeps['amazon']['getOrders']>>;
+      try {
+        page = await amazon.getOrders({
+          marketplaceIds: settings.marketplaceIds,
+          lastUpdatedAfter: from,
+          lastUpdatedBefore: to,
+          ...(nextToken ? { nextToken } : {}),
+        });
+      } catch (error) {
+        if (!(nextToken && error instanceof UpstreamRejectedError && error.status === 400)) throw error;
+        // A continuation Amazon no longer takes: read the first half of the search again, from its first page.
+        const half = new Date(Date.parse(from) + Math.floor((Date.parse(to) - Date.parse(from)) / 2)).toISOString();
+        log?.('getOrders refused a kept NextToken; reading the first half of the search again', { from, to, half });
+        to = half;
+        nextToken = undefined;
+        continue;
+      }
       pages++;
       const messages = page.orders
         .filter((order) => order.FulfillmentChannel !== 'AFN')
@@ -89,12 +143,13 @@ export const makePollAmazonOrders =
       await queue.sendAll(messages);
       queued += messages.length;
       nextToken = page.nextToken;
-    } while (nextToken);
+      if (!nextToken) break;
+    }
     try {
       await cursors.advance(AMAZON_ORDERS_CURSOR, cursor, to);
     } catch (error) {
-      if (error instanceof ConditionFailedError) return { from, to, pages, queued, raced: true };
+      if (error instanceof ConditionFailedError) return outcome(pages, queued, { raced: true });
       throw error;
     }
-    return { from, to, pages, queued, raced: false };
+    return outcome(pages, queued);
   };

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { CursorResume } from '../../../shared/adapters/aws/cursor-store';
 import type { LedgerEntry } from '../../../shared/adapters/aws/ledger-repository';
 import { ConditionFailedError, UpstreamRejectedError, ValidationError } from '../../../shared/runtime/errors';
 import type { AmazonOrder, AmazonOrderItem } from '../../../shared/schemas/amazon-orders';
@@ -286,11 +287,34 @@ describe('the getOrders poll', () => {
     FulfillmentChannel: channel,
   });
 
+  /** A cursor store in memory with the conditions of the DynamoDB one. */
+  const memoryCursors = (at?: string) => {
+    const state: { at?: string; resume?: CursorResume } = at ? { at } : {};
+    const check = (from: string | undefined) => {
+      if (state.at !== from) throw new ConditionFailedError('moved', undefined);
+    };
+    return {
+      state,
+      read: async () => ({ ...state }),
+      advance: async (_name: string, from: string | undefined, to: string) => {
+        check(from);
+        state.at = to;
+        delete state.resume;
+      },
+      saveResume: async (_name: string, from: string | undefined, resume: CursorResume | undefined) => {
+        check(from);
+        if (resume) state.resume = resume;
+        else delete state.resume;
+      },
+    };
+  };
+  const settings = { marketplaceIds: [UK], overlapMinutes: 5, firstLookbackHours: 24, runBudgetMs: 180_000 };
+
   it('reads every page since the cursor minus the overlap, queues seller-fulfilled orders, then moves the cursor', async () => {
     const clock = new FakeClock(MORNING);
     const queries: unknown[] = [];
     const queued: AmazonOrderMessage[] = [];
-    const cursors = new Map<string, string>([['amazon-orders', '2025-03-01T09:00:00.000Z']]);
+    const cursors = memoryCursors('2025-03-01T09:00:00.000Z');
     const poll = makePollAmazonOrders({
       amazon: {
         getOrders: async (query) => {
@@ -300,16 +324,10 @@ describe('the getOrders poll', () => {
             : { orders: [order('A'), order('F', 'AFN')], nextToken: 't' };
         },
       },
-      cursors: {
-        get: async (name) => cursors.get(name),
-        advance: async (name, from, to) => {
-          if (cursors.get(name) !== from) throw new ConditionFailedError('moved', undefined);
-          cursors.set(name, to);
-        },
-      },
+      cursors,
       queue: { sendAll: async (m) => void queued.push(...m) },
       clock,
-      settings: { marketplaceIds: [UK], overlapMinutes: 5, firstLookbackHours: 24 },
+      settings,
     });
     const outcome = await poll();
     const before = new Date(MORNING - GET_ORDERS_LAG_MS).toISOString();
@@ -321,8 +339,106 @@ describe('the getOrders poll', () => {
       ['A', 'poll#2025-03-01T09:30:00Z', 'poll'],
       ['B', 'poll#2025-03-01T09:30:00Z', 'poll'],
     ]);
-    expect(outcome).toMatchObject({ pages: 2, queued: 2, raced: false });
-    expect(cursors.get('amazon-orders')).toBe(before);
+    expect(outcome).toMatchObject({ pages: 2, queued: 2, raced: false, complete: true, resumed: false });
+    expect(cursors.state).toEqual({ at: before });
+  });
+
+  /** Amazon with `pages` pages of one order each, a minute per page once the run is under way. */
+  const slowAmazon = (clock: FakeClock, pages: number, refuse: (token: string) => boolean = () => false) => {
+    const queries: { lastUpdatedAfter: string; lastUpdatedBefore?: string; nextToken?: string }[] = [];
+    return {
+      queries,
+      getOrders: async (query: (typeof queries)[number]) => {
+        queries.push(query);
+        if (query.nextToken && refuse(query.nextToken))
+          throw new UpstreamRejectedError('getOrders: 400 InvalidInput', 400, {});
+        await clock.advance(60_000);
+        const n = query.nextToken ? Number(query.nextToken) : 0;
+        return { orders: [order(`O-${n}`)], ...(n + 1 < pages ? { nextToken: String(n + 1) } : {}) };
+      },
+    };
+  };
+
+  it('keeps its place in a backlog longer than one run and goes on from there in the next, without reading a page twice', async () => {
+    const clock = new FakeClock(MORNING);
+    const amazon = slowAmazon(clock, 8);
+    const queued: string[] = [];
+    const cursors = memoryCursors('2025-03-01T06:00:00.000Z');
+    const poll = makePollAmazonOrders({
+      amazon,
+      cursors,
+      queue: { sendAll: async (m) => void queued.push(...m.map((o) => o.amazonOrderId)) },
+      clock,
+      settings,
+    });
+    const first = await poll();
+    expect(first).toMatchObject({ pages: 3, complete: false, resumed: false });
+    expect(cursors.state).toMatchObject({ at: '2025-03-01T06:00:00.000Z', resume: { nextToken: '3', pages: 3 } });
+    await clock.advance(120_000);
+    const second = await poll();
+    // The second run searches the same bounds as the first: the orders of the backlog, not those since.
+    expect(second).toMatchObject({ pages: 3, complete: false, resumed: true, from: first.from, to: first.to });
+    const third = await poll();
+    expect(third).toMatchObject({ pages: 2, complete: true, resumed: true, to: first.to });
+    expect(queued).toEqual(Array.from({ length: 8 }, (_, n) => `O-${n}`));
+    expect(cursors.state).toEqual({ at: first.to });
+    expect(amazon.queries.filter((q) => !q.nextToken)).toHaveLength(1);
+  });
+
+  it('reads the first half of the search again when Amazon refuses a kept NextToken, and the rest in later runs', async () => {
+    const clock = new FakeClock(MORNING);
+    const amazon = slowAmazon(clock, 2, (token) => token === 'expired');
+    const messages: string[] = [];
+    const cursors = memoryCursors('2025-03-01T06:00:00.000Z');
+    cursors.state.resume = {
+      from: '2025-03-01T05:55:00.000Z',
+      to: '2025-03-01T07:55:00.000Z',
+      nextToken: 'expired',
+      pages: 40,
+      savedAt: '2025-03-01T08:00:00.000Z',
+    };
+    const logged: string[] = [];
+    const poll = makePollAmazonOrders({
+      amazon,
+      cursors,
+      queue: { sendAll: async (m) => void messages.push(...m.map((o) => o.amazonOrderId)) },
+      clock,
+      settings,
+      log: (message) => logged.push(message),
+    });
+    const outcome = await poll();
+    expect(amazon.queries[1]).toEqual({
+      marketplaceIds: [UK],
+      lastUpdatedAfter: '2025-03-01T05:55:00.000Z',
+      lastUpdatedBefore: '2025-03-01T06:55:00.000Z',
+    });
+    expect(outcome).toMatchObject({ complete: true, resumed: true, to: '2025-03-01T06:55:00.000Z', pages: 2 });
+    expect(cursors.state).toEqual({ at: '2025-03-01T06:55:00.000Z' });
+    expect(logged).toHaveLength(1);
+    // The next run reads on from the half it did not finish.
+    await poll();
+    expect(amazon.queries.at(-2)?.lastUpdatedAfter).toBe('2025-03-01T06:50:00.000Z');
+  });
+
+  it('leaves the cursor to the run that moved it first, even mid-backlog', async () => {
+    const clock = new FakeClock(MORNING);
+    const cursors = memoryCursors('2025-03-01T06:00:00.000Z');
+    const amazon = slowAmazon(clock, 8);
+    const poll = makePollAmazonOrders({
+      amazon: {
+        getOrders: async (query) => {
+          // Another run finishes the search while this one pages.
+          if (query.nextToken === '2') cursors.state.at = '2025-03-01T07:00:00.000Z';
+          return amazon.getOrders(query);
+        },
+      },
+      cursors,
+      queue: { sendAll: async () => undefined },
+      clock,
+      settings,
+    });
+    expect(await poll()).toMatchObject({ raced: true, complete: false });
+    expect(cursors.state).toEqual({ at: '2025-03-01T07:00:00.000Z' });
   });
 });
 
