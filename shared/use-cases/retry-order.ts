@@ -1,4 +1,5 @@
 import type { AmazonOrdersQueue } from '../adapters/aws/amazon-orders-queue';
+import type { LedgerEntry } from '../adapters/aws/ledger-repository';
 import type { OrderEventsQueue } from '../adapters/aws/order-events-queue';
 import type { OrderStatus } from '../domain/order-status';
 import type { OrderLedger } from '../ports';
@@ -65,4 +66,48 @@ export const makeRetryOrder =
       receivedAt: at,
     });
     return { orderId, status: entry.status, queued: true, eventId };
+  };
+
+/** One flagged order a bulk retry found, and what became of it. */
+export interface FlaggedRetry {
+  readonly channel: LedgerEntry['channel'];
+  readonly orderId: string;
+  readonly reason: string;
+  readonly flaggedAt: string;
+  /** Absent in a dry run. */
+  readonly outcome?: RetryOutcome;
+}
+
+/**
+ * Retries every flagged order whose reason contains `match` (e.g. the SKU whose mapping was just added, or
+ * `SKU_UNMAPPED`; every flagged order without one), Amazon orders first since they must reach SCAYLE before their
+ * LatestShipDate, oldest first. Each goes through `retry`, so the same exactly-once path applies; one still
+ * unmapped is simply flagged again. A dry run only lists them.
+ */
+export const makeRetryFlagged =
+  ({
+    ledger,
+    retry,
+  }: {
+    ledger: Pick<OrderLedger, 'listByStatus'>;
+    retry: (orderId: string) => Promise<RetryOutcome>;
+  }) =>
+  async (options: { readonly match?: string; readonly dryRun?: boolean } = {}): Promise<FlaggedRetry[]> => {
+    const flagged = (await ledger.listByStatus('flagged'))
+      .filter((entry) => !options.match || (entry.reason ?? '').includes(options.match))
+      .sort(
+        (a, b) =>
+          Number(b.channel === 'amazon') - Number(a.channel === 'amazon') || a.updatedAt.localeCompare(b.updatedAt),
+      );
+    const found: FlaggedRetry[] = [];
+    for (const entry of flagged) {
+      const item = {
+        channel: entry.channel,
+        orderId: entry.orderId,
+        reason: entry.reason ?? '',
+        flaggedAt: entry.updatedAt,
+      };
+      found.push(options.dryRun ? item : { ...item, outcome: await retry(entry.orderId) });
+    }
+    return found;
   };

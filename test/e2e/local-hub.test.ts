@@ -205,6 +205,11 @@ describe('the local hub', () => {
       expect(table).toMatch(
         new RegExp(`SKU_UNMAPPED#${unmapped}\\s+ecommerce\\s+open\\s+1\\s+.*RUNBOOK\\.md#sku_unmapped`),
       );
+      const flagged = await run('npx', ['hub', 'retry', '--flagged', '--match', unmapped, '--dry-run', '--local']);
+      expect(flagged.stdout).toMatch(
+        new RegExp(`^scayle\\s+\\d+\\s+\\S+\\s+would retry\\s+SKU_UNMAPPED: ${unmapped}$`, 'm'),
+      );
+      expect(flagged.stdout).toContain(`1 flagged orders matching "${unmapped}" (dry run, none queued)`);
       const story = await run('npx', ['hub', 'trace', unmapped, '--local']);
       expect(story.stdout).toMatch(/received -> pending/);
       expect(story.stdout).toMatch(new RegExp(`exception\\s+SKU_UNMAPPED#${unmapped} raised for ecommerce`));

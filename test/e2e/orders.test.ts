@@ -5,7 +5,7 @@ import { DeadLetters } from '../../shared/adapters/aws/dead-letters';
 import { makeDocumentClient } from '../../shared/adapters/aws/dynamodb';
 import { FailuresRepository } from '../../shared/adapters/aws/failures-repository';
 import { OrderEventsQueue } from '../../shared/adapters/aws/order-events-queue';
-import { makeRetryOrder } from '../../shared/use-cases/retry-order';
+import { makeRetryFlagged, makeRetryOrder } from '../../shared/use-cases/retry-order';
 import { eventually, eventuallyLedger, useHub } from '../helpers/hub';
 import { depth, queueOf, sendRaw } from '../helpers/queues';
 
@@ -92,14 +92,19 @@ describe('SCAYLE orders into OrderWise through the local hub', () => {
     expect(exception).toMatchObject({ owner: 'ecommerce', status: 'open', details: { orderId: String(order?.id) } });
   }, 60_000);
 
-  it('posts a flagged order once its SKU mapping is fixed and it is retried', async () => {
+  it('posts flagged orders once their SKU mapping is fixed and they are retried, one by id, the rest by SKU', async () => {
     const { simulators, ledger, catalogue, engines, outputs } = hub();
     const unmapped = DEMO_CATALOGUE.filter((v) => !v.orderwise)[1];
-    const [order] = await simulators.scayle.createOrders({
-      orders: [{ items: [{ sku: unmapped?.sku as string, quantity: 2 }] }],
+    const [order, second] = await simulators.scayle.createOrders({
+      orders: [
+        { items: [{ sku: unmapped?.sku as string, quantity: 2 }] },
+        { items: [{ sku: unmapped?.sku as string, quantity: 1 }] },
+      ],
     });
     const id = String(order?.id);
+    const secondId = String(second?.id);
     await eventually(async () => (await ledger.get('scayle', id))?.status === 'flagged');
+    await eventually(async () => (await ledger.get('scayle', secondId))?.status === 'flagged');
     // Ecommerce maps the SKU to the stock code OrderWise holds it under.
     await catalogue.put({
       sku: unmapped?.sku as string,
@@ -124,6 +129,13 @@ describe('SCAYLE orders into OrderWise through the local hub', () => {
     ]);
     expect(simulators.orderwise.ordersByReference(id)).toHaveLength(1);
     expect(await retry(id)).toMatchObject({ queued: false, status: 'acknowledged' });
+    // What `hub retry --flagged --match <SKU>` does: the other order flagged for the same SKU, and no other.
+    const retryFlagged = makeRetryFlagged({ ledger, retry });
+    const listed = await retryFlagged({ match: unmapped?.sku as string, dryRun: true });
+    expect(listed.map((f) => f.orderId)).toEqual([secondId]);
+    expect((await retryFlagged({ match: unmapped?.sku as string }))[0]?.outcome).toMatchObject({ queued: true });
+    await eventually(async () => (await ledger.get('scayle', secondId))?.status === 'acknowledged');
+    expect(simulators.orderwise.ordersByReference(secondId)).toHaveLength(1);
   }, 60_000);
 
   it('reports SCAYLE and OrderWise totals that differ to finance, field by field, with a CSV', async () => {

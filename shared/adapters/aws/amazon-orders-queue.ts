@@ -1,6 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { AmazonOrderMessage } from '../../schemas/queue-messages';
-import { sendFifoBatches } from './fifo-send';
+import { FifoQueue } from './fifo-send';
 
 /**
  * The Amazon orders FIFO queue. Group = AmazonOrderId, so the changes of one order are handled one at a time and
@@ -8,21 +8,11 @@ import { sendFifoBatches } from './fifo-send';
  * poll), so a notification delivered twice, or the poll seeing an order the notification already brought, is one
  * message within SQS's five-minute window, and the ledger catches later repeats.
  */
-export class AmazonOrdersQueue {
-  constructor(
-    private readonly sqs: SQSClient,
-    private readonly queueUrl: string,
-  ) {}
-
-  /**
-   * Queues order triggers, ten to a SendMessageBatch.
-   * @throws RetryableError naming the messages SQS did not take (a resend is deduplicated).
-   */
-  async sendAll(messages: readonly AmazonOrderMessage[]): Promise<void> {
-    await sendFifoBatches(
-      this.sqs,
-      this.queueUrl,
-      messages,
+export class AmazonOrdersQueue extends FifoQueue<AmazonOrderMessage> {
+  constructor(sqs: SQSClient, queueUrl: string) {
+    super(
+      sqs,
+      queueUrl,
       {
         group: (message) => message.amazonOrderId,
         deduplicationId: (message) => `${message.amazonOrderId}#${message.eventId}`.slice(0, 128),

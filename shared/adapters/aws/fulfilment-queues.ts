@@ -1,25 +1,18 @@
 import { createHash } from 'node:crypto';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { AmazonConfirmationMessage, DespatchMessage } from '../../schemas/queue-messages';
-import { sendFifoBatches } from './fifo-send';
+import { FifoQueue } from './fifo-send';
 
 /**
  * The despatch FIFO queue. Group = SCAYLE order id; deduplication id = a hash of the order number and its
  * packages (numbers and tracking numbers), so the push and the pull of one despatch are one message, and a later
  * export that adds a package is a new one.
  */
-export class DespatchQueue {
-  constructor(
-    private readonly sqs: SQSClient,
-    private readonly queueUrl: string,
-  ) {}
-
-  /** Queues despatches. @throws RetryableError naming what SQS did not take. */
-  async sendAll(messages: readonly DespatchMessage[]): Promise<void> {
-    await sendFifoBatches(
-      this.sqs,
-      this.queueUrl,
-      messages,
+export class DespatchQueue extends FifoQueue<DespatchMessage> {
+  constructor(sqs: SQSClient, queueUrl: string) {
+    super(
+      sqs,
+      queueUrl,
       {
         group: (m) => m.scayleOrderId,
         deduplicationId: (m) =>
@@ -38,23 +31,21 @@ export class DespatchQueue {
  * The Amazon confirmations FIFO queue: group = AmazonOrderId, deduplication id = the package reference, so a
  * package is confirmed once per SQS window (and a resend edits it on Amazon anyway).
  */
-export class AmazonConfirmationsQueue {
-  constructor(
-    private readonly sqs: SQSClient,
-    private readonly queueUrl: string,
-  ) {}
-
-  /** Queues one confirmation. @throws RetryableError when SQS did not take it. */
-  async send(message: AmazonConfirmationMessage): Promise<void> {
-    await sendFifoBatches(
-      this.sqs,
-      this.queueUrl,
-      [message],
+export class AmazonConfirmationsQueue extends FifoQueue<AmazonConfirmationMessage> {
+  constructor(sqs: SQSClient, queueUrl: string) {
+    super(
+      sqs,
+      queueUrl,
       {
         group: (m) => m.amazonOrderId,
         deduplicationId: (m) => `${m.amazonOrderId}#${m.packageReferenceId}`,
       },
       'Amazon confirmations',
     );
+  }
+
+  /** Queues one confirmation. @throws RetryableError when SQS did not take it. */
+  async send(message: AmazonConfirmationMessage): Promise<void> {
+    await this.sendAll([message]);
   }
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { StockEventMessage } from '../../schemas/queue-messages';
-import { sendFifoBatches } from './fifo-send';
+import { FifoQueue } from './fifo-send';
 
 /** The message group of a stock event: one per OrderWise stock code, one per SCAYLE SKU. */
 export const stockGroupOf = (message: StockEventMessage): string =>
@@ -24,24 +24,9 @@ export const stockDeduplicationId = (message: StockEventMessage): string =>
         )
         .digest('hex');
 
-/** The stock FIFO queue: messages go ten to a SendMessageBatch. */
-export class StockEventsQueue {
-  constructor(
-    private readonly sqs: SQSClient,
-    private readonly queueUrl: string,
-  ) {}
-
-  /**
-   * Queues stock events.
-   * @throws RetryableError naming the messages SQS did not take (the caller's caller retries; duplicates are harmless).
-   */
-  async sendAll(messages: readonly StockEventMessage[]): Promise<void> {
-    await sendFifoBatches(
-      this.sqs,
-      this.queueUrl,
-      messages,
-      { group: stockGroupOf, deduplicationId: stockDeduplicationId },
-      'stock events',
-    );
+/** The stock FIFO queue: messages go ten to a SendMessageBatch; a resend is deduplicated, so duplicates are harmless. */
+export class StockEventsQueue extends FifoQueue<StockEventMessage> {
+  constructor(sqs: SQSClient, queueUrl: string) {
+    super(sqs, queueUrl, { group: stockGroupOf, deduplicationId: stockDeduplicationId }, 'stock events');
   }
 }
