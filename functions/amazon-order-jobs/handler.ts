@@ -10,7 +10,7 @@ import { systemClock } from '../../shared/runtime/clock';
 import { parseEnv } from '../../shared/runtime/env';
 import { jobHandler } from '../../shared/runtime/handler';
 import { logger } from '../../shared/runtime/logger';
-import { count } from '../../shared/runtime/metrics';
+import { count, milliseconds } from '../../shared/runtime/metrics';
 import { parseWith } from '../../shared/runtime/validation';
 import { makeGhostMonitor } from '../../shared/use-cases/amazon-orders/ghost-monitor';
 import { makeLateShipmentWatchdog } from '../../shared/use-cases/amazon-orders/late-shipment';
@@ -75,6 +75,8 @@ export const handler = jobHandler(async (event: unknown) => {
   if (job === 'poll') {
     const outcome = await poll();
     count('AmazonOrdersPolled', outcome.queued);
+    // How far behind now the search ends: about two minutes, more while a backlog is read over several runs.
+    milliseconds('AmazonOrdersPollLag', systemClock.now() - Date.parse(outcome.to));
     logger.info('Amazon orders polled', { ...outcome });
     return outcome;
   }

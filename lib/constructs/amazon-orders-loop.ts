@@ -1,4 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { AccountPrincipal } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -173,6 +175,17 @@ export class AmazonOrdersLoop extends Construct {
         'Amazon orders are not confirmed shipped and their LatestShipDate is near or past. See RUNBOOK.md#late_shipment_risk.',
       topic,
     });
+    // The poll reports how far behind now its search ends: ~2 minutes normally, growing while it reads a backlog.
+    const pollBehind = new Alarm(this, 'PollBehindAlarm', {
+      alarmDescription:
+        'The getOrders safety net is more than an hour behind (reading a backlog): orders whose notification was lost are not seen until it catches up. See RUNBOOK.md#amazon_order_poll_behind.',
+      metric: hubMetric(AMAZON_ORDERS_SERVICE, 'AmazonOrdersPollLag').with({ statistic: 'Maximum' }),
+      threshold: 3_600_000,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    pollBehind.addAlarmAction(new SnsAction(topic));
     alarmOnFirst(this, 'GhostOrderAlarm', {
       metric: metric('GhostOrders'),
       description:
@@ -194,5 +207,8 @@ export class AmazonOrdersLoop extends Construct {
       metric('GhostOrders'),
     ]);
     dashboard.addMetrics('Amazon orders: seen -> created in SCAYLE (ms)', [metric('AmazonOrderLatency')]);
+    dashboard.addMetrics('Amazon orders: getOrders poll behind now (ms)', [
+      metric('AmazonOrdersPollLag').with({ statistic: 'Maximum' }),
+    ]);
   }
 }

@@ -42,8 +42,8 @@ export const registerOrderCommands = (program: Command): void => {
     .command('retry')
     .description('queue a flagged or stuck order for posting again (e.g. after a SKU mapping was added)')
     .argument('[orderId]', 'SCAYLE order id or AmazonOrderId')
-    .option('--flagged', 'every flagged order instead of one (Amazon orders first, oldest first)')
-    .option('--match <text>', 'with --flagged: only orders whose flag reason contains this, e.g. a SKU')
+    .option('--flagged', 'every flagged order naming --match instead of one (Amazon orders first, by LatestShipDate)')
+    .option('--match <word>', 'with --flagged: a SKU, SellerSKU or type (SKU_UNMAPPED) the flag reason names')
     .option('--dry-run', 'with --flagged: list the orders, retry none')
     .option('--local', 'work against the local hub (npm start)')
     .option('--stage <stage>', 'work against a deployed stage', 'dev')
@@ -53,7 +53,11 @@ export const registerOrderCommands = (program: Command): void => {
         options: { flagged?: boolean; match?: string; dryRun?: boolean; local?: boolean; stage?: string },
       ) => {
         if (Boolean(orderId) === Boolean(options.flagged))
-          throw new ValidationError('give either an order id or --flagged [--match <text>]');
+          throw new ValidationError('give either an order id or --flagged --match <SKU or type>');
+        if (options.flagged && !options.match?.trim())
+          throw new ValidationError('--flagged needs --match <SKU, SellerSKU or type> (e.g. SKU_UNMAPPED)');
+        if (!options.flagged && (options.match !== undefined || options.dryRun))
+          throw new ValidationError('--match and --dry-run go with --flagged');
         const target = await resolveTarget(options);
         const ledger = new LedgerRepository(makeDocumentClient(target.dynamodb), target.output('LedgerTableName'));
         const retry = makeRetryOrder({
@@ -62,23 +66,26 @@ export const registerOrderCommands = (program: Command): void => {
           amazonQueue: new AmazonOrdersQueue(target.sqs, target.output('AmazonOrdersQueueUrl')),
         });
         if (options.flagged) {
-          const found = await makeRetryFlagged({ ledger, retry })({ match: options.match, dryRun: options.dryRun });
-          for (const f of found)
-            console.log(
-              [
-                f.channel.padEnd(7),
-                f.orderId.padEnd(20),
-                f.flaggedAt,
-                f.outcome ? (f.outcome.queued ? 'queued' : `left ${f.outcome.status}`) : 'would retry',
-                f.reason,
-              ].join('  '),
-            );
+          const match = (options.match as string).trim();
+          const found = await makeRetryFlagged({ ledger, retry })({ match, dryRun: options.dryRun });
+          for (const f of found) {
+            const what = f.error
+              ? `FAILED ${f.error}`
+              : f.outcome
+                ? f.outcome.queued
+                  ? 'queued'
+                  : `left ${f.outcome.status}`
+                : 'would retry';
+            console.log([f.channel.padEnd(7), f.orderId.padEnd(20), f.flaggedAt, what, f.reason].join('  '));
+          }
           const queued = found.filter((f) => f.outcome?.queued).length;
+          const failed = found.filter((f) => f.error).length;
           console.log(
             options.dryRun
-              ? `${found.length} flagged orders${options.match ? ` matching "${options.match}"` : ''} (dry run, none queued)`
-              : `${queued} of ${found.length} flagged orders${options.match ? ` matching "${options.match}"` : ''} queued for posting again on ${target.name}`,
+              ? `${found.length} flagged orders naming "${match}" (dry run, none queued)`
+              : `${queued} of ${found.length} flagged orders naming "${match}" queued for posting again on ${target.name}${failed > 0 ? `; ${failed} failed` : ''}`,
           );
+          if (failed > 0) process.exitCode = 1;
           return;
         }
         const id = orderId as string;

@@ -3,7 +3,7 @@ import type { LedgerEntry } from '../adapters/aws/ledger-repository';
 import type { OrderEventsQueue } from '../adapters/aws/order-events-queue';
 import type { OrderStatus } from '../domain/order-status';
 import type { OrderLedger } from '../ports';
-import { NotFoundError } from '../runtime/errors';
+import { NotFoundError, ValidationError } from '../runtime/errors';
 
 /** Statuses from which an order can be posted again: never posted, or stuck before OrderWise confirmed it. */
 export const RETRYABLE_STATUSES: readonly OrderStatus[] = ['flagged', 'received', 'pending', 'sent'];
@@ -74,15 +74,21 @@ export interface FlaggedRetry {
   readonly orderId: string;
   readonly reason: string;
   readonly flaggedAt: string;
-  /** Absent in a dry run. */
+  /** Absent in a dry run, and when the retry failed. */
   readonly outcome?: RetryOutcome;
+  /** Why the retry of this order failed; the others still went. */
+  readonly error?: string;
 }
 
+/** The words of a flag reason: its exception type and the SKUs or SellerSKUs it names. */
+const wordsOf = (reason: string): string[] => reason.split(/[\s,:;]+/).filter(Boolean);
+
 /**
- * Retries every flagged order whose reason contains `match` (e.g. the SKU whose mapping was just added, or
- * `SKU_UNMAPPED`; every flagged order without one), Amazon orders first since they must reach SCAYLE before their
- * LatestShipDate, oldest first. Each goes through `retry`, so the same exactly-once path applies; one still
- * unmapped is simply flagged again. A dry run only lists them.
+ * Retries every flagged order whose flag reason names `match` as a whole word: the SKU or SellerSKU whose mapping
+ * was just added (`SKU-1` does not take `SKU-12`), or a type such as `SKU_UNMAPPED`. Amazon orders first, the one
+ * due to ship first at the head (they must reach SCAYLE before their LatestShipDate), then SCAYLE orders oldest
+ * first. Each goes through `retry`, so the same exactly-once path applies; one still unmapped is flagged again. A
+ * failed retry is reported with the order and the rest still go. A dry run only lists them.
  */
 export const makeRetryFlagged =
   ({
@@ -92,12 +98,16 @@ export const makeRetryFlagged =
     ledger: Pick<OrderLedger, 'listByStatus'>;
     retry: (orderId: string) => Promise<RetryOutcome>;
   }) =>
-  async (options: { readonly match?: string; readonly dryRun?: boolean } = {}): Promise<FlaggedRetry[]> => {
+  async (options: { readonly match: string; readonly dryRun?: boolean }): Promise<FlaggedRetry[]> => {
+    if (options.match.trim() === '') throw new ValidationError('say which flagged orders to retry (a SKU or a type)');
+    const dueBy = (entry: LedgerEntry) => String(entry.data.latestShipDate ?? entry.updatedAt);
     const flagged = (await ledger.listByStatus('flagged'))
-      .filter((entry) => !options.match || (entry.reason ?? '').includes(options.match))
+      .filter((entry) => wordsOf(entry.reason ?? '').includes(options.match.trim()))
       .sort(
         (a, b) =>
-          Number(b.channel === 'amazon') - Number(a.channel === 'amazon') || a.updatedAt.localeCompare(b.updatedAt),
+          Number(b.channel === 'amazon') - Number(a.channel === 'amazon') ||
+          (a.channel === 'amazon' ? dueBy(a).localeCompare(dueBy(b)) : 0) ||
+          a.updatedAt.localeCompare(b.updatedAt),
       );
     const found: FlaggedRetry[] = [];
     for (const entry of flagged) {
@@ -107,7 +117,15 @@ export const makeRetryFlagged =
         reason: entry.reason ?? '',
         flaggedAt: entry.updatedAt,
       };
-      found.push(options.dryRun ? item : { ...item, outcome: await retry(entry.orderId) });
+      if (options.dryRun) {
+        found.push(item);
+        continue;
+      }
+      try {
+        found.push({ ...item, outcome: await retry(entry.orderId) });
+      } catch (error) {
+        found.push({ ...item, error: error instanceof Error ? error.message : String(error) });
+      }
     }
     return found;
   };

@@ -209,7 +209,7 @@ describe('the local hub', () => {
       expect(flagged.stdout).toMatch(
         new RegExp(`^scayle\\s+\\d+\\s+\\S+\\s+would retry\\s+SKU_UNMAPPED: ${unmapped}$`, 'm'),
       );
-      expect(flagged.stdout).toContain(`1 flagged orders matching "${unmapped}" (dry run, none queued)`);
+      expect(flagged.stdout).toContain(`1 flagged orders naming "${unmapped}" (dry run, none queued)`);
       const story = await run('npx', ['hub', 'trace', unmapped, '--local']);
       expect(story.stdout).toMatch(/received -> pending/);
       expect(story.stdout).toMatch(new RegExp(`exception\\s+SKU_UNMAPPED#${unmapped} raised for ecommerce`));

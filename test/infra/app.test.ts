@@ -108,7 +108,7 @@ describe('the scayle-hub app', () => {
     expect(queue.Properties.RedrivePolicy).toMatchObject({ maxReceiveCount: 5 });
   });
 
-  it('polls getOrders and runs the ghost monitor on their schedules, one job at a time, with a ghost alarm', () => {
+  it('polls getOrders and runs the ghost monitor on their schedules, one job at a time, with ghost and poll-behind alarms', () => {
     stateless.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(5 minutes)',
       Targets: [Match.objectLike({ Input: JSON.stringify({ job: 'poll' }) })],
@@ -124,6 +124,13 @@ describe('the scayle-hub app', () => {
       MetricName: 'GhostOrders',
       Dimensions: [{ Name: 'service', Value: 'amazon-orders' }],
       AlarmDescription: Match.stringLikeRegexp('RUNBOOK.md#ghost_order'),
+    });
+    // The safety net reading a backlog for over an hour: lost notifications go unseen meanwhile.
+    stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'AmazonOrdersPollLag',
+      Statistic: 'Maximum',
+      Threshold: 3_600_000,
+      AlarmDescription: Match.stringLikeRegexp('RUNBOOK.md#amazon_order_poll_behind'),
     });
   });
 

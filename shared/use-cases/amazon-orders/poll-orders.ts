@@ -92,21 +92,26 @@ export const makePollAmazonOrders =
     const seenAt = new Date(started).toISOString();
     let pages = 0;
     let queued = 0;
+    /** Keeps the place in the search for the next run; false when another run moved the cursor meanwhile. */
+    const keepPlace = async (token: string): Promise<boolean> => {
+      try {
+        await cursors.saveResume(AMAZON_ORDERS_CURSOR, cursor, {
+          from,
+          to,
+          nextToken: token,
+          pages: (resume?.pages ?? 0) + pages,
+          savedAt: new Date(clock.now()).toISOString(),
+        });
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionFailedError) return false;
+        throw error;
+      }
+    };
     for (;;) {
       if (nextToken && pages > 0 && clock.now() - started >= settings.runBudgetMs) {
-        try {
-          await cursors.saveResume(AMAZON_ORDERS_CURSOR, cursor, {
-            from,
-            to,
-            nextToken,
-            pages: (resume?.pages ?? 0) + pages,
-            savedAt: new Date(clock.now()).toISOString(),
-          });
-        } catch (error) {
-          if (error instanceof ConditionFailedError) return outcome(pages, queued, { raced: true, complete: false });
-          throw error;
-        }
-        return outcome(pages, queued, { complete: false });
+        const kept = await keepPlace(nextToken);
+        return outcome(pages, queued, { raced: !kept, complete: false });
       }
       let page: Awaited<ReturnType<PollAmazonOrdersDeps['amazon']['getOrders']>>;
       try {
@@ -117,11 +122,24 @@ export const makePollAmazonOrders =
           ...(nextToken ? { nextToken } : {}),
         });
       } catch (error) {
-        if (!(nextToken && error instanceof UpstreamRejectedError && error.status === 400)) throw error;
-        // A continuation Amazon no longer takes: read the first half of the search again, from its first page.
-        const half = new Date(Date.parse(from) + Math.floor((Date.parse(to) - Date.parse(from)) / 2)).toISOString();
-        log?.('getOrders refused a kept NextToken; reading the first half of the search again', { from, to, half });
-        to = half;
+        if (!(nextToken && error instanceof UpstreamRejectedError && error.status === 400)) {
+          // Throttled or failed mid-backlog: the pages read so far are not read again.
+          if (nextToken && pages > 0) await keepPlace(nextToken);
+          throw error;
+        }
+        // A continuation Amazon no longer takes: read the first half of the search again, from its first page (never
+        // below the cursor, which would move it back).
+        const half = Math.max(
+          Date.parse(from) + Math.floor((Date.parse(to) - Date.parse(from)) / 2),
+          cursor && cursor < to ? Date.parse(cursor) : 0,
+        );
+        const refusedTo = to;
+        to = new Date(half).toISOString();
+        log?.('getOrders refused a kept NextToken; reading the first half of the search again', {
+          from,
+          to: refusedTo,
+          now: to,
+        });
         nextToken = undefined;
         continue;
       }

@@ -3,7 +3,12 @@ import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { CursorResume } from '../../../shared/adapters/aws/cursor-store';
 import type { LedgerEntry } from '../../../shared/adapters/aws/ledger-repository';
-import { ConditionFailedError, UpstreamRejectedError, ValidationError } from '../../../shared/runtime/errors';
+import {
+  ConditionFailedError,
+  ThrottledError,
+  UpstreamRejectedError,
+  ValidationError,
+} from '../../../shared/runtime/errors';
 import type { AmazonOrder, AmazonOrderItem } from '../../../shared/schemas/amazon-orders';
 import type { AmazonOrderMessage, OrderEventMessage, StockEventMessage } from '../../../shared/schemas/queue-messages';
 import type { ScayleExternalOrder, ScayleOrder } from '../../../shared/schemas/scayle';
@@ -418,6 +423,26 @@ describe('the getOrders poll', () => {
     // The next run reads on from the half it did not finish.
     await poll();
     expect(amazon.queries.at(-2)?.lastUpdatedAfter).toBe('2025-03-01T06:50:00.000Z');
+  });
+
+  it('keeps its place when Amazon throttles mid-backlog, so the next run does not read the pages again', async () => {
+    const clock = new FakeClock(MORNING);
+    const amazon = slowAmazon(clock, 8);
+    const cursors = memoryCursors('2025-03-01T06:00:00.000Z');
+    const poll = makePollAmazonOrders({
+      amazon: {
+        getOrders: async (query) => {
+          if (query.nextToken === '2') throw new ThrottledError('getOrders: 429 QuotaExceeded', 60_000);
+          return amazon.getOrders(query);
+        },
+      },
+      cursors,
+      queue: { sendAll: async () => undefined },
+      clock,
+      settings,
+    });
+    await expect(poll()).rejects.toBeInstanceOf(ThrottledError);
+    expect(cursors.state).toMatchObject({ at: '2025-03-01T06:00:00.000Z', resume: { nextToken: '2', pages: 2 } });
   });
 
   it('leaves the cursor to the run that moved it first, even mid-backlog', async () => {

@@ -8,15 +8,21 @@ import { FakeLedger, MORNING } from './fakes';
 const ledgerWithFlags = async () => {
   const clock = new FakeClock(MORNING);
   const ledger = new FakeLedger(clock);
-  const flag = async (channel: 'scayle' | 'amazon', orderId: string, reason: string) => {
-    await ledger.create({ channel, orderId, data: { shopKey: 'uk', countryCode: 'GB', marketplaceId: 'UK' } });
+  const flag = async (channel: 'scayle' | 'amazon', orderId: string, reason: string, latestShipDate?: string) => {
+    await ledger.create({
+      channel,
+      orderId,
+      data: { shopKey: 'uk', countryCode: 'GB', marketplaceId: 'UK', ...(latestShipDate ? { latestShipDate } : {}) },
+    });
     await ledger.transition(channel, orderId, { from: 'received', to: 'pending' });
     await ledger.transition(channel, orderId, { from: 'pending', to: 'flagged', reason });
     await clock.advance(60_000);
   };
   await flag('scayle', '1001', 'SKU_UNMAPPED: TEE-RED-M');
   await flag('scayle', '1002', 'SKU_UNMAPPED: TEE-RED-M, TEE-BLUE-S');
-  await flag('amazon', '202-0000001-0000001', 'SKU_UNMAPPED: LEGACY-TEE-RED-M');
+  await flag('amazon', '202-0000001-0000001', 'SKU_UNMAPPED: TEE-RED-M', '2025-03-03T23:59:59Z');
+  // Flagged later, but due to ship first.
+  await flag('amazon', '202-0000001-0000002', 'SKU_UNMAPPED: LEGACY-TEE-RED-M', '2025-03-02T23:59:59Z');
   await flag('scayle', '1003', 'ORDER_TOTAL_MISMATCH: SCAYLE total 1190, lines 1090');
   await ledger.create({ channel: 'scayle', orderId: '1004' });
   const sent: string[] = [];
@@ -43,13 +49,34 @@ describe('retrying flagged orders once their cause is fixed', () => {
     expect(sent).toEqual(['202-0000001-0000001', '1001', '1002']);
   });
 
-  it('lists without queueing in a dry run, and takes every flagged order without a match', async () => {
+  it('lists without queueing in a dry run, matching whole words of the reason only', async () => {
     const { ledger, retry, sent } = await ledgerWithFlags();
-    const found = await makeRetryFlagged({ ledger, retry })({ dryRun: true });
-    expect(found.map((f) => f.orderId)).toEqual(['202-0000001-0000001', '1001', '1002', '1003']);
+    const retryFlagged = makeRetryFlagged({ ledger, retry });
+    const found = await retryFlagged({ match: 'SKU_UNMAPPED', dryRun: true });
+    expect(found.map((f) => f.orderId)).toEqual(['202-0000001-0000002', '202-0000001-0000001', '1001', '1002']);
     expect(found.every((f) => f.outcome === undefined)).toBe(true);
-    expect(found[3]?.reason).toMatch(/^ORDER_TOTAL_MISMATCH/);
+    // TEE-RED is a prefix of TEE-RED-M, not a SKU any order names.
+    expect(await retryFlagged({ match: 'TEE-RED', dryRun: true })).toEqual([]);
+    expect((await retryFlagged({ match: 'TEE-BLUE-S', dryRun: true })).map((f) => f.orderId)).toEqual(['1002']);
+    await expect(retryFlagged({ match: ' ' })).rejects.toThrow(/say which flagged orders/);
     expect(sent).toEqual([]);
+  });
+
+  it('reports an order whose retry failed and still retries the rest', async () => {
+    const { ledger, retry, sent } = await ledgerWithFlags();
+    const found = await makeRetryFlagged({
+      ledger,
+      retry: async (orderId) => {
+        if (orderId === '1001') throw new Error('SQS is unavailable');
+        return retry(orderId);
+      },
+    })({ match: 'TEE-RED-M' });
+    expect(found.map((f) => [f.orderId, f.outcome?.queued ?? f.error])).toEqual([
+      ['202-0000001-0000001', true],
+      ['1001', 'SQS is unavailable'],
+      ['1002', true],
+    ]);
+    expect(sent).toEqual(['202-0000001-0000001', '1002']);
   });
 
   it('leaves an order that is not flagged or stuck alone when retried by id', async () => {
