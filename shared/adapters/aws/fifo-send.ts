@@ -1,5 +1,17 @@
+import { createHash } from 'node:crypto';
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { RetryableError } from '../../runtime/errors';
+
+/** What SQS takes as a group or deduplication id: 1 to 128 printable ASCII characters, no spaces. */
+const SQS_FIFO_ID = /^[\x21-\x7e]{1,128}$/;
+
+/**
+ * A group or deduplication id SQS takes: the id itself when it fits (readable in the console), else its SHA-256.
+ * Ids come from outside (SCAYLE reference keys, Amazon SellerSKUs) and may be long or carry any character; the
+ * hash keeps equal ids equal, so grouping and deduplication are unchanged.
+ */
+export const fifoId = (id: string): string =>
+  SQS_FIFO_ID.test(id) ? id : createHash('sha256').update(id, 'utf8').digest('hex');
 
 /**
  * Sends messages to a FIFO queue ten to a SendMessageBatch (SQS's maximum), each with its group and
@@ -24,8 +36,8 @@ export const sendFifoBatches = async <T>(
           Entries: batch.map((message, i) => ({
             Id: String(i),
             MessageBody: JSON.stringify(message),
-            MessageGroupId: keys.group(message),
-            MessageDeduplicationId: keys.deduplicationId(message),
+            MessageGroupId: fifoId(keys.group(message)),
+            MessageDeduplicationId: fifoId(keys.deduplicationId(message)),
           })),
         }),
       );

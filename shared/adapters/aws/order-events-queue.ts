@@ -1,5 +1,6 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { OrderEventMessage } from '../../schemas/queue-messages';
+import { fifoId } from './fifo-send';
 
 /**
  * The orders FIFO queue. Group = SCAYLE order id, so the events of one order are handled in order and one at a
@@ -18,8 +19,8 @@ export class OrderEventsQueue {
       new SendMessageCommand({
         QueueUrl: this.queueUrl,
         MessageBody: JSON.stringify(message),
-        MessageGroupId: message.orderId,
-        MessageDeduplicationId: message.eventId,
+        MessageGroupId: fifoId(message.orderId),
+        MessageDeduplicationId: fifoId(message.eventId),
       }),
     );
   }
