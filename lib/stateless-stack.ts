@@ -81,6 +81,8 @@ export class StatelessStack extends Stack {
     });
     // SCAYLE's product webhooks arrive on the same route as its order webhooks.
     this.orders.webhook.bindQueue('LISTINGS_QUEUE_URL', this.catalogue.queue.queue);
+    // A listing Amazon lost (NOT_FOUND on an offer) is queued for the catalogue loop to list again.
+    this.stock.amazonPush.bindQueue('LISTINGS_QUEUE_URL', this.catalogue.queue.queue);
     this.settlements = new SettlementsLoop(this, 'Settlements', {
       config: props.config,
       stateful: props.stateful,

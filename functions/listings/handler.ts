@@ -24,7 +24,8 @@ export const handler = sqsFifoHandler(
       logger.info('variant deleted', { sku: message.sku, listingsRemoved: removed });
       return;
     }
-    const outcome = await listings.syncProduct(message.productKey);
+    // A sync the team asked for looks every listing up on Amazon instead of trusting what the hub last sent.
+    const outcome = await listings.syncProduct(message.productKey, { recheck: message.reason === 'manual' });
     count('ListingsCreated', outcome.created);
     count('ListingsUpdated', outcome.updated);
     count('ListingsBlocked', outcome.blocked);

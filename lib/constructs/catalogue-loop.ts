@@ -9,15 +9,20 @@ import { HubFunction } from './hub-function';
 import type { OperationsDashboard } from './operations-dashboard';
 import { bindAmazon, bindScayle } from './peers';
 import { RuleTargets } from './rule-targets';
+import { AMAZON_PUSH_USAGE_PLAN_SHARE } from './stock-loop';
 
 /** Powertools service name of the catalogue loop's functions. */
 export const CATALOGUE_SERVICE = 'catalogue';
 
+/** Listings consumers at once: SQS's least maximum concurrency. Token buckets are per container. */
+const LISTINGS_CONSUMERS = 2;
+
 /**
- * The share of the Listings Items plans each catalogue container takes; the stock loop's Amazon push spends the
- * same plans. Two listings consumers (SQS's least maximum concurrency) with a quarter each leave the push half.
+ * The share of the Listings Items plans each catalogue container takes: the stock loop's Amazon push keeps its
+ * part of the same plans and the listings consumers split the rest (a quarter each). The jobs function only
+ * previews (putListingsItem), so the put plan is never oversubscribed either.
  */
-const LISTINGS_USAGE_PLAN_SHARE = 0.25;
+const LISTINGS_USAGE_PLAN_SHARE = (1 - AMAZON_PUSH_USAGE_PLAN_SHARE) / LISTINGS_CONSUMERS;
 
 /** Properties of the catalogue loop. */
 export interface CatalogueLoopProps {
@@ -56,8 +61,9 @@ export class CatalogueLoop extends Construct {
         ...common,
         entry: 'functions/listings',
         description: 'Maps SCAYLE products to Amazon listings; blocks any without a valid SKU match',
-        // A family of a dozen listings waits for its share of the Listings Items plans.
-        timeout: Duration.minutes(3),
+        // A first sync of a family of a dozen sizes in two marketplaces (a look-up and a put per listing) waits
+        // about a minute for its share of the Listings Items plans; one product a batch keeps that well inside.
+        timeout: Duration.minutes(5),
       }),
     );
     this.queue = new FifoConsumer(this, 'ListingsQueue', {
@@ -65,9 +71,9 @@ export class CatalogueLoop extends Construct {
       alarmTopic: topic,
       failuresTable: stateful.failuresTable,
       purpose: 'listing syncs',
-      batchSize: 5,
+      batchSize: 1,
       // Token buckets are per container: two consumers at most, each with its share of the plans.
-      maxConcurrency: 2,
+      maxConcurrency: LISTINGS_CONSUMERS,
       dashboard,
     });
     this.consumer.setEnv('LISTINGS_QUEUE_URL', this.queue.queue.queueUrl);

@@ -24,6 +24,13 @@ export interface StockLoopProps {
 /** Powertools service name of the stock loop's functions. */
 export const STOCK_SERVICE = 'stock';
 
+/**
+ * The part of the Listings Items plans the Amazon push takes (`AMAZON_USAGE_PLAN_SHARE`). Amazon's plans are per
+ * seller; the catalogue loop's consumers patch listings under the same patchListingsItem plan and share the rest,
+ * so neither tips the other into a 429.
+ */
+export const AMAZON_PUSH_USAGE_PLAN_SHARE = 0.5;
+
 /** The stock settings of a stage as the functions take them (`STOCK_POLICY`). */
 export const stockPolicyOf = (config: StageConfig): StockPolicy => ({
   warehouseReferenceKey: config.scayle.warehouseReferenceKey,
@@ -122,10 +129,12 @@ export class StockLoop extends Construct {
       timeout: Duration.minutes(5),
     })
       .bindTable('STOCK_TABLE', stateful.stockTable, 'readWrite')
-      .bindTable('CATALOGUE_TABLE', stateful.catalogueTable, 'read')
+      // It forgets a listing record Amazon lost, for the catalogue loop to list it again.
+      .bindTable('CATALOGUE_TABLE', stateful.catalogueTable, 'readWrite')
       .bindTable('EXCEPTIONS_TABLE', stateful.exceptionsTable, 'readWrite')
       .setEnv('STOCK_POLICY', policy)
-      .setEnv('AMAZON_PATCH_WINDOW_SECONDS', String(config.stock.amazonPatchWindowSeconds));
+      .setEnv('AMAZON_PATCH_WINDOW_SECONDS', String(config.stock.amazonPatchWindowSeconds))
+      .setEnv('AMAZON_USAGE_PLAN_SHARE', String(AMAZON_PUSH_USAGE_PLAN_SHARE));
     bindAmazon(this.amazonPush, config);
     new Rule(this, 'AmazonPushSchedule', {
       description: 'Rounds of the Amazon quantity and price push (one at a time, under a lock)',
@@ -148,11 +157,12 @@ export class StockLoop extends Construct {
       metric('StockDrift'),
     ]);
     dashboard.addMetrics('Stock: latency OrderWise -> SCAYLE (ms)', [metric('StockLatency')]);
-    dashboard.addMetrics('Amazon stock: accepted, rejected, feeds, remaining', [
+    dashboard.addMetrics('Amazon stock: accepted, rejected, feeds, remaining, relisted', [
       metric('AmazonUpdatesAccepted'),
       metric('AmazonUpdatesRejected'),
       metric('AmazonFeedsSubmitted'),
       metric('AmazonUpdatesRemaining'),
+      metric('AmazonListingsRelisted'),
     ]);
   }
 }

@@ -340,6 +340,9 @@ export const createAmazonSimulator = (options: AmazonSimulatorOptions = {}) => {
     addListings,
     /** Quantity, price and last change per marketplace of one SKU; `GET /_sim/listings/{sku}`. */
     listing: (sku: string) => listings.offers(sku),
+    /** Deletes a listing in the marketplaces given (all by default), as a seller would in Seller Central. */
+    deleteListing: (sku: string, marketplaces: readonly string[] = marketplaceIds) =>
+      listings.delete(sku, marketplaces).status === 'ACCEPTED',
     /** A listing as getListingsItem shows it (e.g. attributes, relationships, productTypes), or undefined. */
     listingView: (sku: string, includedData: readonly string[], marketplaces: readonly string[] = marketplaceIds) =>
       listings.view(sku, marketplaces, includedData) as Record<string, unknown> | undefined,

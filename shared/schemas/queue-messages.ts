@@ -127,7 +127,7 @@ export const listingMessageSchema = z.discriminatedUnion('kind', [
     kind: z.literal('product-sync'),
     /** SCAYLE product reference key, or its numeric id as a string when a webhook named only the id. */
     productKey: z.string().min(1),
-    reason: z.enum(['webhook', 'schedule', 'import', 'manual']),
+    reason: z.enum(['webhook', 'schedule', 'import', 'manual', 'relist']),
     eventId: z.string().min(1),
     receivedAt: z.string(),
   }),

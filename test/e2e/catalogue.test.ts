@@ -168,6 +168,35 @@ describe('SCAYLE catalogue -> Amazon listings through the local hub', () => {
     expect(goodPreview?.listings[0]?.role).toBe('parent');
   }, 600_000);
 
+  it('lists again a listing deleted in Seller Central: found by the stock push, or by a manual sync', async () => {
+    const { simulators } = hub();
+    const [byPush, bySync] = listable.filter((v) => productKeyOf(v.sku) !== productKeyOf(listable[0]?.sku ?? ''));
+    if (!byPush?.amazon || !byPush.orderwise || !bySync?.amazon) throw new Error('the demo catalogue is too small');
+    const sellerSkuOf = (v: typeof byPush) => v.amazon?.sellerSku as string;
+    expect(simulators.amazon.deleteListing(sellerSkuOf(byPush))).toBe(true);
+    expect(simulators.amazon.deleteListing(sellerSkuOf(bySync), [UK])).toBe(true);
+
+    // A stock change makes the push patch the lost listing: Amazon answers NOT_FOUND, the catalogue loop lists it
+    // again and the offer follows.
+    await simulators.orderwise.changeStock([{ variantCode: byPush.orderwise.variantCode, delta: 3 }]);
+    await eventually(
+      async () =>
+        MARKETPLACES.every(
+          (m) => simulators.amazon.listing(sellerSkuOf(byPush))?.marketplaces[m]?.quantity !== undefined,
+        ),
+      180_000,
+      'the listing deleted on Amazon listed again with its offer',
+    );
+    // A sync the team asks for looks every listing of the product up and sends what Amazon lost.
+    await jobs().invoke({ job: 'sync', products: [productKeyOf(bySync.sku)] });
+    await eventually(
+      async () => simulators.amazon.listing(sellerSkuOf(bySync))?.marketplaces[UK]?.quantity !== undefined,
+      180_000,
+      'the listing deleted in one marketplace listed there again by the manual sync',
+    );
+    expect(await openOf('AMAZON_LISTING_REJECTED')).toEqual([]);
+  }, 420_000);
+
   it('follows SCAYLE product webhooks: a lost attribute blocks, its return lists again, a deleted variant is taken down', async () => {
     const { simulators, catalogue, exceptions } = hub();
     const product = DEMO_PRODUCTS.find((p) => !blockedProducts.has(p.referenceKey)) as (typeof DEMO_PRODUCTS)[number];

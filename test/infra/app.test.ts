@@ -199,6 +199,19 @@ describe('the scayle-hub app', () => {
     for (const fn of ['CatalogueListings', 'CatalogueCatalogueJobs'])
       expect(envOf(fn), fn).toMatchObject({ LISTING_MAPPING: 'apparel', AMAZON_USAGE_PLAN_SHARE: '0.25' });
     expect(envOf('OrdersScayleWebhook')).toHaveProperty('LISTINGS_QUEUE_URL');
+    // The push and the listings consumers patch under one per-seller plan: their shares together fit in it.
+    const listingsConsumer = Object.keys(functions).find((id) => id.startsWith('CatalogueListings'));
+    const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));
+    const consumers = mappings.find((m) =>
+      JSON.stringify(m.Properties.FunctionName).includes(listingsConsumer ?? '?'),
+    )?.Properties;
+    expect(consumers).toMatchObject({ BatchSize: 1, ScalingConfig: { MaximumConcurrency: 2 } });
+    const pushShare = Number(envOf('StockAmazonStockPush').AMAZON_USAGE_PLAN_SHARE);
+    expect(pushShare).toBe(0.5);
+    expect(
+      pushShare +
+        consumers.ScalingConfig.MaximumConcurrency * Number(envOf('CatalogueListings').AMAZON_USAGE_PLAN_SHARE),
+    ).toBeLessThanOrEqual(1);
     const alarms = Object.keys(template.findResources('AWS::CloudWatch::Alarm'));
     expect(alarms.some((id) => id.startsWith('CatalogueListingsBlockedAlarm'))).toBe(true);
     expect(alarms.some((id) => id.startsWith('CatalogueListingsRejectedAlarm'))).toBe(true);

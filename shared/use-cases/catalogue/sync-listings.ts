@@ -243,7 +243,33 @@ export const makeSyncListings = (deps: SyncListingsDeps) => {
     return result;
   };
 
-  const report = async (product: ScayleProduct, result: ListingPlan) => {
+  /**
+   * The blocked SellerSKUs that must get no offer either: those the hub never listed and Amazon has no listing of.
+   * A listing the hub sent before keeps getting its quantity (a SCAYLE attribute lost later never leaves a stale
+   * offer behind), and so does one Amazon has although the hub never sent it (made in Seller Central, or before
+   * the hub): blocking its offer would freeze its quantity. Amazon is asked once per SellerSKU, when it is first
+   * blocked; a `recheck` (a manual sync) asks again for those held back before.
+   */
+  const withoutListing = async (result: ListingPlan, recheck: boolean) => {
+    const { marketplaceId } = result;
+    const records = await catalogue.listings(
+      marketplaceId,
+      result.blocked.map((b) => b.sellerSku),
+    );
+    const held: { sellerSku: string; sku: string }[] = [];
+    for (const b of result.blocked) {
+      const record = records.get(b.sellerSku);
+      if (record && record.status !== 'blocked') continue;
+      if ((!record || recheck) && (await amazon.getListingsItem(sellerId, b.sellerSku, marketplaceId))) {
+        if (record) await catalogue.removeListing(marketplaceId, b.sellerSku);
+        continue;
+      }
+      held.push(b);
+    }
+    return held;
+  };
+
+  const report = async (product: ScayleProduct, result: ListingPlan, recheck: boolean) => {
     const key = `${product.referenceKey}@${result.marketplaceId}`;
     if (result.problems.length === 0) {
       await exceptions.resolveOpen('LISTING_BLOCKED', key);
@@ -251,23 +277,10 @@ export const makeSyncListings = (deps: SyncListingsDeps) => {
     }
     if (result.blocked.length > 0) {
       const { marketplaceId } = result;
-      const records = await catalogue.listings(
-        marketplaceId,
-        result.blocked.map((b) => b.sellerSku),
-      );
-      const neverListed = result.blocked.filter((b) => {
-        const record = records.get(b.sellerSku);
-        return !record || record.status === 'blocked';
-      });
-      await catalogue.recordBlocked(
-        marketplaceId,
-        neverListed,
-        product.referenceKey,
-        new Date(clock.now()).toISOString(),
-      );
+      const held = await withoutListing(result, recheck);
+      await catalogue.recordBlocked(marketplaceId, held, product.referenceKey, new Date(clock.now()).toISOString());
       // Amazon refusing an offer for a SellerSKU it has no listing of is this block, told better.
-      for (const b of neverListed)
-        await exceptions.resolveOpen('AMAZON_LISTING_REJECTED', `${b.sellerSku}@${marketplaceId}`);
+      for (const b of held) await exceptions.resolveOpen('AMAZON_LISTING_REJECTED', `${b.sellerSku}@${marketplaceId}`);
     }
     const skus = [...new Set(result.problems.map((p) => p.sku ?? '(family)'))];
     await exceptions.raise('LISTING_BLOCKED', key, {
@@ -296,20 +309,27 @@ export const makeSyncListings = (deps: SyncListingsDeps) => {
     await deps.stock.markAmazonPending([sku], now, true);
   };
 
-  /** Sends one listing if it changed; returns what happened to it. */
+  /**
+   * Sends one listing if it changed; returns what happened to it. A `recheck` looks Amazon up even for a listing
+   * the hub recorded and sends it again when Amazon lost it.
+   */
   const send = async (
     product: ScayleProduct,
     draft: ListingDraft,
     marketplaceId: string,
     recorded: ListingRecord | undefined,
+    recheck: boolean,
   ): Promise<'created' | 'updated' | 'unchanged' | 'rejected'> => {
     // A blocked record only says the hub held the SKU back: it was never sent.
     const record = recorded?.status === 'blocked' ? undefined : recorded;
     const hash = hashOf(draft);
-    if (record?.hash === hash) return 'unchanged';
-    const existing = record ? undefined : await amazon.getListingsItem(sellerId, draft.sellerSku, marketplaceId);
+    if (record?.hash === hash && !recheck) return 'unchanged';
+    const lookUp = !record || recheck;
+    const existing = lookUp ? await amazon.getListingsItem(sellerId, draft.sellerSku, marketplaceId) : undefined;
     const listedType = existing?.summaries.find((s) => s.marketplaceId === marketplaceId)?.productType;
-    const create = !record && (!existing || (listedType !== undefined && listedType !== draft.productType));
+    const sameType = listedType === undefined || listedType === draft.productType;
+    if (record?.hash === hash && existing && sameType) return 'unchanged';
+    const create = lookUp && (!existing || !sameType);
     const submission = create
       ? await amazon.putListingsItem(sellerId, draft.sellerSku, marketplaceId, {
           productType: draft.productType,
@@ -342,6 +362,9 @@ export const makeSyncListings = (deps: SyncListingsDeps) => {
       return 'rejected';
     }
     const now = new Date(clock.now()).toISOString();
+    // The offer is handed over before the listing is recorded: a failure in between retries both, where the other
+    // order would find the listing unchanged on the retry and the offer never sent.
+    if ((!record || create) && draft.sku) await handOfferToStockLoop(draft.sku, now);
     await catalogue.recordListing({
       marketplaceId,
       sellerSku: draft.sellerSku,
@@ -354,21 +377,25 @@ export const makeSyncListings = (deps: SyncListingsDeps) => {
       updatedAt: now,
     });
     await exceptions.resolveOpen('AMAZON_LISTING_REJECTED', rejectedKey);
-    if (!record && draft.sku) await handOfferToStockLoop(draft.sku, now);
-    return record || existing ? 'updated' : 'created';
+    return create && !existing ? 'created' : 'updated';
   };
 
   const readProduct = (productKey: string) =>
     scayle.getProduct(/^\d+$/.test(productKey) ? Number(productKey) : productKey);
 
-  /** Syncs one product (by reference key, or numeric id) in every marketplace of the mapping. */
-  const syncProduct = async (productKey: string): Promise<SyncOutcome> => {
+  /**
+   * Syncs one product (by reference key, or numeric id) in every marketplace of the mapping. `recheck` (a manual
+   * sync) looks up every listing on Amazon instead of trusting what the hub last sent: one listing deleted in Seller
+   * Central is listed again, and a SellerSKU held back is let go if Amazon has a listing of it.
+   */
+  const syncProduct = async (productKey: string, options: { recheck?: boolean } = {}): Promise<SyncOutcome> => {
+    const recheck = options.recheck ?? false;
     const counts = { created: 0, updated: 0, unchanged: 0, blocked: 0, rejected: 0 };
     const product = await readProduct(productKey);
     if (!product) return { productKey, found: false, ...counts };
     for (const marketplaceId of Object.keys(mapping.marketplaces)) {
       const result = await plan(product, marketplaceId);
-      counts.blocked += await report(product, result);
+      counts.blocked += await report(product, result, recheck);
       const drafts = [...(result.parent ? [result.parent] : []), ...result.children];
       if (drafts.length === 0) continue;
       const records = await catalogue.listings(
@@ -376,13 +403,19 @@ export const makeSyncListings = (deps: SyncListingsDeps) => {
         drafts.map((d) => d.sellerSku),
       );
       if (result.parent) {
-        const outcome = await send(product, result.parent, marketplaceId, records.get(result.parent.sellerSku));
+        const outcome = await send(
+          product,
+          result.parent,
+          marketplaceId,
+          records.get(result.parent.sellerSku),
+          recheck,
+        );
         counts[outcome]++;
         // Amazon refuses children whose parent it does not have: they wait for the next sync.
         if (outcome === 'rejected') continue;
       }
       for (const child of result.children)
-        counts[await send(product, child, marketplaceId, records.get(child.sellerSku))]++;
+        counts[await send(product, child, marketplaceId, records.get(child.sellerSku), recheck)]++;
     }
     return { productKey: product.referenceKey, found: true, ...counts };
   };

@@ -35,6 +35,12 @@ export interface PushAmazonDeps {
   readonly policy: StockPolicy;
   readonly settings: AmazonPushSettings;
   readonly clock: Clock;
+  /**
+   * Amazon has no listing for a SellerSKU the catalogue loop listed: forget the listing record and queue a sync
+   * that lists it again (use case `makeRelist`); false when the hub has no listing to heal. Without it the
+   * refusal is raised as AMAZON_LISTING_REJECTED.
+   */
+  readonly relist?: (marketplaceId: string, sellerSku: string) => Promise<boolean>;
 }
 
 /** What one round of the Amazon push did. */
@@ -48,6 +54,8 @@ export interface AmazonPushOutcome {
   readonly feedsSettled: number;
   /** Updates left for the next round (the deadline came first). */
   readonly remaining: number;
+  /** SellerSKUs the hub listed that Amazon no longer has, queued for the catalogue loop to list again. */
+  readonly relisted: number;
 }
 
 const LOCK = 'amazon-push';
@@ -62,15 +70,21 @@ const LOCK = 'amazon-push';
  * value never lands after a newer patch.
  */
 export const makePushAmazon = (deps: PushAmazonDeps) => {
-  const { stock, catalogue, amazon, exceptions, policy, settings, clock } = deps;
+  const { stock, catalogue, amazon, exceptions, policy, settings, clock, relist } = deps;
   const iso = () => new Date(clock.now()).toISOString();
+  let relisted = 0;
 
   const reject = async (update: OfferUpdate, issues: readonly { code: string; message: string }[], via: string) => {
-    // Amazon has no listing for the SellerSKU and the catalogue loop has not listed it yet: the offer follows once
-    // it does (a new listing marks its SKU pending again), or LISTING_BLOCKED says why it never will.
     if (issues.length > 0 && issues.every((i) => /NOT_FOUND/i.test(i.code))) {
+      // Amazon has no listing for the SellerSKU and the catalogue loop has not listed it yet: the offer follows once
+      // it does (a new listing marks its SKU pending again), or LISTING_BLOCKED says why it never will.
       const states = await catalogue.listingStates(update.marketplaceId, [update.sellerSku]);
       if (states.get(update.sellerSku) !== 'listed') return;
+      // The hub listed it and Amazon lost it: the catalogue loop lists it again, and the offer follows.
+      if (relist && (await relist(update.marketplaceId, update.sellerSku))) {
+        relisted++;
+        return;
+      }
     }
     await exceptions.raise('AMAZON_LISTING_REJECTED', `${update.sellerSku}@${update.marketplaceId}`, {
       sku: update.sku,
@@ -276,8 +290,18 @@ export const makePushAmazon = (deps: PushAmazonDeps) => {
     const holder = `round-${clock.now()}-${Math.random().toString(36).slice(2)}`;
     // The lock outlives the round by a minute, so a crashed round blocks the next one for at most that long.
     if (!(await stock.acquireLock(LOCK, holder, deadline + 60_000, clock.now()))) {
-      return { ran: false, mode: 'idle', accepted: 0, rejected: 0, feedsSubmitted: 0, feedsSettled: 0, remaining: 0 };
+      return {
+        ran: false,
+        mode: 'idle',
+        accepted: 0,
+        rejected: 0,
+        feedsSubmitted: 0,
+        feedsSettled: 0,
+        remaining: 0,
+        relisted: 0,
+      };
     }
+    relisted = 0;
     try {
       // The previous round may have run in another container with its own buckets, up to a moment ago.
       amazon.assumeQuotaSpent('patchListingsItem');
@@ -293,11 +317,12 @@ export const makePushAmazon = (deps: PushAmazonDeps) => {
       const owed = new Map([...owedAll].filter(([, updates]) => updates.length > 0));
       const backlog = [...owed.values()].reduce((n, updates) => n + updates.length, 0);
       const idle = { ran: true, accepted: 0, rejected: 0, feedsSubmitted: 0, feedsSettled, remaining: 0 };
-      if (backlog === 0) return { ...idle, mode: 'idle' };
+      if (backlog === 0) return { ...idle, mode: 'idle', relisted };
       if (amazonPushMode(backlog, settings.patchRatePerSecond, settings.windowSeconds) === 'feed') {
-        return { ...idle, mode: 'feed', feedsSubmitted: await sendFeeds(owed, items) };
+        return { ...idle, mode: 'feed', feedsSubmitted: await sendFeeds(owed, items), relisted };
       }
-      return { ...idle, mode: 'patch', ...(await sendPatches(owed, items, deadline)) };
+      const patched = await sendPatches(owed, items, deadline);
+      return { ...idle, mode: 'patch', ...patched, relisted };
     } finally {
       await stock.releaseLock(LOCK, holder);
     }

@@ -13,7 +13,9 @@ import type { CatalogueEntry, ListingRecord } from '../../../shared/adapters/aws
 import type { ExceptionType } from '../../../shared/domain/exception-types';
 import { type ListingMappingInput, listingMappingSchema } from '../../../shared/domain/listing-mapping';
 import { UpstreamRejectedError } from '../../../shared/runtime/errors';
+import type { ListingMessage } from '../../../shared/schemas/queue-messages';
 import { type ScayleProduct, scayleProductSchema } from '../../../shared/schemas/scayle';
+import { makeRelist } from '../../../shared/use-cases/catalogue/relist';
 import {
   type ListingsMarketplace,
   makeSyncListings,
@@ -418,7 +420,8 @@ describe('makeSyncListings: syncProduct', () => {
         problemCount: 4,
       },
     });
-    expect(amazon.sent(UK)).toEqual([]);
+    // Only the look-ups that tell whether Amazon has listings of the SellerSKUs held back.
+    expect(amazon.sent(UK)).toEqual(blocked.map((sku) => `get ${sku.replace('SH-', 'AMZ-')}`));
   });
 
   it('marks the blocked SellerSKUs so that the stock loop sends them no offer', async () => {
@@ -449,6 +452,77 @@ describe('makeSyncListings: syncProduct', () => {
     expect(outcome).toMatchObject({ blocked: 2, unchanged: 10 });
     expect(catalogue.records.get(`${UK}#AMZ-010-BLK-M`)).toEqual(sent);
     expect(amazon.calls).toEqual([]);
+  });
+
+  it('holds back no offer for a blocked SellerSKU Amazon has a listing of, though the hub never sent it', async () => {
+    const { catalogue, amazon, exceptions, syncProduct } = setup();
+    // Listed in Seller Central before the hub: the stock loop must keep its quantity right.
+    amazon.list('AMZ-060-OLV-XS', UK, 'COAT');
+
+    const outcome = await syncProduct('SH-060-OLV');
+
+    expect(outcome).toMatchObject({ blocked: 8 });
+    expect(catalogue.records.has(`${UK}#AMZ-060-OLV-XS`)).toBe(false);
+    expect(catalogue.records.get(`${UK}#AMZ-060-OLV-S`)).toMatchObject({ status: 'blocked' });
+    expect(catalogue.records.get(`${DE}#AMZ-060-OLV-XS`)).toMatchObject({ status: 'blocked' });
+    expect(exceptions.resolved).not.toContainEqual({ type: 'AMAZON_LISTING_REJECTED', key: `AMZ-060-OLV-XS@${UK}` });
+  });
+
+  it('asks Amazon about a blocked SellerSKU once; a manual sync asks again and lets it go if Amazon has it now', async () => {
+    const { catalogue, amazon, syncProduct } = setup();
+    await syncProduct('SH-060-OLV');
+    forget(amazon);
+
+    await syncProduct('SH-060-OLV');
+    expect(amazon.sent(UK)).toEqual([]);
+
+    amazon.list('AMZ-060-OLV-L', UK, 'COAT');
+    await syncProduct('SH-060-OLV', { recheck: true });
+    expect(amazon.sent(UK)).toHaveLength(4);
+    expect(catalogue.records.has(`${UK}#AMZ-060-OLV-L`)).toBe(false);
+    expect(catalogue.records.get(`${UK}#AMZ-060-OLV-XL`)).toMatchObject({ status: 'blocked' });
+  });
+
+  it('lists again, on a manual sync, a listing deleted in Seller Central, and hands its offer back', async () => {
+    const { amazon, stock, syncProduct } = setup({
+      ...APPAREL_LISTING_MAPPING,
+      marketplaces: { [UK]: { locale: 'en_GB', languageTag: 'en_GB' } },
+    });
+    await syncProduct('SH-010-BLK');
+    amazon.listed.delete(`${UK}#AMZ-010-BLK-M`);
+    forget(amazon, stock);
+
+    expect(await syncProduct('SH-010-BLK')).toMatchObject({ created: 0, unchanged: 6 });
+    const outcome = await syncProduct('SH-010-BLK', { recheck: true });
+
+    expect(outcome).toMatchObject({ created: 1, unchanged: 5 });
+    expect(amazon.sent(UK).filter((line) => !line.startsWith('get'))).toEqual(['put AMZ-010-BLK-M']);
+    expect(stock.pending.map((p) => p.skus)).toEqual([['SH-010-BLK-M']]);
+  });
+
+  it('hands a new listing its offer even when the first attempt failed after Amazon took the put', async () => {
+    const { amazon, stock, catalogue, syncProduct } = setup({
+      ...APPAREL_LISTING_MAPPING,
+      marketplaces: { [UK]: { locale: 'en_GB', languageTag: 'en_GB' } },
+    });
+    const markAmazonPending = stock.markAmazonPending.bind(stock);
+    let failOnce = true;
+    stock.markAmazonPending = async (skus, now, force) => {
+      if (failOnce && skus.includes('SH-010-BLK-S')) {
+        failOnce = false;
+        throw new Error('DynamoDB throttled');
+      }
+      return markAmazonPending(skus, now, force);
+    };
+    await expect(syncProduct('SH-010-BLK')).rejects.toThrow(/throttled/);
+    expect(catalogue.records.has(`${UK}#AMZ-010-BLK-S`)).toBe(false);
+    forget(amazon, stock);
+
+    // The queue delivers the message again: the listing Amazon has is patched and its offer handed over.
+    await syncProduct('SH-010-BLK');
+
+    expect(amazon.sent(UK).slice(0, 2)).toEqual(['get AMZ-010-BLK-S', 'patch AMZ-010-BLK-S']);
+    expect(stock.pending.map((p) => p.skus)).toContainEqual(['SH-010-BLK-S']);
   });
 
   it('creates the listing of a blocked variant once its block is lifted', async () => {
@@ -586,7 +660,7 @@ describe('makeSyncListings: syncProduct', () => {
         }),
       }),
     ]);
-    expect(amazon.sent(UK)).toEqual([]);
+    expect(amazon.sent(UK).every((line) => line.startsWith('get '))).toBe(true);
   });
 
   // Bug: the use case replaces the plan's children and problems when Amazon has no schema, but keeps its `blocked`
@@ -738,5 +812,55 @@ describe('makeSyncListings: preview', () => {
 
     expect(await preview('SH-999-BLK')).toEqual([]);
     expect(amazon.calls).toEqual([]);
+  });
+});
+
+describe('makeRelist', () => {
+  const relistWith = (catalogue: FakeCatalogue) => {
+    const queued: ListingMessage[] = [];
+    const relist = makeRelist({
+      catalogue,
+      queue: { sendAll: async (messages) => void queued.push(...messages) },
+      clock: { now: () => NOW, sleep: async () => {} },
+    });
+    return { relist, queued };
+  };
+
+  it("forgets a listing Amazon lost and queues its product's sync, which lists it again", async () => {
+    const { catalogue, amazon, stock, syncProduct } = setup({
+      ...APPAREL_LISTING_MAPPING,
+      marketplaces: { [UK]: { locale: 'en_GB', languageTag: 'en_GB' } },
+    });
+    await syncProduct('SH-010-BLK');
+    amazon.listed.delete(`${UK}#AMZ-010-BLK-L`);
+    const { relist, queued } = relistWith(catalogue);
+
+    expect(await relist(UK, 'AMZ-010-BLK-L')).toBe(true);
+
+    expect(catalogue.records.has(`${UK}#AMZ-010-BLK-L`)).toBe(false);
+    expect(queued).toEqual([
+      {
+        kind: 'product-sync',
+        productKey: 'SH-010-BLK',
+        reason: 'relist',
+        eventId: `relist-AMZ-010-BLK-L@${UK}-${NOW_ISO.slice(0, 13)}`,
+        receivedAt: NOW_ISO,
+      },
+    ]);
+    forget(amazon, stock);
+    expect(await syncProduct('SH-010-BLK')).toMatchObject({ created: 1, unchanged: 5 });
+    expect(amazon.sent(UK)).toEqual(['get AMZ-010-BLK-L', 'put AMZ-010-BLK-L']);
+    expect(stock.pending.map((p) => p.skus)).toEqual([['SH-010-BLK-L']]);
+  });
+
+  it('leaves alone a SellerSKU the hub never listed or held back', async () => {
+    const { catalogue, syncProduct } = setup();
+    await syncProduct('SH-060-OLV');
+    const { relist, queued } = relistWith(catalogue);
+
+    expect(await relist(UK, 'AMZ-060-OLV-XS')).toBe(false);
+    expect(await relist(UK, 'AMZ-UNKNOWN')).toBe(false);
+    expect(queued).toEqual([]);
+    expect(catalogue.records.get(`${UK}#AMZ-060-OLV-XS`)).toMatchObject({ status: 'blocked' });
   });
 });

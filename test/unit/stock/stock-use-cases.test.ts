@@ -151,7 +151,12 @@ class FakeAmazon implements StockMarketplace {
   }
 }
 
-const pusher = (stock: InMemoryStock, amazon: FakeAmazon, windowSeconds = 120) => {
+const pusher = (
+  stock: InMemoryStock,
+  amazon: FakeAmazon,
+  windowSeconds = 120,
+  relist?: (marketplaceId: string, sellerSku: string) => Promise<boolean>,
+) => {
   const raised: { type: ExceptionType; key: string }[] = [];
   const resolved: { type: ExceptionType; key: string }[] = [];
   const push = makePushAmazon({
@@ -177,6 +182,7 @@ const pusher = (stock: InMemoryStock, amazon: FakeAmazon, windowSeconds = 120) =
       maxFeedMessages: 25_000,
     },
     clock,
+    ...(relist ? { relist } : {}),
   });
   return { push, raised, resolved };
 };
@@ -263,6 +269,25 @@ describe('pushing stock to Amazon', () => {
       expect(await push(clock.now() + 60_000)).toMatchObject({ rejected: 2 });
       // Only where the hub listed it is "not listed" news: someone took the listing down.
       expect(raised).toEqual([{ type: 'AMAZON_LISTING_REJECTED', key: `AMZ-A@${DE}` }]);
+    } finally {
+      catalogue.listingStatus.clear();
+    }
+  });
+
+  it('queues a listing Amazon lost for the catalogue loop to list again, instead of raising it', async () => {
+    const stock = await stocked();
+    const amazon = new FakeAmazon();
+    amazon.notFound.add('AMZ-A');
+    catalogue.listingStatus.set(`${DE}#AMZ-A`, 'listed');
+    const relisted: string[] = [];
+    try {
+      const { push, raised } = pusher(stock, amazon, 120, async (marketplaceId, sellerSku) => {
+        relisted.push(`${sellerSku}@${marketplaceId}`);
+        return true;
+      });
+      expect(await push(clock.now() + 60_000)).toMatchObject({ rejected: 2, relisted: 1 });
+      expect(relisted).toEqual([`AMZ-A@${DE}`]);
+      expect(raised).toEqual([]);
     } finally {
       catalogue.listingStatus.clear();
     }
