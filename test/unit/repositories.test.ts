@@ -1,10 +1,17 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { CatalogueRepository } from '../../shared/adapters/aws/catalogue-repository';
 import { ExceptionsRepository } from '../../shared/adapters/aws/exceptions-repository';
 import { IllegalTransitionError, LedgerRepository } from '../../shared/adapters/aws/ledger-repository';
 import { readSecret } from '../../shared/adapters/aws/secrets';
@@ -99,6 +106,39 @@ describe('LedgerRepository', () => {
     dynamo.on(GetCommand, { Key: { pk: 'scayle#1' } }).resolves({ Item: { pk: 'scayle#1', status: 'sent' } });
     expect(await ledger.findByReference('orderwise', 'SO-9')).toEqual({ pk: 'scayle#1', status: 'sent' });
     expect(await ledger.findByReference('orderwise', 'SO-0')).toBeUndefined();
+  });
+});
+
+describe('CatalogueRepository.putAll', () => {
+  const entry = (n: number) => ({
+    sku: `SKU-${n}`,
+    orderwiseVariantCode: `OW-${n}`,
+    amazon: { A1F83G8C2ARO7P: { sellerSku: `AMZ-${n}` } },
+  });
+  const keysOf = (call: { args: [{ input: unknown }] }) =>
+    (
+      call.args[0].input as { RequestItems: Record<string, { PutRequest: { Item: { pk: string } } }[]> }
+    ).RequestItems.catalogue?.map((r) => r.PutRequest.Item.pk) ?? [];
+
+  it('writes every alias before any variant, so a write stopped half way is completed by running it again', async () => {
+    dynamo.on(BatchWriteCommand).resolves({});
+    await new CatalogueRepository(db, 'catalogue').putAll([entry(1), entry(2)]);
+    const written = dynamo.commandCalls(BatchWriteCommand).flatMap((c) => keysOf(c as never));
+    expect(written.slice(0, 4).every((pk) => !pk.startsWith('variant#'))).toBe(true);
+    expect(written.slice(4)).toEqual(['variant#SKU-1', 'variant#SKU-2']);
+  });
+
+  it('writes no variant when an alias batch fails', async () => {
+    dynamo.on(BatchWriteCommand).rejects(new Error('throttled'));
+    await expect(new CatalogueRepository(db, 'catalogue').putAll([entry(1)])).rejects.toThrow(/throttled/);
+    expect(dynamo.commandCalls(BatchWriteCommand).flatMap((c) => keysOf(c as never))).not.toContain('variant#SKU-1');
+  });
+
+  it('sends again, after a pause, what DynamoDB left unprocessed', async () => {
+    const unprocessed = { catalogue: [{ PutRequest: { Item: { pk: 'stock#OW-1', sku: 'SKU-1' } } }] };
+    dynamo.on(BatchWriteCommand).resolvesOnce({ UnprocessedItems: unprocessed }).resolves({});
+    await new CatalogueRepository(db, 'catalogue').putAll([entry(1)]);
+    expect(dynamo.commandCalls(BatchWriteCommand)).toHaveLength(3);
   });
 });
 

@@ -89,9 +89,19 @@ export class CatalogueRepository implements CatalogueLookup {
     await Promise.all(itemsOf(entry).map((Item) => this.db.send(new PutCommand({ TableName: this.tableName, Item }))));
   }
 
-  /** Writes many mappings, 25 per request (BatchWriteItem's limit), retrying what DynamoDB left unprocessed. */
+  /**
+   * Writes many mappings, 25 per request (BatchWriteItem's limit), retrying what DynamoDB left unprocessed. The
+   * stock-code and SellerSKU aliases go first and the variant items after them: a write that stops half way leaves
+   * at most aliases whose variant does not name them yet (look-ups ignore those), never a variant without its
+   * aliases, so running the import again completes it.
+   */
   async putAll(entries: readonly CatalogueEntry[]): Promise<void> {
-    const items = entries.flatMap(itemsOf);
+    const items = entries.map(itemsOf);
+    await this.#batchPut(items.flatMap(([, ...aliases]) => aliases));
+    await this.#batchPut(items.flatMap(([variant]) => (variant ? [variant] : [])));
+  }
+
+  async #batchPut(items: readonly Record<string, unknown>[]): Promise<void> {
     const chunks: Record<string, unknown>[][] = [];
     for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
     await Promise.all(
@@ -99,7 +109,9 @@ export class CatalogueRepository implements CatalogueLookup {
         let requests: BatchWriteCommandInput['RequestItems'] = {
           [this.tableName]: chunk.map((Item) => ({ PutRequest: { Item } })),
         };
-        while (requests && Object.keys(requests).length > 0) {
+        for (let attempt = 0; requests && Object.keys(requests).length > 0; attempt++) {
+          // Unprocessed items mean DynamoDB is throttling: back off before sending them again.
+          if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 25 * 2 ** attempt)));
           const result: BatchWriteCommandOutput = await this.db.send(new BatchWriteCommand({ RequestItems: requests }));
           requests = result.UnprocessedItems;
         }

@@ -36,7 +36,8 @@
  * two variants, in the file or in the stored map for a variant the file does not mention.
  *
  * An import replaces each variant in the file as a whole (a marketplace left out of the file is no longer listed
- * for that variant) and leaves variants not in the file as they are. It writes all of the file or nothing.
+ * for that variant) and leaves variants not in the file as they are. A file with any problem writes nothing; a
+ * write that stops half way (DynamoDB throttling, a crash) is completed by running the same import again.
  */
 import { CsvError, parse } from 'csv-parse/sync';
 import { z } from 'zod';
@@ -411,7 +412,8 @@ export interface CatalogueImportReport {
  * Imports a catalogue CSV into the catalogue map, all or nothing: the file is checked against the whole stored map
  * (one scan) and written only when it has no problem and it is not a dry run; only new and changed variants are
  * written. A SellerSKU or stock code that moves leaves its old alias item behind, which the repository's look-ups
- * ignore because the variant no longer names it.
+ * ignore because the variant no longer names it. The repository writes aliases before variants, so a write that
+ * stops half way is completed by running the import again: a variant found unchanged has its aliases already.
  */
 export const makeImportCatalogue =
   ({ catalogue }: ImportCataloguePorts) =>

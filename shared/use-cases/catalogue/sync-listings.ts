@@ -380,8 +380,13 @@ export const makeSyncListings = (deps: SyncListingsDeps) => {
     return create && !existing ? 'created' : 'updated';
   };
 
-  const readProduct = (productKey: string) =>
-    scayle.getProduct(/^\d+$/.test(productKey) ? Number(productKey) : productKey);
+  /**
+   * A product by reference key, or by SCAYLE id when no product has that key: retailers' reference keys may be all
+   * digits (an article number), so a numeric key is read as a key first.
+   */
+  const readProduct = async (productKey: string) =>
+    (await scayle.getProduct(productKey)) ??
+    (/^\d{1,15}$/.test(productKey) ? await scayle.getProduct(Number(productKey)) : undefined);
 
   /**
    * Syncs one product (by reference key, or numeric id) in every marketplace of the mapping. `recheck` (a manual

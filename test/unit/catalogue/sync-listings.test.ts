@@ -359,6 +359,18 @@ describe('makeSyncListings: syncProduct', () => {
     expect(outcome).toMatchObject({ productKey: 'SH-010-BLK', found: true, created: 12 });
   });
 
+  it('reads an all-digit reference key (an article number) as a key before trying it as an id', async () => {
+    const { scayle, syncProduct } = setup();
+    const product = scayle.products.get('SH-010-BLK') as ScayleProduct;
+    scayle.products.delete('SH-010-BLK');
+    // The id of another product, used as this one's reference key.
+    scayle.products.set('200002', { ...product, referenceKey: '200002' });
+
+    const outcome = await syncProduct('200002');
+
+    expect(outcome).toMatchObject({ productKey: '200002', found: true });
+  });
+
   it('sends Amazon nothing when nothing changed since the last sync', async () => {
     const { amazon, stock, syncProduct } = setup();
     await syncProduct('SH-010-BLK');
