@@ -323,12 +323,17 @@ export const makeSyncListings = (deps: SyncListingsDeps) => {
     // A blocked record only says the hub held the SKU back: it was never sent.
     const record = recorded?.status === 'blocked' ? undefined : recorded;
     const hash = hashOf(draft);
-    if (record?.hash === hash && !recheck) return 'unchanged';
+    // Every colour of a SCAYLE master shares its Amazon parent; the product that listed it keeps writing it, so
+    // colours whose product attributes differ (a name with the colour in it) do not patch it back and forth.
+    const anotherColours =
+      draft.role === 'parent' && record !== undefined && record.productKey !== product.referenceKey;
+    const same = record?.hash === hash || anotherColours;
+    if (same && !recheck) return 'unchanged';
     const lookUp = !record || recheck;
     const existing = lookUp ? await amazon.getListingsItem(sellerId, draft.sellerSku, marketplaceId) : undefined;
     const listedType = existing?.summaries.find((s) => s.marketplaceId === marketplaceId)?.productType;
     const sameType = listedType === undefined || listedType === draft.productType;
-    if (record?.hash === hash && existing && sameType) return 'unchanged';
+    if (same && existing && sameType) return 'unchanged';
     const create = lookUp && (!existing || !sameType);
     const submission = create
       ? await amazon.putListingsItem(sellerId, draft.sellerSku, marketplaceId, {

@@ -408,6 +408,21 @@ describe('makeSyncListings: syncProduct', () => {
     expect(stock.pending).toEqual([]);
   });
 
+  it('lets the colour that listed the shared parent keep it: another colour with another name does not patch it', async () => {
+    const { scayle, amazon, syncProduct } = setup({
+      ...APPAREL_LISTING_MAPPING,
+      marketplaces: { [UK]: { locale: 'en_GB', languageTag: 'en_GB' } },
+    });
+    const navy = scayle.products.get('SH-010-NAV') as ScayleProduct;
+    scayle.products.set('SH-010-NAV', { ...navy, name: { en_GB: 'Organic Tee Navy', de_DE: 'Bio-T-Shirt Navy' } });
+    await syncProduct('SH-010-BLK');
+    forget(amazon);
+
+    expect(await syncProduct('SH-010-NAV')).toMatchObject({ created: 5 });
+    expect(await syncProduct('SH-010-BLK')).toMatchObject({ created: 0, updated: 0 });
+    expect(amazon.sent(UK).filter((line) => line.endsWith(' SH-010'))).toEqual([]);
+  });
+
   it('raises LISTING_BLOCKED for a product missing an attribute, naming the attribute and rule, and sends nothing', async () => {
     const { amazon, exceptions, syncProduct } = setup();
 
