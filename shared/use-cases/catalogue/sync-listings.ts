@@ -183,7 +183,8 @@ export const makeSyncListings = (deps: SyncListingsDeps) => {
     try {
       value = await amazon.productTypeSchema(sellerId, productType, marketplaceId, REQUIREMENTS);
     } catch (error) {
-      if (!(error instanceof UpstreamRejectedError)) throw error;
+      // Only "no such product type" is an answer worth an hour; a refused token (403) or a throttle is not.
+      if (!(error instanceof UpstreamRejectedError) || ![400, 404].includes(error.status)) throw error;
     }
     schemas.set(id, { value, at: clock.now() });
     return value;
@@ -334,7 +335,9 @@ export const makeSyncListings = (deps: SyncListingsDeps) => {
     const listedType = existing?.summaries.find((s) => s.marketplaceId === marketplaceId)?.productType;
     const sameType = listedType === undefined || listedType === draft.productType;
     if (same && existing && sameType) return 'unchanged';
-    const create = lookUp && (!existing || !sameType);
+    // A product moved to a category of another product type is listed anew: a patch cannot change the type.
+    const typeChanged = record !== undefined && record.productType !== draft.productType;
+    const create = (lookUp && (!existing || !sameType)) || typeChanged;
     const submission = create
       ? await amazon.putListingsItem(sellerId, draft.sellerSku, marketplaceId, {
           productType: draft.productType,

@@ -661,6 +661,37 @@ describe('makeSyncListings: syncProduct', () => {
     expect(amazon.sent(UK).slice(2, 4)).toEqual(['get AMZ-010-BLK-XS', 'put AMZ-010-BLK-XS']);
   });
 
+  it('puts again, under the new product type, the listings of a product moved to another category', async () => {
+    const { scayle, amazon, syncProduct } = setup({
+      ...APPAREL_LISTING_MAPPING,
+      marketplaces: { [UK]: { locale: 'en_GB', languageTag: 'en_GB' } },
+    });
+    await syncProduct('SH-010-BLK');
+    const product = scayle.products.get('SH-010-BLK') as ScayleProduct;
+    scayle.products.set('SH-010-BLK', {
+      ...product,
+      categories: [['Fashion', 'Men', 'Clothing', 'Jackets & Coats']],
+      attributes: [...product.attributes, { ...(product.attributes[0] as never), name: 'closure', value: 'zip' }],
+    });
+    forget(amazon);
+
+    expect(await syncProduct('SH-010-BLK')).toMatchObject({ blocked: 0 });
+
+    const sent = amazon.calls.filter((c) => c.op === 'put' || c.op === 'patch');
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.every((c) => c.op === 'put' && c.body?.productType === 'COAT')).toBe(true);
+  });
+
+  it('does not take a refused token for "no such product type"', async () => {
+    const { amazon, exceptions, syncProduct } = setup();
+    amazon.productTypeSchema = async () => {
+      throw new UpstreamRejectedError('Access to requested resource is denied.', 403);
+    };
+
+    await expect(syncProduct('SH-010-BLK')).rejects.toThrow(/denied/);
+    expect(exceptions.raised).toEqual([]);
+  });
+
   it('blocks the family when Amazon does not know the mapped product type', async () => {
     const mapping = {
       ...APPAREL_LISTING_MAPPING,
