@@ -19,6 +19,13 @@ const jobSchema = z.discriminatedUnion('job', [
   z.object({ job: z.literal('sync-all') }),
   /** `hub catalogue sync --product <key>...`: the products named. */
   z.object({ job: z.literal('sync'), products: z.array(z.string().min(1)).min(1) }),
+  /** `hub catalogue import`: SellerSKUs the import left without a variant, whose listings are taken down. */
+  z.object({
+    job: z.literal('retire'),
+    listings: z
+      .array(z.object({ marketplaceId: z.string().min(1), sellerSku: z.string().min(1), sku: z.string().min(1) }))
+      .min(1),
+  }),
   /** `hub catalogue preview <product or SKU>`: what a sync would send, checked by Amazon, nothing changed. */
   z.object({
     job: z.literal('preview'),
@@ -37,13 +44,21 @@ const syncMessage = (productKey: string, reason: 'schedule' | 'manual', runId: s
 
 /**
  * Loop 8's jobs: `sync-all` pages through SCAYLE's products and queues a sync of each (the listings consumer sends
- * only what changed); `sync` queues the products named; `preview` answers what a sync of one product would send,
+ * only what changed); `sync` queues the products named; `retire` queues the take-down of SellerSKUs an import
+ * left without a variant; `preview` answers what a sync of one product would send,
  * with Amazon's VALIDATION_PREVIEW verdict per listing.
  */
 export const handler = jobHandler(async (event: unknown) => {
   const job = parseWith(jobSchema, event, 'catalogue job');
   const runId = `${job.job}-${new Date().toISOString()}`;
   if (job.job === 'preview') return { previews: await listings.preview(job.product, job.marketplaceIds) };
+  if (job.job === 'retire') {
+    const receivedAt = new Date().toISOString();
+    await queue.sendAll(
+      job.listings.map((l): ListingMessage => ({ kind: 'listing-retired', ...l, eventId: runId, receivedAt })),
+    );
+    return { queued: job.listings.length };
+  }
   if (job.job === 'sync') {
     await queue.sendAll(job.products.map((key) => syncMessage(key, 'manual', runId)));
     return { queued: job.products.length };

@@ -18,6 +18,12 @@ const listings = syncListingsFrom(env);
 export const handler = sqsFifoHandler(
   listingMessageSchema,
   async (message) => {
+    if (message.kind === 'listing-retired') {
+      const { removed } = await listings.retireListing(message.marketplaceId, message.sellerSku);
+      count('ListingsDeleted', removed);
+      logger.info('listing retired', { ...message, removed });
+      return;
+    }
     if (message.kind === 'variant-deleted') {
       const { removed } = await listings.deleteVariant(message.sku);
       count('ListingsDeleted', removed);

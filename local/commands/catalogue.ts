@@ -29,6 +29,13 @@ export const describeCatalogueImport = (report: CatalogueImportReport, targetNam
   else if (report.dryRun) lines.push(`dry run: nothing was written to ${targetName}`);
   else if (report.skus.length === 0) lines.push(`nothing to write: ${targetName} already maps the file this way`);
   else lines.push(`wrote ${report.skus.length} variants to the catalogue map of ${targetName}`);
+  if (count === 0 && report.retired.length > 0)
+    lines.push(
+      `${report.retired.length} SellerSKUs no longer mapped to any variant${report.dryRun ? ' would be' : ' are'} taken down on Amazon: ${report.retired
+        .slice(0, 10)
+        .map((r) => `${r.sellerSku}@${r.marketplaceId} (was ${r.sku})`)
+        .join(', ')}${report.retired.length > 10 ? ', ...' : ''}`,
+    );
   return lines;
 };
 
@@ -76,10 +83,16 @@ export const registerCatalogueCommands = (program: Command): void => {
           process.exitCode = 1;
           return;
         }
-        // The listings follow the map: queue a sync of every product (only what changed is sent to Amazon).
+        // The listings follow the map: queue a sync of every product (only what changed is sent to Amazon), and
+        // the take-down of listings whose SellerSKU no variant maps any more.
         if (!report.dryRun && report.skus.length > 0 && options.sync !== false) {
           const { queued } = (await invokeJobs(target, { job: 'sync-all' })) as { queued: number };
           if (!options.json) console.log(`queued a listing sync of ${queued} SCAYLE products`);
+        }
+        // Even with --no-sync: a listing without a SKU match must not stay live.
+        if (!report.dryRun && report.retired.length > 0) {
+          await invokeJobs(target, { job: 'retire', listings: report.retired });
+          if (!options.json) console.log(`queued the take-down of ${report.retired.length} retired SellerSKUs`);
         }
       },
     );

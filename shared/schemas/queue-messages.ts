@@ -132,6 +132,19 @@ export const listingMessageSchema = z.discriminatedUnion('kind', [
     receivedAt: z.string(),
   }),
   z.object({
+    /**
+     * A catalogue import moved a variant off this SellerSKU (or off Amazon in this marketplace) and nothing maps
+     * it now: the listing the hub made has no SKU match any more and is taken down.
+     */
+    kind: z.literal('listing-retired'),
+    marketplaceId: z.string().min(1),
+    sellerSku: z.string().min(1),
+    /** The SCAYLE SKU that was mapped to it. */
+    sku: z.string().min(1),
+    eventId: z.string().min(1),
+    receivedAt: z.string(),
+  }),
+  z.object({
     kind: z.literal('variant-deleted'),
     /** The deleted variant's reference key (the SCAYLE SKU). */
     sku: z.string().min(1),

@@ -197,6 +197,32 @@ describe('SCAYLE catalogue -> Amazon listings through the local hub', () => {
     expect(await openOf('AMAZON_LISTING_REJECTED')).toEqual([]);
   }, 420_000);
 
+  it('takes down the listing of a SellerSKU an import moves a variant away from, and lists the new one', async () => {
+    const { simulators, catalogue } = hub();
+    const moved = listable.at(-1) as (typeof listable)[number];
+    const oldSellerSku = moved.amazon?.sellerSku as string;
+    const newSellerSku = `${oldSellerSku}-V2`;
+    const entry = (await catalogue.get(moved.sku)) as CatalogueEntry;
+    const csv = catalogueCsvOf([
+      { ...entry, amazon: { ...entry.amazon, [UK]: { sellerSku: newSellerSku } } } as CatalogueEntry,
+    ]);
+    const report = await makeImportCatalogue({ catalogue })(csv, { dryRun: false });
+    expect(report.retired).toEqual([{ marketplaceId: UK, sellerSku: oldSellerSku, sku: moved.sku }]);
+
+    // What `hub catalogue import` queues after writing the map.
+    await jobs().invoke({ job: 'sync', products: [productKeyOf(moved.sku)] });
+    await jobs().invoke({ job: 'retire', listings: report.retired });
+    await eventually(
+      async () =>
+        simulators.amazon.listing(newSellerSku)?.marketplaces[UK]?.quantity !== undefined &&
+        simulators.amazon.listing(oldSellerSku)?.marketplaces[UK] === undefined,
+      180_000,
+      'the new SellerSKU listed with its offer and the old one taken down in the UK',
+    );
+    // The other marketplace still maps the old SellerSKU: its listing stays.
+    expect(simulators.amazon.listing(oldSellerSku)?.marketplaces[DE]).toBeDefined();
+  }, 300_000);
+
   it('follows SCAYLE product webhooks: a lost attribute blocks, its return lists again, a deleted variant is taken down', async () => {
     const { simulators, catalogue, exceptions } = hub();
     const product = DEMO_PRODUCTS.find((p) => !blockedProducts.has(p.referenceKey)) as (typeof DEMO_PRODUCTS)[number];

@@ -78,12 +78,25 @@ export interface CatalogueImportSummary {
   readonly amazonListings: number;
 }
 
+/** A SellerSKU the import moves a variant away from, which no variant maps afterwards. */
+export interface RetiredSellerSku {
+  readonly marketplaceId: string;
+  readonly sellerSku: string;
+  /** The SCAYLE SKU it was mapped to. */
+  readonly sku: string;
+}
+
 /** A catalogue file checked against the stored map. */
 export interface CatalogueImportPlan {
   /** Every variant the file maps, in file order; only to be written when `problems` is empty. */
   readonly entries: readonly CatalogueEntry[];
   /** The entries that are new or differ from the stored map: what an import writes. */
   readonly writes: readonly CatalogueEntry[];
+  /**
+   * SellerSKUs a changed variant no longer names and no variant maps after the import: a listing there has no SKU
+   * match any more, so the catalogue loop takes it down.
+   */
+  readonly retired: readonly RetiredSellerSku[];
   /** In line order. */
   readonly problems: readonly CatalogueImportProblem[];
   readonly summary: CatalogueImportSummary;
@@ -360,9 +373,20 @@ export const planCatalogueImport = (
     return before !== undefined && canonical(before) !== canonical(entry);
   });
   const writes = entries.filter((entry) => added.includes(entry) || changed.includes(entry));
+  const after = new Map(existing);
+  for (const entry of entries) after.set(entry.sku, entry);
+  const mapped = new Set(
+    [...after.values()].flatMap((e) => Object.entries(e.amazon ?? {}).map(([m, { sellerSku }]) => `${m} ${sellerSku}`)),
+  );
+  const retired = changed.flatMap((entry) =>
+    Object.entries(existing.get(entry.sku)?.amazon ?? {})
+      .filter(([marketplaceId, { sellerSku }]) => !mapped.has(`${marketplaceId} ${sellerSku}`))
+      .map(([marketplaceId, { sellerSku }]) => ({ marketplaceId, sellerSku, sku: entry.sku })),
+  );
   return {
     entries,
     writes,
+    retired,
     problems: problems.sort((a, b) => a.line - b.line),
     summary: {
       variants: entries.length,
@@ -406,6 +430,8 @@ export interface CatalogueImportReport {
   readonly summary: CatalogueImportSummary;
   /** The SKUs whose mapping is new or changed: written when `written`, for a listing sync to follow. */
   readonly skus: readonly string[];
+  /** SellerSKUs left without a variant (see `CatalogueImportPlan.retired`), for their listings to be taken down. */
+  readonly retired: readonly RetiredSellerSku[];
 }
 
 /**
@@ -422,5 +448,12 @@ export const makeImportCatalogue =
     const plan = planCatalogueImport(csvText, existing);
     const written = !dryRun && plan.problems.length === 0;
     if (written && plan.writes.length > 0) await catalogue.putAll(plan.writes);
-    return { dryRun, written, problems: plan.problems, summary: plan.summary, skus: plan.writes.map((e) => e.sku) };
+    return {
+      dryRun,
+      written,
+      problems: plan.problems,
+      summary: plan.summary,
+      skus: plan.writes.map((e) => e.sku),
+      retired: plan.retired,
+    };
   };

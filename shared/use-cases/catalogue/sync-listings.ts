@@ -452,6 +452,24 @@ export const makeSyncListings = (deps: SyncListingsDeps) => {
     return { removed };
   };
 
+  /**
+   * A SellerSKU a catalogue import left without a variant: a listing the hub made there has no SKU match any more
+   * (an order for it would be a ghost order), so it is taken down (a look-up first) and its record forgotten. A
+   * SellerSKU mapped again since is left alone, and so is a listing the hub never made (the team's own).
+   */
+  const retireListing = async (marketplaceId: string, sellerSku: string): Promise<{ removed: number }> => {
+    if ((await catalogue.bySellerSkus(marketplaceId, [sellerSku])).has(sellerSku)) return { removed: 0 };
+    const record = (await catalogue.listings(marketplaceId, [sellerSku])).get(sellerSku);
+    if (!record) return { removed: 0 };
+    let removed = 0;
+    if (record.status !== 'blocked' && (await amazon.getListingsItem(sellerId, sellerSku, marketplaceId))) {
+      await amazon.deleteListingsItem(sellerId, sellerSku, marketplaceId);
+      removed++;
+    }
+    await catalogue.removeListing(marketplaceId, sellerSku);
+    return { removed };
+  };
+
   /** The product of a SCAYLE SKU, found through the listing records a sync left (SCAYLE has no variant -> product look-up here). */
   const productOfSku = async (sku: string): Promise<ScayleProduct | undefined> => {
     const entry = await catalogue.get(sku);
@@ -509,5 +527,5 @@ export const makeSyncListings = (deps: SyncListingsDeps) => {
     return previews;
   };
 
-  return { syncProduct, deleteVariant, preview };
+  return { syncProduct, deleteVariant, retireListing, preview };
 };

@@ -173,6 +173,31 @@ describe('planCatalogueImport', () => {
     expect(plan.writes.map((e) => e.sku)).toEqual([small.sku, large.sku, extraLarge.sku]);
   });
 
+  it('names the SellerSKUs a changed variant leaves and no variant maps afterwards, for their listings to go', () => {
+    const existing = new Map<string, CatalogueEntry>([
+      [
+        'SH-1',
+        {
+          sku: 'SH-1',
+          orderwiseVariantCode: 'OW1',
+          amazon: { [UK]: { sellerSku: 'AMZ-1' }, [DE]: { sellerSku: 'AMZ-1' } },
+        },
+      ],
+      ['SH-2', { sku: 'SH-2', orderwiseVariantCode: 'OW2', amazon: { [UK]: { sellerSku: 'AMZ-2' } } }],
+      ['SH-3', { sku: 'SH-3', orderwiseVariantCode: 'OW3', amazon: { [UK]: { sellerSku: 'AMZ-3' } } }],
+    ]);
+    // SH-1 moves to a new SellerSKU in the UK and leaves DE; SH-2 and SH-3 swap SellerSKUs.
+    const plan = planCatalogueImport(
+      csv(`SH-1,,OW1,${UK},AMZ-1-NEW,`, `SH-2,,OW2,${UK},AMZ-3,`, `SH-3,,OW3,${UK},AMZ-2,`),
+      existing,
+    );
+    expect(plan.problems).toEqual([]);
+    expect(plan.retired).toEqual([
+      { marketplaceId: UK, sellerSku: 'AMZ-1', sku: 'SH-1' },
+      { marketplaceId: DE, sellerSku: 'AMZ-1', sku: 'SH-1' },
+    ]);
+  });
+
   it('refuses a stock code or SellerSKU the stored map keeps on a variant the file leaves alone', () => {
     const existing = new Map<string, CatalogueEntry>([
       ['SH-OLD', { sku: 'SH-OLD', orderwiseVariantCode: 'OW1', amazon: { [UK]: { sellerSku: 'AMZ-1' } } }],
@@ -269,12 +294,27 @@ describe('describeCatalogueImport', () => {
       ],
       summary: { variants: 3, added: 1, changed: 1, unchanged: 1, amazonListings: 4 },
       skus: [],
+      retired: [],
     };
     expect(describeCatalogueImport(report, 'stage dev')).toEqual([
       'line 12, amazon_seller_sku: is required when marketplace_id is given',
       'line 15: has 3 values where the header has 6 columns',
       '3 variants: 1 added, 1 changed, 1 unchanged; 4 Amazon listings',
       '2 problems: nothing was written to stage dev (an import writes the whole file or nothing)',
+    ]);
+  });
+
+  it('says which SellerSKUs an import takes down on Amazon', () => {
+    const report = {
+      dryRun: true,
+      written: false,
+      problems: [],
+      summary: { variants: 1, added: 0, changed: 1, unchanged: 0, amazonListings: 1 },
+      skus: ['SH-1'],
+      retired: [{ marketplaceId: UK, sellerSku: 'AMZ-1', sku: 'SH-1' }],
+    };
+    expect(describeCatalogueImport(report, 'stage dev').slice(-1)).toEqual([
+      `1 SellerSKUs no longer mapped to any variant would be taken down on Amazon: AMZ-1@${UK} (was SH-1)`,
     ]);
   });
 });

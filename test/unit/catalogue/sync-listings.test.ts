@@ -671,7 +671,10 @@ describe('makeSyncListings: syncProduct', () => {
     scayle.products.set('SH-010-BLK', {
       ...product,
       categories: [['Fashion', 'Men', 'Clothing', 'Jackets & Coats']],
-      attributes: [...product.attributes, { ...(product.attributes[0] as never), name: 'closure', value: 'zip' }],
+      attributes: [
+        ...product.attributes,
+        { ...(product.attributes[0] as object), name: 'closure', value: 'zip' },
+      ] as never,
     });
     forget(amazon);
 
@@ -870,6 +873,36 @@ describe('makeSyncListings: preview', () => {
 
     expect(await preview('SH-999-BLK')).toEqual([]);
     expect(amazon.calls).toEqual([]);
+  });
+});
+
+describe('makeSyncListings: retireListing', () => {
+  it('takes down a listing whose SellerSKU an import left without a variant, and forgets it', async () => {
+    const { catalogue, amazon, syncProduct, retireListing } = setup();
+    await syncProduct('SH-010-BLK');
+    const row = catalogue.rows.get('SH-010-BLK-M') as CatalogueEntry;
+    catalogue.rows.set('SH-010-BLK-M', { ...row, amazon: { ...row.amazon, [UK]: { sellerSku: 'AMZ-010-BLK-M-NEW' } } });
+    forget(amazon);
+
+    expect(await retireListing(UK, 'AMZ-010-BLK-M')).toEqual({ removed: 1 });
+    expect(amazon.sent(UK)).toEqual(['get AMZ-010-BLK-M', 'delete AMZ-010-BLK-M']);
+    expect(catalogue.records.has(`${UK}#AMZ-010-BLK-M`)).toBe(false);
+    // The other marketplace still maps it.
+    expect(await retireListing(DE, 'AMZ-010-BLK-M')).toEqual({ removed: 0 });
+    expect(catalogue.records.has(`${DE}#AMZ-010-BLK-M`)).toBe(true);
+  });
+
+  it('deletes on Amazon only what the hub listed: a held-back SellerSKU just loses its record', async () => {
+    const { catalogue, amazon, syncProduct, retireListing } = setup();
+    await syncProduct('SH-060-OLV');
+    catalogue.rows.delete('SH-060-OLV-XS');
+    amazon.list('AMZ-UNTOUCHED', UK, 'COAT');
+    forget(amazon);
+
+    expect(await retireListing(UK, 'AMZ-060-OLV-XS')).toEqual({ removed: 0 });
+    expect(await retireListing(UK, 'AMZ-UNTOUCHED')).toEqual({ removed: 0 });
+    expect(amazon.sent(UK)).toEqual([]);
+    expect(catalogue.records.has(`${UK}#AMZ-060-OLV-XS`)).toBe(false);
   });
 });
 
