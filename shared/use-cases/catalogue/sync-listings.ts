@@ -370,6 +370,9 @@ export const makeSyncListings = (deps: SyncListingsDeps) => {
       return 'rejected';
     }
     const now = new Date(clock.now()).toISOString();
+    // A held-back SellerSKU is let go first: a push round between the hand-over and the record below would skip
+    // it as blocked and drop the offer it is owed.
+    if (recorded?.status === 'blocked') await catalogue.removeListing(marketplaceId, draft.sellerSku);
     // The offer is handed over before the listing is recorded: a failure in between retries both, where the other
     // order would find the listing unchanged on the retry and the offer never sent.
     if ((!record || create) && draft.sku) await handOfferToStockLoop(draft.sku, now);

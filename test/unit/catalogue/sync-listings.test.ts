@@ -558,11 +558,21 @@ describe('makeSyncListings: syncProduct', () => {
     const row = catalogue.rows.get('SH-050-OLV-S') as CatalogueEntry;
     catalogue.rows.set('SH-050-OLV-S', { ...row, orderwiseVariantCode: 'OW050OLVS' });
     forget(amazon, stock);
+    const blockedAtHandOver: boolean[] = [];
+    const markAmazonPending = stock.markAmazonPending.bind(stock);
+    stock.markAmazonPending = async (skus, now, force) => {
+      // The marketplaces are synced in turn: UK, then DE.
+      const marketplaceId = [UK, DE][blockedAtHandOver.length];
+      blockedAtHandOver.push(catalogue.records.get(`${marketplaceId}#AMZ-050-OLV-S`)?.status === 'blocked');
+      return markAmazonPending(skus, now, force);
+    };
 
     const outcome = await syncProduct('SH-050-OLV');
 
     expect(outcome).toMatchObject({ created: 2, unchanged: 10, blocked: 0 });
     expect(amazon.sent(UK)).toEqual(['get AMZ-050-OLV-S', 'put AMZ-050-OLV-S']);
+    // When the offer was handed over, no push round could still see the SellerSKU as blocked.
+    expect(blockedAtHandOver).toEqual([false, false]);
     expect(catalogue.records.get(`${UK}#AMZ-050-OLV-S`)).not.toHaveProperty('status');
     expect(stock.pending.map((p) => p.skus)).toEqual([['SH-050-OLV-S'], ['SH-050-OLV-S']]);
   });
