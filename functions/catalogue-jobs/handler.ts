@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { CatalogueRepository } from '../../shared/adapters/aws/catalogue-repository';
 import { listingsQueue } from '../../shared/adapters/aws/listings-queue';
 import { catalogueEnv, sqsClient, syncListingsFrom } from '../../shared/adapters/catalogue-wiring';
-import { scayleFrom } from '../../shared/adapters/wiring';
+import { documentClient, scayleFrom } from '../../shared/adapters/wiring';
 import { parseEnv } from '../../shared/runtime/env';
 import { jobHandler } from '../../shared/runtime/handler';
 import { logger } from '../../shared/runtime/logger';
@@ -13,6 +14,7 @@ const env = parseEnv(catalogueEnv);
 const listings = syncListingsFrom(env);
 const scayle = scayleFrom(env);
 const queue = listingsQueue(sqsClient, env.LISTINGS_QUEUE_URL);
+const catalogue = new CatalogueRepository(documentClient, env.CATALOGUE_TABLE);
 
 const jobSchema = z.discriminatedUnion('job', [
   /** The schedule: every SCAYLE product. */
@@ -43,8 +45,8 @@ const syncMessage = (productKey: string, reason: 'schedule' | 'manual', runId: s
 });
 
 /**
- * Loop 8's jobs: `sync-all` pages through SCAYLE's products and queues a sync of each (the listings consumer sends
- * only what changed); `sync` queues the products named; `retire` queues the take-down of SellerSKUs an import
+ * Loop 8's jobs: `sync-all` queues the take-down of listings whose SellerSKU no variant maps any more, then pages
+ * through SCAYLE's products and queues a sync of each (the listings consumer sends only what changed); `sync` queues the products named; `retire` queues the take-down of SellerSKUs an import
  * left without a variant; `preview` answers what a sync of one product would send,
  * with Amazon's VALIDATION_PREVIEW verdict per listing.
  */
@@ -63,6 +65,22 @@ export const handler = jobHandler(async (event: unknown) => {
     await queue.sendAll(job.products.map((key) => syncMessage(key, 'manual', runId)));
     return { queued: job.products.length };
   }
+  // Listings whose SellerSKU no variant maps any more (an import cut off before it queued their take-down).
+  const orphans = await catalogue.orphanListings();
+  const receivedAt = new Date().toISOString();
+  await queue.sendAll(
+    orphans.map(
+      (r): ListingMessage => ({
+        kind: 'listing-retired',
+        marketplaceId: r.marketplaceId,
+        sellerSku: r.sellerSku,
+        sku: r.sku ?? r.sellerSku,
+        eventId: runId,
+        receivedAt,
+      }),
+    ),
+  );
+  count('ListingsRetiredQueued', orphans.length);
   let queued = 0;
   let cursor: string | undefined;
   do {
@@ -72,6 +90,6 @@ export const handler = jobHandler(async (event: unknown) => {
     cursor = page.next;
   } while (cursor);
   count('ProductsQueuedForSync', queued);
-  logger.info('catalogue sync queued', { queued });
-  return { queued };
+  logger.info('catalogue sync queued', { queued, retired: orphans.length });
+  return { queued, retired: orphans.length };
 });

@@ -30,8 +30,10 @@ export const handler = sqsFifoHandler(
       logger.info('variant deleted', { sku: message.sku, listingsRemoved: removed });
       return;
     }
-    // A sync the team asked for looks every listing up on Amazon instead of trusting what the hub last sent.
-    const outcome = await listings.syncProduct(message.productKey, { recheck: message.reason === 'manual' });
+    // A sync the team asked for, or one after Amazon lost a listing, looks every listing of the product up on Amazon
+    // (the parent too) instead of trusting what the hub last sent.
+    const recheck = message.reason === 'manual' || message.reason === 'relist';
+    const outcome = await listings.syncProduct(message.productKey, { recheck });
     count('ListingsCreated', outcome.created);
     count('ListingsUpdated', outcome.updated);
     count('ListingsBlocked', outcome.blocked);

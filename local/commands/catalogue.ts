@@ -83,16 +83,16 @@ export const registerCatalogueCommands = (program: Command): void => {
           process.exitCode = 1;
           return;
         }
-        // The listings follow the map: queue a sync of every product (only what changed is sent to Amazon), and
-        // the take-down of listings whose SellerSKU no variant maps any more.
-        if (!report.dryRun && report.skus.length > 0 && options.sync !== false) {
-          const { queued } = (await invokeJobs(target, { job: 'sync-all' })) as { queued: number };
-          if (!options.json) console.log(`queued a listing sync of ${queued} SCAYLE products`);
-        }
-        // Even with --no-sync: a listing without a SKU match must not stay live.
+        // The listings follow the map: first the take-down of listings whose SellerSKU no variant maps any more
+        // (even with --no-sync: a listing without a SKU match must not stay live; the daily sync sweeps for any
+        // an import cut off here left behind), then a sync of every product (only what changed is sent).
         if (!report.dryRun && report.retired.length > 0) {
           await invokeJobs(target, { job: 'retire', listings: report.retired });
           if (!options.json) console.log(`queued the take-down of ${report.retired.length} retired SellerSKUs`);
+        }
+        if (!report.dryRun && report.skus.length > 0 && options.sync !== false) {
+          const { queued } = (await invokeJobs(target, { job: 'sync-all' })) as { queued: number };
+          if (!options.json) console.log(`queued a listing sync of ${queued} SCAYLE products`);
         }
       },
     );

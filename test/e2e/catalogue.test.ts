@@ -221,6 +221,22 @@ describe('SCAYLE catalogue -> Amazon listings through the local hub', () => {
     );
     // The other marketplace still maps the old SellerSKU: its listing stays.
     expect(simulators.amazon.listing(oldSellerSku)?.marketplaces[DE]).toBeDefined();
+
+    // An import cut off before it queued the take-down: the daily sync finds the listing without a SKU match.
+    const cutOff = listable.at(-2) as (typeof listable)[number];
+    const cutOffSellerSku = cutOff.amazon?.sellerSku as string;
+    const cutOffEntry = (await catalogue.get(cutOff.sku)) as CatalogueEntry;
+    await makeImportCatalogue({ catalogue })(
+      catalogueCsvOf([{ ...cutOffEntry, amazon: { [DE]: cutOffEntry.amazon?.[DE] } } as CatalogueEntry]),
+      { dryRun: false },
+    );
+    expect(await jobs().invoke({ job: 'sync-all' })).toMatchObject({ result: { retired: 1 } });
+    await eventually(
+      async () => simulators.amazon.listing(cutOffSellerSku)?.marketplaces[UK] === undefined,
+      180_000,
+      'the listing left without a SKU match taken down by the daily sync',
+    );
+    expect(simulators.amazon.listing(cutOffSellerSku)?.marketplaces[DE]).toBeDefined();
   }, 300_000);
 
   it('follows SCAYLE product webhooks: a lost attribute blocks, its return lists again, a deleted variant is taken down', async () => {

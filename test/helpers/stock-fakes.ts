@@ -162,7 +162,7 @@ export class InMemoryCatalogue implements StockCatalogue {
   }
 
   /** What the catalogue loop did, by `<MarketplaceId>#<SellerSKU>`. */
-  readonly listingStatus = new Map<string, 'listed' | 'blocked'>();
+  readonly listingStatus = new Map<string, 'listed' | 'blocked' | 'external'>();
 
   async listingStates(marketplaceId: string, sellerSkus: readonly string[]) {
     return new Map(

@@ -92,13 +92,44 @@ describe('catalogue listing records against DynamoDB Local', () => {
 
   it('marks a SellerSKU blocked only while the hub never listed it', async () => {
     const { catalogue } = tables();
-    await catalogue.recordBlocked(UK, [{ sellerSku: 'AMZ-2', sku: 'SKU-2' }], 'P-2', 'now');
-    await catalogue.recordBlocked(UK, [{ sellerSku: 'AMZ-1', sku: 'SKU-1' }], 'P-1', 'now');
-    const states = await catalogue.listingStates(UK, ['AMZ-1', 'AMZ-2', 'AMZ-3']);
-    expect(Object.fromEntries(states)).toEqual({ 'AMZ-1': 'listed', 'AMZ-2': 'blocked' });
+    await catalogue.recordHeld(UK, [{ sellerSku: 'AMZ-2', sku: 'SKU-2', status: 'blocked' }], 'P-2', 'now');
+    await catalogue.recordHeld(UK, [{ sellerSku: 'AMZ-1', sku: 'SKU-1', status: 'blocked' }], 'P-1', 'now');
+    await catalogue.recordHeld(UK, [{ sellerSku: 'AMZ-3', sku: 'SKU-3', status: 'blocked' }], 'P-3', 'now');
+    // Amazon turned out to have AMZ-3: the block becomes external, and feeds it again.
+    await catalogue.recordHeld(UK, [{ sellerSku: 'AMZ-3', sku: 'SKU-3', status: 'external' }], 'P-3', 'now');
+    const states = await catalogue.listingStates(UK, ['AMZ-1', 'AMZ-2', 'AMZ-3', 'AMZ-4']);
+    expect(Object.fromEntries(states)).toEqual({ 'AMZ-1': 'listed', 'AMZ-2': 'blocked', 'AMZ-3': 'external' });
     // Listing it later replaces the block.
     await catalogue.recordListing({ ...record('h3'), sellerSku: 'AMZ-2', sku: 'SKU-2' });
     expect((await catalogue.listingStates(UK, ['AMZ-2'])).get('AMZ-2')).toBe('listed');
+  });
+
+  it('finds the listing records whose SellerSKU no variant maps any more, and notes a relisting', async () => {
+    const { catalogue } = tables();
+    await catalogue.putAll([
+      { sku: 'SKU-20', amazon: { [UK]: { sellerSku: 'AMZ-20-NEW' } } },
+      { sku: 'SKU-21', amazon: { [UK]: { sellerSku: 'AMZ-21' } } },
+    ]);
+    // SKU-20 moved from AMZ-20 (its alias stays behind) to AMZ-20-NEW; AMZ-22 was never mapped by anything.
+    await catalogue.putAll([{ sku: 'SKU-20', amazon: { [UK]: { sellerSku: 'AMZ-20' } } }]);
+    await catalogue.putAll([{ sku: 'SKU-20', amazon: { [UK]: { sellerSku: 'AMZ-20-NEW' } } }]);
+    for (const [sellerSku, sku] of [
+      ['AMZ-20', 'SKU-20'],
+      ['AMZ-20-NEW', 'SKU-20'],
+      ['AMZ-21', 'SKU-21'],
+      ['AMZ-22', 'SKU-22'],
+    ] as const)
+      await catalogue.recordListing({ ...record('h'), sellerSku, sku });
+    await catalogue.recordListing({ ...record('h'), sellerSku: 'PARENT-20', role: 'parent' });
+
+    const orphans = (await catalogue.orphanListings()).map((r) => r.sellerSku).filter((s) => /-2\d/.test(s));
+    expect(orphans.sort()).toEqual(['AMZ-20', 'AMZ-22']);
+
+    await catalogue.markRelisted(UK, 'AMZ-21', '2026-11-27T03:00:00.000Z');
+    expect((await catalogue.listings(UK, ['AMZ-21'])).get('AMZ-21')).toMatchObject({
+      relistedAt: '2026-11-27T03:00:00.000Z',
+      hash: 'h',
+    });
   });
 
   it('removes a deleted variant and its aliases, but not an alias another variant took over', async () => {

@@ -11,6 +11,7 @@ import {
   PutCommand,
   ScanCommand,
   type ScanCommandOutput,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { CatalogueLookup } from '../../ports';
 import { CATALOGUE_TABLE } from './table-schemas';
@@ -45,10 +46,13 @@ export interface ListingRecord {
   readonly sku?: string;
   readonly productType: string;
   /**
-   * `blocked`: the hub would not list it (LISTING_BLOCKED), so no offer goes to Amazon for it either. Absent on
-   * listings the hub sent.
+   * `blocked`: the hub would not list it (LISTING_BLOCKED) and Amazon has no listing of it, so no offer goes to
+   * Amazon for it either. `external`: the hub would not list it, but Amazon has a listing of it the hub did not
+   * make (Seller Central, or before the hub): it keeps getting its offer. Absent on listings the hub sent.
    */
-  readonly status?: 'blocked';
+  readonly status?: 'blocked' | 'external';
+  /** When the stock push last found the listing gone from Amazon and asked for it to be listed again. */
+  readonly relistedAt?: string;
   /** A hash of the attributes sent: the same hash again means Amazon already has them. */
   readonly hash: string;
   readonly listedAt: string;
@@ -171,17 +175,18 @@ export class CatalogueRepository implements CatalogueLookup {
   }
 
   /**
-   * Marks SellerSKUs the catalogue loop blocked, unless the hub listed them before: a listing Amazon has keeps
-   * getting its quantity, so a SCAYLE attribute lost later never leaves a stale offer behind.
+   * Marks SellerSKUs the catalogue loop would not list: `blocked` (Amazon has no listing: no offer goes) or
+   * `external` (Amazon has one the hub did not make: its offer keeps going). A listing the hub sent keeps its
+   * record, so a SCAYLE attribute lost later never leaves a stale offer behind.
    */
-  async recordBlocked(
+  async recordHeld(
     marketplaceId: string,
-    blocked: readonly { sellerSku: string; sku: string }[],
+    held: readonly { sellerSku: string; sku: string; status: 'blocked' | 'external' }[],
     productKey: string,
     now: string,
   ): Promise<void> {
     await Promise.all(
-      blocked.map(async ({ sellerSku, sku }) => {
+      held.map(async ({ sellerSku, sku, status }) => {
         try {
           await this.db.send(
             new PutCommand({
@@ -193,15 +198,15 @@ export class CatalogueRepository implements CatalogueLookup {
                 sku,
                 productKey,
                 role: 'child',
-                status: 'blocked',
-                hash: 'blocked',
+                status,
+                hash: status,
                 productType: '',
                 listedAt: now,
                 updatedAt: now,
               },
-              ConditionExpression: 'attribute_not_exists(#pk) OR #status = :blocked',
+              ConditionExpression: 'attribute_not_exists(#pk) OR #status IN (:blocked, :external)',
               ExpressionAttributeNames: { '#pk': CATALOGUE_TABLE.partitionKey, '#status': 'status' },
-              ExpressionAttributeValues: { ':blocked': 'blocked' },
+              ExpressionAttributeValues: { ':blocked': 'blocked', ':external': 'external' },
             }),
           );
         } catch (error) {
@@ -211,14 +216,66 @@ export class CatalogueRepository implements CatalogueLookup {
     );
   }
 
+  /** Notes on a listing record that the stock push found the listing gone from Amazon and asked for it again. */
+  async markRelisted(marketplaceId: string, sellerSku: string, now: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { [CATALOGUE_TABLE.partitionKey]: listingKey(marketplaceId, sellerSku) },
+        UpdateExpression: 'SET #relistedAt = :now',
+        ConditionExpression: 'attribute_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': CATALOGUE_TABLE.partitionKey, '#relistedAt': 'relistedAt' },
+        ExpressionAttributeValues: { ':now': now },
+      }),
+    );
+  }
+
+  /**
+   * Listing records (the hub's own listings, and those it let the stock loop feed) whose SellerSKU no variant maps
+   * any more: a listing without a SKU match. A scan: run it from the daily sync, not per event.
+   */
+  async orphanListings(): Promise<ListingRecord[]> {
+    const records: ListingRecord[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page: ScanCommandOutput = await this.db.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'begins_with(#pk, :listing) AND #role = :child',
+          ExpressionAttributeNames: { '#pk': CATALOGUE_TABLE.partitionKey, '#role': 'role' },
+          ExpressionAttributeValues: { ':listing': 'listing#', ':child': 'child' },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const { [CATALOGUE_TABLE.partitionKey]: _key, ...record } of page.Items ?? []) {
+        records.push(record as ListingRecord);
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    const orphans: ListingRecord[] = [];
+    const byMarketplace = Map.groupBy(records, (r) => r.marketplaceId);
+    for (const [marketplaceId, group] of byMarketplace) {
+      for (let i = 0; i < group.length; i += 100) {
+        const chunk = group.slice(i, i + 100);
+        const mapped = await this.bySellerSkus(
+          marketplaceId,
+          chunk.map((r) => r.sellerSku),
+        );
+        orphans.push(...chunk.filter((r) => !mapped.has(r.sellerSku)));
+      }
+    }
+    return orphans;
+  }
+
   /**
    * What the catalogue loop did with SellerSKUs of one marketplace: `listed` (it sent the listing), `blocked` (it
-   * would not list it; the stock loop sends no offer for it); absent when it has not looked at them yet.
+   * would not list it; the stock loop sends no offer for it), `external` (it would not list it, but Amazon has a
+   * listing it did not make, which keeps its offer); absent when it has not looked at them yet.
    */
   async listingStates(
     marketplaceId: string,
     sellerSkus: readonly string[],
-  ): Promise<ReadonlyMap<string, 'listed' | 'blocked'>> {
+  ): Promise<ReadonlyMap<string, 'listed' | 'blocked' | 'external'>> {
     const records = await this.listings(marketplaceId, sellerSkus);
     return new Map([...records.values()].map((r) => [r.sellerSku, r.status ?? 'listed']));
   }

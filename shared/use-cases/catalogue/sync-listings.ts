@@ -6,6 +6,7 @@ import type {
   ListingsSubmission,
   SubmitOptions,
 } from '../../adapters/amazon/client';
+import { offerPatches } from '../../adapters/amazon/listings';
 import type { CatalogueEntry, ListingRecord } from '../../adapters/aws/catalogue-repository';
 import type { ExceptionType } from '../../domain/exception-types';
 import {
@@ -62,9 +63,9 @@ export interface SyncListingsDeps {
     bySellerSkus(marketplaceId: string, sellerSkus: readonly string[]): Promise<ReadonlyMap<string, string>>;
     listings(marketplaceId: string, sellerSkus: readonly string[]): Promise<ReadonlyMap<string, ListingRecord>>;
     recordListing(record: ListingRecord): Promise<void>;
-    recordBlocked(
+    recordHeld(
       marketplaceId: string,
-      blocked: readonly { sellerSku: string; sku: string }[],
+      held: readonly { sellerSku: string; sku: string; status: 'blocked' | 'external' }[],
       productKey: string,
       now: string,
     ): Promise<void>;
@@ -245,29 +246,33 @@ export const makeSyncListings = (deps: SyncListingsDeps) => {
   };
 
   /**
-   * The blocked SellerSKUs that must get no offer either: those the hub never listed and Amazon has no listing of.
-   * A listing the hub sent before keeps getting its quantity (a SCAYLE attribute lost later never leaves a stale
-   * offer behind), and so does one Amazon has although the hub never sent it (made in Seller Central, or before
-   * the hub): blocking its offer would freeze its quantity. Amazon is asked once per SellerSKU, when it is first
-   * blocked; a `recheck` (a manual sync) asks again for those held back before.
+   * What the blocked SellerSKUs of a plan are held as: `blocked` (no offer either) when the hub never listed them
+   * and Amazon has no listing of them, `external` when Amazon has a listing the hub did not make (Seller Central,
+   * or before the hub): its offer keeps going, since freezing its quantity would oversell. A listing the hub sent
+   * before keeps its record and its offer, so a SCAYLE attribute lost later never leaves a stale offer behind.
+   * Amazon is asked once per SellerSKU, when it is first blocked; a `recheck` asks again. Returns the records to
+   * write and the SKUs let go (they were blocked and Amazon has them now: their offer is owed).
    */
-  const withoutListing = async (result: ListingPlan, recheck: boolean) => {
+  const holdBlocked = async (result: ListingPlan, recheck: boolean) => {
     const { marketplaceId } = result;
     const records = await catalogue.listings(
       marketplaceId,
       result.blocked.map((b) => b.sellerSku),
     );
-    const held: { sellerSku: string; sku: string }[] = [];
+    const held: { sellerSku: string; sku: string; status: 'blocked' | 'external' }[] = [];
+    const letGo: string[] = [];
     for (const b of result.blocked) {
       const record = records.get(b.sellerSku);
-      if (record && record.status !== 'blocked') continue;
-      if ((!record || recheck) && (await amazon.getListingsItem(sellerId, b.sellerSku, marketplaceId))) {
-        if (record) await catalogue.removeListing(marketplaceId, b.sellerSku);
+      if (record && !record.status) continue;
+      if (record && !recheck) {
+        held.push({ ...b, status: record.status ?? 'blocked' });
         continue;
       }
-      held.push(b);
+      const onAmazon = (await amazon.getListingsItem(sellerId, b.sellerSku, marketplaceId)) !== undefined;
+      held.push({ ...b, status: onAmazon ? 'external' : 'blocked' });
+      if (onAmazon && record?.status !== 'external') letGo.push(b.sku);
     }
-    return held;
+    return { held, letGo };
   };
 
   const report = async (product: ScayleProduct, result: ListingPlan, recheck: boolean) => {
@@ -278,10 +283,13 @@ export const makeSyncListings = (deps: SyncListingsDeps) => {
     }
     if (result.blocked.length > 0) {
       const { marketplaceId } = result;
-      const held = await withoutListing(result, recheck);
-      await catalogue.recordBlocked(marketplaceId, held, product.referenceKey, new Date(clock.now()).toISOString());
+      const now = new Date(clock.now()).toISOString();
+      const { held, letGo } = await holdBlocked(result, recheck);
+      await catalogue.recordHeld(marketplaceId, held, product.referenceKey, now);
+      for (const sku of letGo) await handOfferToStockLoop(sku, now);
       // Amazon refusing an offer for a SellerSKU it has no listing of is this block, told better.
-      for (const b of held) await exceptions.resolveOpen('AMAZON_LISTING_REJECTED', `${b.sellerSku}@${marketplaceId}`);
+      for (const b of held.filter((h) => h.status === 'blocked'))
+        await exceptions.resolveOpen('AMAZON_LISTING_REJECTED', `${b.sellerSku}@${marketplaceId}`);
     }
     const skus = [...new Set(result.problems.map((p) => p.sku ?? '(family)'))];
     await exceptions.raise('LISTING_BLOCKED', key, {
@@ -311,6 +319,23 @@ export const makeSyncListings = (deps: SyncListingsDeps) => {
   };
 
   /**
+   * Every colour (SCAYLE product) of a master shares its Amazon parent. The colour that listed it keeps writing it,
+   * so colours whose parent attributes differ (a name with the colour in it) do not patch it back and forth; another
+   * colour takes over once that one left the master (deleted, or moved) or the family's product type changed.
+   */
+  const parentOfAnotherColour = async (
+    product: ScayleProduct,
+    draft: ListingDraft,
+    record: ListingRecord | undefined,
+    hash: string,
+  ): Promise<boolean> => {
+    if (draft.role !== 'parent' || !record || record.hash === hash) return false;
+    if (record.productKey === product.referenceKey || record.productType !== draft.productType) return false;
+    const owner = await readProduct(record.productKey);
+    return owner !== undefined && owner.master.referenceKey === product.master.referenceKey;
+  };
+
+  /**
    * Sends one listing if it changed; returns what happened to it. A `recheck` looks Amazon up even for a listing
    * the hub recorded and sends it again when Amazon lost it.
    */
@@ -321,14 +346,10 @@ export const makeSyncListings = (deps: SyncListingsDeps) => {
     recorded: ListingRecord | undefined,
     recheck: boolean,
   ): Promise<'created' | 'updated' | 'unchanged' | 'rejected'> => {
-    // A blocked record only says the hub held the SKU back: it was never sent.
-    const record = recorded?.status === 'blocked' ? undefined : recorded;
+    // A blocked or external record only says the hub held the SKU back: the hub never sent it.
+    const record = recorded?.status ? undefined : recorded;
     const hash = hashOf(draft);
-    // Every colour of a SCAYLE master shares its Amazon parent; the product that listed it keeps writing it, so
-    // colours whose product attributes differ (a name with the colour in it) do not patch it back and forth.
-    const anotherColours =
-      draft.role === 'parent' && record !== undefined && record.productKey !== product.referenceKey;
-    const same = record?.hash === hash || anotherColours;
+    const same = record?.hash === hash || (await parentOfAnotherColour(product, draft, record, hash));
     if (same && !recheck) return 'unchanged';
     const lookUp = !record || recheck;
     const existing = lookUp ? await amazon.getListingsItem(sellerId, draft.sellerSku, marketplaceId) : undefined;
@@ -375,7 +396,8 @@ export const makeSyncListings = (deps: SyncListingsDeps) => {
     if (recorded?.status === 'blocked') await catalogue.removeListing(marketplaceId, draft.sellerSku);
     // The offer is handed over before the listing is recorded: a failure in between retries both, where the other
     // order would find the listing unchanged on the retry and the offer never sent.
-    if ((!record || create) && draft.sku) await handOfferToStockLoop(draft.sku, now);
+    // A SellerSKU new to the hub, listed anew, or passed from another variant owes Amazon this variant's offer.
+    if ((!record || create || record.sku !== draft.sku) && draft.sku) await handOfferToStockLoop(draft.sku, now);
     await catalogue.recordListing({
       marketplaceId,
       sellerSku: draft.sellerSku,
@@ -388,7 +410,7 @@ export const makeSyncListings = (deps: SyncListingsDeps) => {
       updatedAt: now,
     });
     await exceptions.resolveOpen('AMAZON_LISTING_REJECTED', rejectedKey);
-    return create && !existing ? 'created' : 'updated';
+    return create && !existing && !typeChanged ? 'created' : 'updated';
   };
 
   /**
@@ -456,9 +478,10 @@ export const makeSyncListings = (deps: SyncListingsDeps) => {
   };
 
   /**
-   * A SellerSKU a catalogue import left without a variant: a listing the hub made there has no SKU match any more
-   * (an order for it would be a ghost order), so it is taken down (a look-up first) and its record forgotten. A
-   * SellerSKU mapped again since is left alone, and so is a listing the hub never made (the team's own).
+   * A SellerSKU no variant maps any more (an import moved its variant away): a listing there has no SKU match (an
+   * order for it would be a ghost order), and the stock loop no longer feeds it. A listing the hub made is taken
+   * down (a look-up first); one it only let the stock loop feed (`external`, the team's own) gets quantity 0, so
+   * it can no longer sell what nobody will ship. Either way its record goes. A SellerSKU mapped again is left alone.
    */
   const retireListing = async (marketplaceId: string, sellerSku: string): Promise<{ removed: number }> => {
     if ((await catalogue.bySellerSkus(marketplaceId, [sellerSku])).has(sellerSku)) return { removed: 0 };
@@ -466,8 +489,13 @@ export const makeSyncListings = (deps: SyncListingsDeps) => {
     if (!record) return { removed: 0 };
     let removed = 0;
     if (record.status !== 'blocked' && (await amazon.getListingsItem(sellerId, sellerSku, marketplaceId))) {
-      await amazon.deleteListingsItem(sellerId, sellerSku, marketplaceId);
-      removed++;
+      if (record.status === 'external') {
+        const update = { sku: record.sku ?? sellerSku, sellerSku, marketplaceId, quantity: 0 };
+        await amazon.patchListingsItem(sellerId, sellerSku, marketplaceId, offerPatches(update));
+      } else {
+        await amazon.deleteListingsItem(sellerId, sellerSku, marketplaceId);
+        removed++;
+      }
     }
     await catalogue.removeListing(marketplaceId, sellerSku);
     return { removed };

@@ -75,15 +75,21 @@ export const makePushAmazon = (deps: PushAmazonDeps) => {
   let relisted = 0;
 
   const reject = async (update: OfferUpdate, issues: readonly { code: string; message: string }[], via: string) => {
+    let relistFailure: string | undefined;
     if (issues.length > 0 && issues.every((i) => /NOT_FOUND/i.test(i.code))) {
       // Amazon has no listing for the SellerSKU and the catalogue loop has not listed it yet: the offer follows once
       // it does (a new listing marks its SKU pending again), or LISTING_BLOCKED says why it never will.
-      const states = await catalogue.listingStates(update.marketplaceId, [update.sellerSku]);
-      if (states.get(update.sellerSku) !== 'listed') return;
-      // The hub listed it and Amazon lost it: the catalogue loop lists it again, and the offer follows.
-      if (relist && (await relist(update.marketplaceId, update.sellerSku))) {
-        relisted++;
-        return;
+      const state = (await catalogue.listingStates(update.marketplaceId, [update.sellerSku])).get(update.sellerSku);
+      if (state !== 'listed' && state !== 'external') return;
+      // Amazon lost a listing the hub made or feeds: the catalogue loop looks at it again, and the offer follows.
+      // If that cannot be queued, or Amazon lost it again within a day, a person is told below.
+      try {
+        if (relist && (await relist(update.marketplaceId, update.sellerSku))) {
+          relisted++;
+          return;
+        }
+      } catch (error) {
+        relistFailure = `the relisting could not be queued: ${(error as Error).message}`;
       }
     }
     await exceptions.raise('AMAZON_LISTING_REJECTED', `${update.sellerSku}@${update.marketplaceId}`, {
@@ -94,6 +100,7 @@ export const makePushAmazon = (deps: PushAmazonDeps) => {
       priceMinor: update.priceMinor,
       via,
       issues: issues.map((i) => `${i.code}: ${i.message}`).slice(0, 10),
+      ...(relistFailure ? { relist: relistFailure } : {}),
     });
   };
 

@@ -106,28 +106,33 @@ class FakeCatalogue {
     this.records.set(`${record.marketplaceId}#${record.sellerSku}`, record);
   }
   /** As the repository does: a listing the hub sent keeps its record. */
-  async recordBlocked(
+  async recordHeld(
     marketplaceId: string,
-    blocked: readonly { sellerSku: string; sku: string }[],
+    held: readonly { sellerSku: string; sku: string; status: 'blocked' | 'external' }[],
     productKey: string,
     now: string,
   ) {
-    for (const { sellerSku, sku } of blocked) {
+    for (const { sellerSku, sku, status } of held) {
       const key = `${marketplaceId}#${sellerSku}`;
-      if (this.records.has(key) && this.records.get(key)?.status !== 'blocked') continue;
+      if (this.records.has(key) && !this.records.get(key)?.status) continue;
       this.records.set(key, {
         marketplaceId,
         sellerSku,
         sku,
         productKey,
         role: 'child',
-        status: 'blocked',
-        hash: 'blocked',
+        status,
+        hash: status,
         productType: '',
         listedAt: now,
         updatedAt: now,
       });
     }
+  }
+  async markRelisted(marketplaceId: string, sellerSku: string, now: string) {
+    const key = `${marketplaceId}#${sellerSku}`;
+    const record = this.records.get(key);
+    if (record) this.records.set(key, { ...record, relistedAt: now });
   }
   async removeListing(marketplaceId: string, sellerSku: string) {
     this.records.delete(`${marketplaceId}#${sellerSku}`);
@@ -423,6 +428,39 @@ describe('makeSyncListings: syncProduct', () => {
     expect(amazon.sent(UK).filter((line) => line.endsWith(' SH-010'))).toEqual([]);
   });
 
+  it('lets another colour take the parent over once the colour that listed it left the master', async () => {
+    const { scayle, amazon, syncProduct } = setup({
+      ...APPAREL_LISTING_MAPPING,
+      marketplaces: { [UK]: { locale: 'en_GB', languageTag: 'en_GB' } },
+    });
+    const navy = scayle.products.get('SH-010-NAV') as ScayleProduct;
+    scayle.products.set('SH-010-NAV', { ...navy, name: { en_GB: 'Organic Tee Navy', de_DE: 'Bio-T-Shirt Navy' } });
+    await syncProduct('SH-010-BLK');
+    scayle.products.delete('SH-010-BLK');
+    forget(amazon);
+
+    await syncProduct('SH-010-NAV');
+
+    expect(amazon.sent(UK).filter((line) => line.endsWith(' SH-010'))).toEqual(['patch SH-010']);
+  });
+
+  it('hands the offer over when a SellerSKU passes from one variant to another', async () => {
+    const { catalogue, stock, syncProduct } = setup({
+      ...APPAREL_LISTING_MAPPING,
+      marketplaces: { [UK]: { locale: 'en_GB', languageTag: 'en_GB' } },
+    });
+    await syncProduct('SH-010-BLK');
+    const small = catalogue.rows.get('SH-010-BLK-S') as CatalogueEntry;
+    const medium = catalogue.rows.get('SH-010-BLK-M') as CatalogueEntry;
+    catalogue.rows.set('SH-010-BLK-S', { ...small, amazon: { [UK]: { sellerSku: 'AMZ-010-BLK-M' } } });
+    catalogue.rows.set('SH-010-BLK-M', { ...medium, amazon: { [UK]: { sellerSku: 'AMZ-010-BLK-S' } } });
+    forget(stock);
+
+    await syncProduct('SH-010-BLK');
+
+    expect(stock.pending.map((p) => p.skus).sort()).toEqual([['SH-010-BLK-M'], ['SH-010-BLK-S']]);
+  });
+
   it('raises LISTING_BLOCKED for a product missing an attribute, naming the attribute and rule, and sends nothing', async () => {
     const { amazon, exceptions, syncProduct } = setup();
 
@@ -489,14 +527,14 @@ describe('makeSyncListings: syncProduct', () => {
     const outcome = await syncProduct('SH-060-OLV');
 
     expect(outcome).toMatchObject({ blocked: 8 });
-    expect(catalogue.records.has(`${UK}#AMZ-060-OLV-XS`)).toBe(false);
+    expect(catalogue.records.get(`${UK}#AMZ-060-OLV-XS`)).toMatchObject({ status: 'external' });
     expect(catalogue.records.get(`${UK}#AMZ-060-OLV-S`)).toMatchObject({ status: 'blocked' });
     expect(catalogue.records.get(`${DE}#AMZ-060-OLV-XS`)).toMatchObject({ status: 'blocked' });
     expect(exceptions.resolved).not.toContainEqual({ type: 'AMAZON_LISTING_REJECTED', key: `AMZ-060-OLV-XS@${UK}` });
   });
 
   it('asks Amazon about a blocked SellerSKU once; a manual sync asks again and lets it go if Amazon has it now', async () => {
-    const { catalogue, amazon, syncProduct } = setup();
+    const { catalogue, amazon, stock, syncProduct } = setup();
     await syncProduct('SH-060-OLV');
     forget(amazon);
 
@@ -504,10 +542,17 @@ describe('makeSyncListings: syncProduct', () => {
     expect(amazon.sent(UK)).toEqual([]);
 
     amazon.list('AMZ-060-OLV-L', UK, 'COAT');
+    forget(stock);
     await syncProduct('SH-060-OLV', { recheck: true });
     expect(amazon.sent(UK)).toHaveLength(4);
-    expect(catalogue.records.has(`${UK}#AMZ-060-OLV-L`)).toBe(false);
+    expect(catalogue.records.get(`${UK}#AMZ-060-OLV-L`)).toMatchObject({ status: 'external' });
     expect(catalogue.records.get(`${UK}#AMZ-060-OLV-XL`)).toMatchObject({ status: 'blocked' });
+    // Let go, it is owed its offer at once.
+    expect(stock.pending.map((p) => p.skus)).toEqual([['SH-060-OLV-L']]);
+    forget(amazon);
+    // Asked once: the next daily sync does not ask again.
+    await syncProduct('SH-060-OLV');
+    expect(amazon.sent(UK)).toEqual([]);
   });
 
   it('lists again, on a manual sync, a listing deleted in Seller Central, and hands its offer back', async () => {
@@ -916,18 +961,41 @@ describe('makeSyncListings: retireListing', () => {
   });
 });
 
+describe('makeSyncListings: retireListing of a listing the hub only fed', () => {
+  it("sets its quantity to 0 instead of deleting the team's own listing, and forgets it", async () => {
+    const { catalogue, amazon, syncProduct, retireListing } = setup();
+    amazon.list('AMZ-060-OLV-XS', UK, 'COAT');
+    await syncProduct('SH-060-OLV');
+    catalogue.rows.delete('SH-060-OLV-XS');
+    forget(amazon);
+
+    expect(await retireListing(UK, 'AMZ-060-OLV-XS')).toEqual({ removed: 0 });
+
+    expect(amazon.sent(UK)).toEqual(['get AMZ-060-OLV-XS', 'patch AMZ-060-OLV-XS']);
+    expect(amazon.calls.at(-1)?.patches).toEqual([
+      {
+        op: 'replace',
+        path: '/attributes/fulfillment_availability',
+        value: [{ fulfillment_channel_code: 'DEFAULT', quantity: 0 }],
+      },
+    ]);
+    expect(catalogue.records.has(`${UK}#AMZ-060-OLV-XS`)).toBe(false);
+  });
+});
+
 describe('makeRelist', () => {
   const relistWith = (catalogue: FakeCatalogue) => {
     const queued: ListingMessage[] = [];
+    const time = { now: NOW };
     const relist = makeRelist({
       catalogue,
       queue: { sendAll: async (messages) => void queued.push(...messages) },
-      clock: { now: () => NOW, sleep: async () => {} },
+      clock: { now: () => time.now, sleep: async () => {} },
     });
-    return { relist, queued };
+    return { relist, queued, time };
   };
 
-  it("forgets a listing Amazon lost and queues its product's sync, which lists it again", async () => {
+  it("notes a listing Amazon lost and queues its product's sync, which looks everything up and lists it again", async () => {
     const { catalogue, amazon, stock, syncProduct } = setup({
       ...APPAREL_LISTING_MAPPING,
       marketplaces: { [UK]: { locale: 'en_GB', languageTag: 'en_GB' } },
@@ -938,20 +1006,33 @@ describe('makeRelist', () => {
 
     expect(await relist(UK, 'AMZ-010-BLK-L')).toBe(true);
 
-    expect(catalogue.records.has(`${UK}#AMZ-010-BLK-L`)).toBe(false);
+    expect(catalogue.records.get(`${UK}#AMZ-010-BLK-L`)).toMatchObject({ relistedAt: NOW_ISO });
     expect(queued).toEqual([
       {
         kind: 'product-sync',
         productKey: 'SH-010-BLK',
         reason: 'relist',
-        eventId: `relist-AMZ-010-BLK-L@${UK}-${NOW_ISO.slice(0, 13)}`,
+        eventId: `relist-AMZ-010-BLK-L@${UK}-${NOW_ISO}`,
         receivedAt: NOW_ISO,
       },
     ]);
     forget(amazon, stock);
-    expect(await syncProduct('SH-010-BLK')).toMatchObject({ created: 1, unchanged: 5 });
-    expect(amazon.sent(UK)).toEqual(['get AMZ-010-BLK-L', 'put AMZ-010-BLK-L']);
+    // The listings consumer syncs a relisting with a look-up of every listing.
+    expect(await syncProduct('SH-010-BLK', { recheck: true })).toMatchObject({ created: 1, unchanged: 5 });
+    expect(amazon.sent(UK).filter((line) => !line.startsWith('get'))).toEqual(['put AMZ-010-BLK-L']);
     expect(stock.pending.map((p) => p.skus)).toEqual([['SH-010-BLK-L']]);
+  });
+
+  it('gives up on a listing Amazon loses again within a day, for the caller to tell a person', async () => {
+    const { catalogue, syncProduct } = setup();
+    await syncProduct('SH-010-BLK');
+    const { relist, queued, time } = relistWith(catalogue);
+    expect(await relist(UK, 'AMZ-010-BLK-L')).toBe(true);
+    time.now = NOW + 23 * 3_600_000;
+    expect(await relist(UK, 'AMZ-010-BLK-L')).toBe(false);
+    time.now = NOW + 25 * 3_600_000;
+    expect(await relist(UK, 'AMZ-010-BLK-L')).toBe(true);
+    expect(queued).toHaveLength(2);
   });
 
   it('leaves alone a SellerSKU the hub never listed or held back', async () => {

@@ -293,6 +293,31 @@ describe('pushing stock to Amazon', () => {
     }
   });
 
+  it('tells a person when the relisting cannot be queued or Amazon keeps losing the listing', async () => {
+    const stock = await stocked();
+    const amazon = new FakeAmazon();
+    amazon.notFound.add('AMZ-A');
+    catalogue.listingStatus.set(`${UK}#AMZ-A`, 'external');
+    catalogue.listingStatus.set(`${DE}#AMZ-A`, 'listed');
+    const asked: string[] = [];
+    try {
+      const { push, raised } = pusher(stock, amazon, 120, async (marketplaceId) => {
+        asked.push(marketplaceId);
+        if (marketplaceId === UK) throw new Error('SQS is unavailable');
+        return false;
+      });
+      expect(await push(clock.now() + 60_000)).toMatchObject({ rejected: 2, relisted: 0 });
+      // A listing the hub only feeds (external) is looked at again too.
+      expect(asked.sort()).toEqual([DE, UK].sort());
+      expect(raised).toEqual([
+        { type: 'AMAZON_LISTING_REJECTED', key: `AMZ-A@${UK}` },
+        { type: 'AMAZON_LISTING_REJECTED', key: `AMZ-A@${DE}` },
+      ]);
+    } finally {
+      catalogue.listingStatus.clear();
+    }
+  });
+
   it('sends a feed when the backlog would outlast the window, and settles it from the report', async () => {
     const stock = await stocked();
     const amazon = new FakeAmazon();
