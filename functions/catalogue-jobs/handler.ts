@@ -65,8 +65,13 @@ export const handler = jobHandler(async (event: unknown) => {
     await queue.sendAll(job.products.map((key) => syncMessage(key, 'manual', runId)));
     return { queued: job.products.length };
   }
-  // Listings whose SellerSKU no variant maps any more (an import cut off before it queued their take-down).
-  const orphans = await catalogue.orphanListings();
+  // Listings whose SellerSKU no variant maps any more (an import cut off before it queued their take-down). A
+  // failure here must not cost the day's product sync: it is logged and counted, and tomorrow's sweep tries again.
+  const orphans = await catalogue.orphanListings().catch((error: unknown) => {
+    logger.error('the sweep for listings without a SKU match failed', { error: String(error) });
+    count('ListingsSweepFailed');
+    return [];
+  });
   const receivedAt = new Date().toISOString();
   await queue.sendAll(
     orphans.map(

@@ -61,6 +61,15 @@ describe('repositories against DynamoDB Local', () => {
       'SKU_UNMAPPED#SKU-9',
     ]);
   });
+
+  it('heals only the exception a loop raised itself when it names itself', async () => {
+    const { exceptions } = tables();
+    await exceptions.raise('AMAZON_LISTING_REJECTED', 'AMZ-9@UK', { loop: 'stock', via: 'patchListingsItem' });
+    await exceptions.resolveOpen('AMAZON_LISTING_REJECTED', 'AMZ-9@UK', { loop: 'catalogue' });
+    expect(await exceptions.list({ status: 'open', type: 'AMAZON_LISTING_REJECTED' })).toHaveLength(1);
+    await exceptions.resolveOpen('AMAZON_LISTING_REJECTED', 'AMZ-9@UK', { loop: 'stock' });
+    expect(await exceptions.list({ status: 'open', type: 'AMAZON_LISTING_REJECTED' })).toEqual([]);
+  });
 });
 
 describe('catalogue listing records against DynamoDB Local', () => {
@@ -102,6 +111,14 @@ describe('catalogue listing records against DynamoDB Local', () => {
     // Listing it later replaces the block.
     await catalogue.recordListing({ ...record('h3'), sellerSku: 'AMZ-2', sku: 'SKU-2' });
     expect((await catalogue.listingStates(UK, ['AMZ-2'])).get('AMZ-2')).toBe('listed');
+    // Found gone from Amazon, or describing another variant: the hub replaces its own record.
+    await catalogue.recordHeld(
+      UK,
+      [{ sellerSku: 'AMZ-2', sku: 'SKU-5', status: 'blocked', replace: true }],
+      'P-5',
+      'now',
+    );
+    expect((await catalogue.listings(UK, ['AMZ-2'])).get('AMZ-2')).toMatchObject({ status: 'blocked', sku: 'SKU-5' });
   });
 
   it('finds the listing records whose SellerSKU no variant maps any more, and notes a relisting', async () => {

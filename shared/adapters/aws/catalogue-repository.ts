@@ -53,6 +53,8 @@ export interface ListingRecord {
   readonly status?: 'blocked' | 'external';
   /** When the stock push last found the listing gone from Amazon and asked for it to be listed again. */
   readonly relistedAt?: string;
+  /** When a sync last created the listing again after such a request. */
+  readonly relistDoneAt?: string;
   /** A hash of the attributes sent: the same hash again means Amazon already has them. */
   readonly hash: string;
   readonly listedAt: string;
@@ -177,16 +179,17 @@ export class CatalogueRepository implements CatalogueLookup {
   /**
    * Marks SellerSKUs the catalogue loop would not list: `blocked` (Amazon has no listing: no offer goes) or
    * `external` (Amazon has one the hub did not make: its offer keeps going). A listing the hub sent keeps its
-   * record, so a SCAYLE attribute lost later never leaves a stale offer behind.
+   * record, so a SCAYLE attribute lost later never leaves a stale offer behind, unless `replace` says the hub
+   * found it gone from Amazon or describing another variant.
    */
   async recordHeld(
     marketplaceId: string,
-    held: readonly { sellerSku: string; sku: string; status: 'blocked' | 'external' }[],
+    held: readonly { sellerSku: string; sku: string; status: 'blocked' | 'external'; replace?: boolean }[],
     productKey: string,
     now: string,
   ): Promise<void> {
     await Promise.all(
-      held.map(async ({ sellerSku, sku, status }) => {
+      held.map(async ({ sellerSku, sku, status, replace }) => {
         try {
           await this.db.send(
             new PutCommand({
@@ -204,9 +207,13 @@ export class CatalogueRepository implements CatalogueLookup {
                 listedAt: now,
                 updatedAt: now,
               },
-              ConditionExpression: 'attribute_not_exists(#pk) OR #status IN (:blocked, :external)',
-              ExpressionAttributeNames: { '#pk': CATALOGUE_TABLE.partitionKey, '#status': 'status' },
-              ExpressionAttributeValues: { ':blocked': 'blocked', ':external': 'external' },
+              ...(replace
+                ? {}
+                : {
+                    ConditionExpression: 'attribute_not_exists(#pk) OR #status IN (:blocked, :external)',
+                    ExpressionAttributeNames: { '#pk': CATALOGUE_TABLE.partitionKey, '#status': 'status' },
+                    ExpressionAttributeValues: { ':blocked': 'blocked', ':external': 'external' },
+                  }),
             }),
           );
         } catch (error) {
@@ -216,18 +223,30 @@ export class CatalogueRepository implements CatalogueLookup {
     );
   }
 
-  /** Notes on a listing record that the stock push found the listing gone from Amazon and asked for it again. */
-  async markRelisted(marketplaceId: string, sellerSku: string, now: string): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { [CATALOGUE_TABLE.partitionKey]: listingKey(marketplaceId, sellerSku) },
-        UpdateExpression: 'SET #relistedAt = :now',
-        ConditionExpression: 'attribute_exists(#pk)',
-        ExpressionAttributeNames: { '#pk': CATALOGUE_TABLE.partitionKey, '#relistedAt': 'relistedAt' },
-        ExpressionAttributeValues: { ':now': now },
-      }),
-    );
+  /**
+   * Notes on a listing record that the stock push found the listing gone from Amazon and asked for it again
+   * (`relistedAt`), or that a sync created it again after that (`relistDoneAt`). Nothing happens without a record.
+   */
+  async markRelisted(
+    marketplaceId: string,
+    sellerSku: string,
+    now: string,
+    what: 'relistedAt' | 'relistDoneAt' = 'relistedAt',
+  ): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [CATALOGUE_TABLE.partitionKey]: listingKey(marketplaceId, sellerSku) },
+          UpdateExpression: 'SET #at = :now',
+          ConditionExpression: 'attribute_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': CATALOGUE_TABLE.partitionKey, '#at': what },
+          ExpressionAttributeValues: { ':now': now },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   /**
@@ -253,7 +272,8 @@ export class CatalogueRepository implements CatalogueLookup {
       start = page.LastEvaluatedKey;
     } while (start);
     const orphans: ListingRecord[] = [];
-    const byMarketplace = Map.groupBy(records, (r) => r.marketplaceId);
+    const byMarketplace = new Map<string, ListingRecord[]>();
+    for (const r of records) byMarketplace.set(r.marketplaceId, [...(byMarketplace.get(r.marketplaceId) ?? []), r]);
     for (const [marketplaceId, group] of byMarketplace) {
       for (let i = 0; i < group.length; i += 100) {
         const chunk = group.slice(i, i + 100);

@@ -127,21 +127,30 @@ export class ExceptionsRepository {
 
   /**
    * Resolves the exception of (type, key) if it is open: the hub closes an exception itself once what it was about
-   * has healed (a ghost order that reached SCAYLE after all). Nothing happens when there is none.
+   * has healed (a ghost order that reached SCAYLE after all). Nothing happens when there is none. With `raisedBy`,
+   * only an exception whose details carry those values: two loops raising one type for one key (the catalogue
+   * loop and the stock push, both about a SellerSKU) each heal only their own.
    */
-  async resolveOpen(type: ExceptionType, key: string): Promise<void> {
+  async resolveOpen(type: ExceptionType, key: string, raisedBy: Readonly<Record<string, string>> = {}): Promise<void> {
+    const matches = Object.entries(raisedBy);
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { [EXCEPTIONS_TABLE.partitionKey]: exceptionId(type, key) },
           UpdateExpression: 'SET #status = :resolved, #resolvedAt = :at',
-          ConditionExpression: '#status = :open',
-          ExpressionAttributeNames: { '#status': 'status', '#resolvedAt': 'resolvedAt' },
+          ConditionExpression: ['#status = :open', ...matches.map((_, i) => `#details.#m${i} = :m${i}`)].join(' AND '),
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            '#resolvedAt': 'resolvedAt',
+            ...(matches.length > 0 ? { '#details': 'details' } : {}),
+            ...Object.fromEntries(matches.map(([name], i) => [`#m${i}`, name])),
+          },
           ExpressionAttributeValues: {
             ':resolved': 'resolved',
             ':open': 'open',
             ':at': new Date(this.clock.now()).toISOString(),
+            ...Object.fromEntries(matches.map(([, value], i) => [`:m${i}`, value])),
           },
         }),
       );

@@ -65,9 +65,15 @@ export interface SyncListingsDeps {
     recordListing(record: ListingRecord): Promise<void>;
     recordHeld(
       marketplaceId: string,
-      held: readonly { sellerSku: string; sku: string; status: 'blocked' | 'external' }[],
+      held: readonly { sellerSku: string; sku: string; status: 'blocked' | 'external'; replace?: boolean }[],
       productKey: string,
       now: string,
+    ): Promise<void>;
+    markRelisted(
+      marketplaceId: string,
+      sellerSku: string,
+      now: string,
+      what?: 'relistedAt' | 'relistDoneAt',
     ): Promise<void>;
     removeListing(marketplaceId: string, sellerSku: string): Promise<void>;
     remove(sku: string): Promise<CatalogueEntry | undefined>;
@@ -87,7 +93,7 @@ export interface SyncListingsDeps {
   };
   readonly exceptions: {
     raise(type: ExceptionType, key: string, details?: Record<string, unknown>): Promise<unknown>;
-    resolveOpen(type: ExceptionType, key: string): Promise<void>;
+    resolveOpen(type: ExceptionType, key: string, raisedBy?: Readonly<Record<string, string>>): Promise<void>;
   };
   readonly mapping: ListingMapping;
   readonly sellerId: string;
@@ -259,11 +265,33 @@ export const makeSyncListings = (deps: SyncListingsDeps) => {
       marketplaceId,
       result.blocked.map((b) => b.sellerSku),
     );
-    const held: { sellerSku: string; sku: string; status: 'blocked' | 'external' }[] = [];
+    const held: { sellerSku: string; sku: string; status: 'blocked' | 'external'; replace?: boolean }[] = [];
     const letGo: string[] = [];
     for (const b of result.blocked) {
       const record = records.get(b.sellerSku);
-      if (record && !record.status) continue;
+      if (record && !record.status && record.sku !== undefined && record.sku !== b.sku) {
+        // The hub listed this SellerSKU for another variant (an import passed it on): its listing describes that
+        // variant, so it must not sell this one. Quantity 0, and held back until this variant can be listed.
+        const zero = { sku: b.sku, sellerSku: b.sellerSku, marketplaceId, quantity: 0 };
+        const answer = await amazon.patchListingsItem(sellerId, b.sellerSku, marketplaceId, offerPatches(zero));
+        if (answer.status === 'ACCEPTED') held.push({ ...b, status: 'blocked', replace: true });
+        else
+          await exceptions.raise('AMAZON_LISTING_REJECTED', `${b.sellerSku}@${marketplaceId}`, {
+            loop: 'catalogue',
+            sku: b.sku,
+            sellerSku: b.sellerSku,
+            marketplaceId,
+            via: 'patchListingsItem (quantity 0: the listing describes another variant)',
+            issues: answer.issues,
+          });
+        continue;
+      }
+      if (record && !record.status) {
+        // A listing the hub sent keeps its offer; a recheck finds out whether Amazon still has it.
+        if (recheck && !(await amazon.getListingsItem(sellerId, b.sellerSku, marketplaceId)))
+          held.push({ ...b, status: 'blocked', replace: true });
+        continue;
+      }
       if (record && !recheck) {
         held.push({ ...b, status: record.status ?? 'blocked' });
         continue;
@@ -329,10 +357,12 @@ export const makeSyncListings = (deps: SyncListingsDeps) => {
     record: ListingRecord | undefined,
     hash: string,
   ): Promise<boolean> => {
-    if (draft.role !== 'parent' || !record || record.hash === hash) return false;
-    if (record.productKey === product.referenceKey || record.productType !== draft.productType) return false;
+    if (draft.role !== 'parent' || !record || record.hash === hash || record.productKey === product.referenceKey)
+      return false;
     const owner = await readProduct(record.productKey);
-    return owner !== undefined && owner.master.referenceKey === product.master.referenceKey;
+    if (!owner || owner.master.referenceKey !== product.master.referenceKey) return false;
+    // The owner keeps the parent while it still maps to the product type the parent was listed under.
+    return productTypeOf(mapping, owner.categories)?.productType === record.productType;
   };
 
   /**
@@ -380,6 +410,7 @@ export const makeSyncListings = (deps: SyncListingsDeps) => {
     const errors = errorsOf(submission);
     if (submission.status === 'INVALID' || errors.length > 0) {
       await exceptions.raise('AMAZON_LISTING_REJECTED', rejectedKey, {
+        loop: 'catalogue',
         sku: draft.sku,
         sellerSku: draft.sellerSku,
         marketplaceId,
@@ -409,7 +440,11 @@ export const makeSyncListings = (deps: SyncListingsDeps) => {
       listedAt: record?.listedAt ?? now,
       updatedAt: now,
     });
-    await exceptions.resolveOpen('AMAZON_LISTING_REJECTED', rejectedKey);
+    // Only the catalogue's own refusal: a price the stock push had refused is not healed by accepted attributes.
+    await exceptions.resolveOpen('AMAZON_LISTING_REJECTED', rejectedKey, { loop: 'catalogue' });
+    // The stock push asked for this listing again: it is back, and a loss within a day from now is news.
+    if (create && recorded?.relistedAt)
+      await catalogue.markRelisted(marketplaceId, draft.sellerSku, now, 'relistDoneAt');
     return create && !existing && !typeChanged ? 'created' : 'updated';
   };
 
@@ -491,7 +526,18 @@ export const makeSyncListings = (deps: SyncListingsDeps) => {
     if (record.status !== 'blocked' && (await amazon.getListingsItem(sellerId, sellerSku, marketplaceId))) {
       if (record.status === 'external') {
         const update = { sku: record.sku ?? sellerSku, sellerSku, marketplaceId, quantity: 0 };
-        await amazon.patchListingsItem(sellerId, sellerSku, marketplaceId, offerPatches(update));
+        const answer = await amazon.patchListingsItem(sellerId, sellerSku, marketplaceId, offerPatches(update));
+        if (answer.status !== 'ACCEPTED') {
+          // The record stays, so the daily sweep tries again; a person is told meanwhile.
+          await exceptions.raise('AMAZON_LISTING_REJECTED', `${sellerSku}@${marketplaceId}`, {
+            loop: 'catalogue',
+            sellerSku,
+            marketplaceId,
+            via: 'patchListingsItem (quantity 0 for a SellerSKU no variant maps)',
+            issues: answer.issues,
+          });
+          return { removed: 0 };
+        }
       } else {
         await amazon.deleteListingsItem(sellerId, sellerSku, marketplaceId);
         removed++;

@@ -93,6 +93,7 @@ export const makePushAmazon = (deps: PushAmazonDeps) => {
       }
     }
     await exceptions.raise('AMAZON_LISTING_REJECTED', `${update.sellerSku}@${update.marketplaceId}`, {
+      loop: 'stock',
       sku: update.sku,
       sellerSku: update.sellerSku,
       marketplaceId: update.marketplaceId,
@@ -277,7 +278,9 @@ export const makePushAmazon = (deps: PushAmazonDeps) => {
             accepted++;
             // The SellerSKU Amazon refused before takes updates again: its exception heals itself.
             if (told[update.marketplaceId]?.status === 'INVALID')
-              await exceptions.resolveOpen('AMAZON_LISTING_REJECTED', `${update.sellerSku}@${update.marketplaceId}`);
+              await exceptions.resolveOpen('AMAZON_LISTING_REJECTED', `${update.sellerSku}@${update.marketplaceId}`, {
+                loop: 'stock',
+              });
           } else {
             rejected++;
             await reject(update, answer.issues, 'patchListingsItem');

@@ -108,13 +108,13 @@ class FakeCatalogue {
   /** As the repository does: a listing the hub sent keeps its record. */
   async recordHeld(
     marketplaceId: string,
-    held: readonly { sellerSku: string; sku: string; status: 'blocked' | 'external' }[],
+    held: readonly { sellerSku: string; sku: string; status: 'blocked' | 'external'; replace?: boolean }[],
     productKey: string,
     now: string,
   ) {
-    for (const { sellerSku, sku, status } of held) {
+    for (const { sellerSku, sku, status, replace } of held) {
       const key = `${marketplaceId}#${sellerSku}`;
-      if (this.records.has(key) && !this.records.get(key)?.status) continue;
+      if (!replace && this.records.has(key) && !this.records.get(key)?.status) continue;
       this.records.set(key, {
         marketplaceId,
         sellerSku,
@@ -129,10 +129,15 @@ class FakeCatalogue {
       });
     }
   }
-  async markRelisted(marketplaceId: string, sellerSku: string, now: string) {
+  async markRelisted(
+    marketplaceId: string,
+    sellerSku: string,
+    now: string,
+    what: 'relistedAt' | 'relistDoneAt' = 'relistedAt',
+  ) {
     const key = `${marketplaceId}#${sellerSku}`;
     const record = this.records.get(key);
-    if (record) this.records.set(key, { ...record, relistedAt: now });
+    if (record) this.records.set(key, { ...record, [what]: now });
   }
   async removeListing(marketplaceId: string, sellerSku: string) {
     this.records.delete(`${marketplaceId}#${sellerSku}`);
@@ -461,6 +466,61 @@ describe('makeSyncListings: syncProduct', () => {
     expect(stock.pending.map((p) => p.skus).sort()).toEqual([['SH-010-BLK-M'], ['SH-010-BLK-S']]);
   });
 
+  it('zeroes and holds back a listing an import passed to a variant that cannot be listed', async () => {
+    const { catalogue, amazon, syncProduct } = setup({
+      ...APPAREL_LISTING_MAPPING,
+      marketplaces: { [UK]: { locale: 'en_GB', languageTag: 'en_GB' } },
+    });
+    await syncProduct('SH-010-BLK');
+    // AMZ-010-BLK-M now names SH-010-BLK-S, which has no OrderWise code: it cannot be listed.
+    const small = catalogue.rows.get('SH-010-BLK-S') as CatalogueEntry;
+    const { orderwiseVariantCode: _, ...withoutCode } = small;
+    catalogue.rows.set('SH-010-BLK-S', { ...withoutCode, amazon: { [UK]: { sellerSku: 'AMZ-010-BLK-M' } } });
+    catalogue.rows.delete('SH-010-BLK-M');
+    forget(amazon);
+
+    await syncProduct('SH-010-BLK');
+
+    expect(amazon.calls.find((c) => c.sku === 'AMZ-010-BLK-M')?.patches).toEqual([
+      expect.objectContaining({ value: [{ fulfillment_channel_code: 'DEFAULT', quantity: 0 }] }),
+    ]);
+    expect(catalogue.records.get(`${UK}#AMZ-010-BLK-M`)).toMatchObject({ status: 'blocked', sku: 'SH-010-BLK-S' });
+  });
+
+  it('holds back, on a recheck, a blocked variant whose listing Amazon no longer has', async () => {
+    const { catalogue, amazon, syncProduct } = setup();
+    await syncProduct('SH-010-BLK');
+    const { orderwiseVariantCode: _, ...withoutCode } = catalogue.rows.get('SH-010-BLK-M') as CatalogueEntry;
+    catalogue.rows.set('SH-010-BLK-M', withoutCode);
+    amazon.listed.delete(`${UK}#AMZ-010-BLK-M`);
+
+    await syncProduct('SH-010-BLK');
+    expect(catalogue.records.get(`${UK}#AMZ-010-BLK-M`)).not.toHaveProperty('status');
+    await syncProduct('SH-010-BLK', { recheck: true });
+    expect(catalogue.records.get(`${UK}#AMZ-010-BLK-M`)).toMatchObject({ status: 'blocked' });
+    expect(catalogue.records.get(`${DE}#AMZ-010-BLK-M`)).not.toHaveProperty('status');
+  });
+
+  it('leaves the parent with its colour while that colour still maps to the type it was listed under', async () => {
+    const { scayle, amazon, syncProduct } = setup({
+      ...APPAREL_LISTING_MAPPING,
+      marketplaces: { [UK]: { locale: 'en_GB', languageTag: 'en_GB' } },
+    });
+    await syncProduct('SH-010-BLK');
+    const navy = scayle.products.get('SH-010-NAV') as ScayleProduct;
+    scayle.products.set('SH-010-NAV', {
+      ...navy,
+      categories: [['Fashion', 'Men', 'Clothing', 'Jackets & Coats']],
+      attributes: [...navy.attributes, { ...(navy.attributes[0] as object), name: 'closure', value: 'zip' }] as never,
+    });
+    forget(amazon);
+
+    await syncProduct('SH-010-NAV');
+    await syncProduct('SH-010-BLK');
+
+    expect(amazon.sent(UK).filter((line) => line.endsWith(' SH-010'))).toEqual([]);
+  });
+
   it('raises LISTING_BLOCKED for a product missing an attribute, naming the attribute and rule, and sends nothing', async () => {
     const { amazon, exceptions, syncProduct } = setup();
 
@@ -650,6 +710,7 @@ describe('makeSyncListings: syncProduct', () => {
         type: 'AMAZON_LISTING_REJECTED',
         key: `SH-010@${UK}`,
         details: {
+          loop: 'catalogue',
           sku: undefined,
           sellerSku: 'SH-010',
           marketplaceId: UK,
@@ -1023,13 +1084,30 @@ describe('makeRelist', () => {
     expect(stock.pending.map((p) => p.skus)).toEqual([['SH-010-BLK-L']]);
   });
 
-  it('gives up on a listing Amazon loses again within a day, for the caller to tell a person', async () => {
+  it('stays quiet while a relisting is on its way, and gives up on a listing lost again within a day of it', async () => {
+    const { catalogue, amazon, syncProduct } = setup();
+    await syncProduct('SH-010-BLK');
+    const { relist, queued, time } = relistWith(catalogue);
+    amazon.listed.delete(`${UK}#AMZ-010-BLK-L`);
+    expect(await relist(UK, 'AMZ-010-BLK-L')).toBe(true);
+    // A second NOT_FOUND before the sync ran (a busy queue): the request stands, nothing more is queued.
+    expect(await relist(UK, 'AMZ-010-BLK-L')).toBe(true);
+    expect(queued).toHaveLength(1);
+
+    await syncProduct('SH-010-BLK', { recheck: true });
+    expect(catalogue.records.get(`${UK}#AMZ-010-BLK-L`)).toMatchObject({ relistDoneAt: NOW_ISO });
+    time.now = NOW + 23 * 3_600_000;
+    expect(await relist(UK, 'AMZ-010-BLK-L')).toBe(false);
+    time.now = NOW + 25 * 3_600_000;
+    expect(await relist(UK, 'AMZ-010-BLK-L')).toBe(true);
+    expect(queued).toHaveLength(2);
+  });
+
+  it('asks again when a request went unanswered for a day', async () => {
     const { catalogue, syncProduct } = setup();
     await syncProduct('SH-010-BLK');
     const { relist, queued, time } = relistWith(catalogue);
     expect(await relist(UK, 'AMZ-010-BLK-L')).toBe(true);
-    time.now = NOW + 23 * 3_600_000;
-    expect(await relist(UK, 'AMZ-010-BLK-L')).toBe(false);
     time.now = NOW + 25 * 3_600_000;
     expect(await relist(UK, 'AMZ-010-BLK-L')).toBe(true);
     expect(queued).toHaveLength(2);
