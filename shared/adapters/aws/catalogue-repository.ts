@@ -254,26 +254,14 @@ export class CatalogueRepository implements CatalogueLookup {
    * any more: a listing without a SKU match. A scan: run it from the daily sync, not per event.
    */
   async orphanListings(): Promise<ListingRecord[]> {
-    const records: ListingRecord[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page: ScanCommandOutput = await this.db.send(
-        new ScanCommand({
-          TableName: this.tableName,
-          FilterExpression: 'begins_with(#pk, :listing) AND #role = :child',
-          ExpressionAttributeNames: { '#pk': CATALOGUE_TABLE.partitionKey, '#role': 'role' },
-          ExpressionAttributeValues: { ':listing': 'listing#', ':child': 'child' },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const { [CATALOGUE_TABLE.partitionKey]: _key, ...record } of page.Items ?? []) {
-        records.push(record as ListingRecord);
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const records = (await this.#scan<ListingRecord>('listing#')).filter((r) => r.role === 'child');
     const orphans: ListingRecord[] = [];
     const byMarketplace = new Map<string, ListingRecord[]>();
-    for (const r of records) byMarketplace.set(r.marketplaceId, [...(byMarketplace.get(r.marketplaceId) ?? []), r]);
+    for (const r of records) {
+      const group = byMarketplace.get(r.marketplaceId) ?? [];
+      group.push(r);
+      byMarketplace.set(r.marketplaceId, group);
+    }
     for (const [marketplaceId, group] of byMarketplace) {
       for (let i = 0; i < group.length; i += 100) {
         const chunk = group.slice(i, i + 100);
@@ -348,24 +336,27 @@ export class CatalogueRepository implements CatalogueLookup {
 
   /** Every variant mapping, for the full reconcile and sync (a scan: run it from schedules, not per event). */
   async all(): Promise<CatalogueEntry[]> {
-    const entries: CatalogueEntry[] = [];
+    return this.#scan<CatalogueEntry>('variant#');
+  }
+
+  /** Every item whose key starts with `prefix`, without its key (a scan, page by page). */
+  async #scan<T>(prefix: string): Promise<T[]> {
+    const items: T[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const page: ScanCommandOutput = await this.db.send(
         new ScanCommand({
           TableName: this.tableName,
-          FilterExpression: 'begins_with(#pk, :variant)',
+          FilterExpression: 'begins_with(#pk, :prefix)',
           ExpressionAttributeNames: { '#pk': CATALOGUE_TABLE.partitionKey },
-          ExpressionAttributeValues: { ':variant': 'variant#' },
+          ExpressionAttributeValues: { ':prefix': prefix },
           ExclusiveStartKey: start,
         }),
       );
-      for (const { [CATALOGUE_TABLE.partitionKey]: _key, ...entry } of page.Items ?? []) {
-        entries.push(entry as CatalogueEntry);
-      }
+      for (const { [CATALOGUE_TABLE.partitionKey]: _key, ...item } of page.Items ?? []) items.push(item as T);
       start = page.LastEvaluatedKey;
     } while (start);
-    return entries;
+    return items;
   }
 
   /** The items with the given keys, 100 keys per BatchGetItem, asking again for what DynamoDB left unprocessed. */
