@@ -1042,6 +1042,23 @@ describe('makeSyncListings: retireListing of a listing the hub only fed', () => 
     ]);
     expect(catalogue.records.has(`${UK}#AMZ-060-OLV-XS`)).toBe(false);
   });
+
+  it('keeps the record and tells a person when Amazon refuses the quantity 0', async () => {
+    const { catalogue, amazon, exceptions, syncProduct, retireListing } = setup();
+    amazon.list('AMZ-060-OLV-XS', UK, 'COAT');
+    await syncProduct('SH-060-OLV');
+    catalogue.rows.delete('SH-060-OLV-XS');
+    amazon.refuse('AMZ-060-OLV-XS', UK);
+
+    expect(await retireListing(UK, 'AMZ-060-OLV-XS')).toEqual({ removed: 0 });
+
+    expect(catalogue.records.get(`${UK}#AMZ-060-OLV-XS`)).toMatchObject({ status: 'external' });
+    expect(exceptions.raised.at(-1)).toMatchObject({
+      type: 'AMAZON_LISTING_REJECTED',
+      key: `AMZ-060-OLV-XS@${UK}`,
+      details: { loop: 'catalogue' },
+    });
+  });
 });
 
 describe('makeRelist', () => {
