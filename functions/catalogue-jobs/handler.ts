@@ -44,11 +44,17 @@ const syncMessage = (productKey: string, reason: 'schedule' | 'manual', runId: s
   receivedAt: new Date().toISOString(),
 });
 
+const retiredMessage = (
+  listing: { marketplaceId: string; sellerSku: string; sku: string },
+  runId: string,
+  receivedAt: string,
+): ListingMessage => ({ kind: 'listing-retired', ...listing, eventId: runId, receivedAt });
+
 /**
  * Loop 8's jobs: `sync-all` queues the take-down of listings whose SellerSKU no variant maps any more, then pages
- * through SCAYLE's products and queues a sync of each (the listings consumer sends only what changed); `sync` queues the products named; `retire` queues the take-down of SellerSKUs an import
- * left without a variant; `preview` answers what a sync of one product would send,
- * with Amazon's VALIDATION_PREVIEW verdict per listing.
+ * through SCAYLE's products and queues a sync of each (the listings consumer sends only what changed); `sync`
+ * queues the products named; `retire` queues the take-down of SellerSKUs an import left without a variant;
+ * `preview` answers what a sync of one product would send, with Amazon's VALIDATION_PREVIEW verdict per listing.
  */
 export const handler = jobHandler(async (event: unknown) => {
   const job = parseWith(jobSchema, event, 'catalogue job');
@@ -56,9 +62,7 @@ export const handler = jobHandler(async (event: unknown) => {
   if (job.job === 'preview') return { previews: await listings.preview(job.product, job.marketplaceIds) };
   if (job.job === 'retire') {
     const receivedAt = new Date().toISOString();
-    await queue.sendAll(
-      job.listings.map((l): ListingMessage => ({ kind: 'listing-retired', ...l, eventId: runId, receivedAt })),
-    );
+    await queue.sendAll(job.listings.map((l) => retiredMessage(l, runId, receivedAt)));
     return { queued: job.listings.length };
   }
   if (job.job === 'sync') {
@@ -74,15 +78,12 @@ export const handler = jobHandler(async (event: unknown) => {
   });
   const receivedAt = new Date().toISOString();
   await queue.sendAll(
-    orphans.map(
-      (r): ListingMessage => ({
-        kind: 'listing-retired',
-        marketplaceId: r.marketplaceId,
-        sellerSku: r.sellerSku,
-        sku: r.sku ?? r.sellerSku,
-        eventId: runId,
+    orphans.map((r) =>
+      retiredMessage(
+        { marketplaceId: r.marketplaceId, sellerSku: r.sellerSku, sku: r.sku ?? r.sellerSku },
+        runId,
         receivedAt,
-      }),
+      ),
     ),
   );
   count('ListingsRetiredQueued', orphans.length);

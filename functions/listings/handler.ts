@@ -19,9 +19,10 @@ export const handler = sqsFifoHandler(
   listingMessageSchema,
   async (message) => {
     if (message.kind === 'listing-retired') {
-      const { removed } = await listings.retireListing(message.marketplaceId, message.sellerSku);
+      const { removed, rejected } = await listings.retireListing(message.marketplaceId, message.sellerSku);
       count('ListingsDeleted', removed);
-      logger.info('listing retired', { ...message, removed });
+      count('ListingsRejected', rejected);
+      logger.info('listing retired', { ...message, removed, rejected });
       return;
     }
     if (message.kind === 'variant-deleted') {

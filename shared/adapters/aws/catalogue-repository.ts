@@ -263,14 +263,11 @@ export class CatalogueRepository implements CatalogueLookup {
       byMarketplace.set(r.marketplaceId, group);
     }
     for (const [marketplaceId, group] of byMarketplace) {
-      for (let i = 0; i < group.length; i += 100) {
-        const chunk = group.slice(i, i + 100);
-        const mapped = await this.bySellerSkus(
-          marketplaceId,
-          chunk.map((r) => r.sellerSku),
-        );
-        orphans.push(...chunk.filter((r) => !mapped.has(r.sellerSku)));
-      }
+      const mapped = await this.bySellerSkus(
+        marketplaceId,
+        group.map((r) => r.sellerSku),
+      );
+      orphans.push(...group.filter((r) => !mapped.has(r.sellerSku)));
     }
     return orphans;
   }
@@ -321,10 +318,11 @@ export class CatalogueRepository implements CatalogueLookup {
   async bySellerSkus(marketplaceId: string, sellerSkus: readonly string[]): Promise<ReadonlyMap<string, string>> {
     const aliases = await this.#getAll<{ sku: string }>(sellerSkus.map((s) => sellerSkuKey(marketplaceId, s)));
     const entries = await this.#getAll<CatalogueEntry>(aliases.map((a) => variantKey(a.sku)));
+    const asked = new Set(sellerSkus);
     return new Map(
       entries.flatMap((e) => {
         const sellerSku = e.amazon?.[marketplaceId]?.sellerSku;
-        return sellerSku && sellerSkus.includes(sellerSku) ? [[sellerSku, e.sku] as const] : [];
+        return sellerSku && asked.has(sellerSku) ? [[sellerSku, e.sku] as const] : [];
       }),
     );
   }

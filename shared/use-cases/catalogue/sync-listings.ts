@@ -252,6 +252,33 @@ export const makeSyncListings = (deps: SyncListingsDeps) => {
   };
 
   /**
+   * Sets the quantity of a listing to 0, so it sells nothing; Amazon's refusal raises AMAZON_LISTING_REJECTED.
+   * @returns whether Amazon took it.
+   */
+  const zeroOffer = async (marketplaceId: string, sellerSku: string, sku: string, why: string): Promise<boolean> => {
+    const zero = { sku, sellerSku, marketplaceId, quantity: 0 };
+    const answer = await amazon.patchListingsItem(sellerId, sellerSku, marketplaceId, offerPatches(zero));
+    if (answer.status === 'ACCEPTED') return true;
+    await exceptions.raise('AMAZON_LISTING_REJECTED', `${sellerSku}@${marketplaceId}`, {
+      loop: 'catalogue',
+      sku,
+      sellerSku,
+      marketplaceId,
+      via: `patchListingsItem (quantity 0: ${why})`,
+      issues: answer.issues,
+    });
+    return false;
+  };
+
+  /** Deletes a listing Amazon has (a look-up first) and forgets its record. @returns 1 if Amazon had it, else 0. */
+  const takeDown = async (marketplaceId: string, sellerSku: string): Promise<number> => {
+    const onAmazon = (await amazon.getListingsItem(sellerId, sellerSku, marketplaceId)) !== undefined;
+    if (onAmazon) await amazon.deleteListingsItem(sellerId, sellerSku, marketplaceId);
+    await catalogue.removeListing(marketplaceId, sellerSku);
+    return onAmazon ? 1 : 0;
+  };
+
+  /**
    * What the blocked SellerSKUs of a plan are held as: `blocked` (no offer either) when the hub never listed them
    * and Amazon has no listing of them, `external` when Amazon has a listing the hub did not make (Seller Central,
    * or before the hub): its offer keeps going, since freezing its quantity would oversell. A listing the hub sent
@@ -267,23 +294,15 @@ export const makeSyncListings = (deps: SyncListingsDeps) => {
     );
     const held: { sellerSku: string; sku: string; status: 'blocked' | 'external'; replace?: boolean }[] = [];
     const letGo: string[] = [];
+    let refused = 0;
     for (const b of result.blocked) {
       const record = records.get(b.sellerSku);
       if (record && !record.status && record.sku !== undefined && record.sku !== b.sku) {
         // The hub listed this SellerSKU for another variant (an import passed it on): its listing describes that
         // variant, so it must not sell this one. Quantity 0, and held back until this variant can be listed.
-        const zero = { sku: b.sku, sellerSku: b.sellerSku, marketplaceId, quantity: 0 };
-        const answer = await amazon.patchListingsItem(sellerId, b.sellerSku, marketplaceId, offerPatches(zero));
-        if (answer.status === 'ACCEPTED') held.push({ ...b, status: 'blocked', replace: true });
-        else
-          await exceptions.raise('AMAZON_LISTING_REJECTED', `${b.sellerSku}@${marketplaceId}`, {
-            loop: 'catalogue',
-            sku: b.sku,
-            sellerSku: b.sellerSku,
-            marketplaceId,
-            via: 'patchListingsItem (quantity 0: the listing describes another variant)',
-            issues: answer.issues,
-          });
+        if (await zeroOffer(marketplaceId, b.sellerSku, b.sku, 'the listing describes another variant'))
+          held.push({ ...b, status: 'blocked', replace: true });
+        else refused++;
         continue;
       }
       if (record && !record.status) {
@@ -300,19 +319,22 @@ export const makeSyncListings = (deps: SyncListingsDeps) => {
       held.push({ ...b, status: onAmazon ? 'external' : 'blocked' });
       if (onAmazon && record?.status !== 'external') letGo.push(b.sku);
     }
-    return { held, letGo };
+    return { held, letGo, refused };
   };
 
+  /** Raises or resolves LISTING_BLOCKED and holds the blocked SellerSKUs back; counts variants blocked, refusals. */
   const report = async (product: ScayleProduct, result: ListingPlan, recheck: boolean) => {
     const key = `${product.referenceKey}@${result.marketplaceId}`;
     if (result.problems.length === 0) {
       await exceptions.resolveOpen('LISTING_BLOCKED', key);
-      return 0;
+      return { blocked: 0, rejected: 0 };
     }
+    let rejected = 0;
     if (result.blocked.length > 0) {
       const { marketplaceId } = result;
       const now = new Date(clock.now()).toISOString();
-      const { held, letGo } = await holdBlocked(result, recheck);
+      const { held, letGo, refused } = await holdBlocked(result, recheck);
+      rejected = refused;
       await catalogue.recordHeld(marketplaceId, held, product.referenceKey, now);
       for (const sku of letGo) await handOfferToStockLoop(sku, now);
       // Amazon refusing an offer for a SellerSKU it has no listing of is this block, told better.
@@ -328,7 +350,7 @@ export const makeSyncListings = (deps: SyncListingsDeps) => {
       problems: result.problems.slice(0, MAX_PROBLEMS_IN_DETAILS),
       problemCount: result.problems.length,
     });
-    return skus.length;
+    return { blocked: skus.length, rejected };
   };
 
   const handOfferToStockLoop = async (sku: string, now: string) => {
@@ -468,7 +490,9 @@ export const makeSyncListings = (deps: SyncListingsDeps) => {
     if (!product) return { productKey, found: false, ...counts };
     for (const marketplaceId of Object.keys(mapping.marketplaces)) {
       const result = await plan(product, marketplaceId);
-      counts.blocked += await report(product, result, recheck);
+      const reported = await report(product, result, recheck);
+      counts.blocked += reported.blocked;
+      counts.rejected += reported.rejected;
       const drafts = [...(result.parent ? [result.parent] : []), ...result.children];
       if (drafts.length === 0) continue;
       const records = await catalogue.listings(
@@ -501,13 +525,8 @@ export const makeSyncListings = (deps: SyncListingsDeps) => {
   const deleteVariant = async (sku: string): Promise<{ removed: number }> => {
     const entry = await catalogue.get(sku);
     let removed = 0;
-    for (const [marketplaceId, { sellerSku }] of Object.entries(entry?.amazon ?? {})) {
-      if (await amazon.getListingsItem(sellerId, sellerSku, marketplaceId)) {
-        await amazon.deleteListingsItem(sellerId, sellerSku, marketplaceId);
-        removed++;
-      }
-      await catalogue.removeListing(marketplaceId, sellerSku);
-    }
+    for (const [marketplaceId, { sellerSku }] of Object.entries(entry?.amazon ?? {}))
+      removed += await takeDown(marketplaceId, sellerSku);
     if (entry) await catalogue.remove(sku);
     return { removed };
   };
@@ -518,33 +537,24 @@ export const makeSyncListings = (deps: SyncListingsDeps) => {
    * down (a look-up first); one it only let the stock loop feed (`external`, the team's own) gets quantity 0, so
    * it can no longer sell what nobody will ship. Either way its record goes. A SellerSKU mapped again is left alone.
    */
-  const retireListing = async (marketplaceId: string, sellerSku: string): Promise<{ removed: number }> => {
-    if ((await catalogue.bySellerSkus(marketplaceId, [sellerSku])).has(sellerSku)) return { removed: 0 };
+  const retireListing = async (
+    marketplaceId: string,
+    sellerSku: string,
+  ): Promise<{ removed: number; rejected: number }> => {
+    const none = { removed: 0, rejected: 0 };
+    if ((await catalogue.bySellerSkus(marketplaceId, [sellerSku])).has(sellerSku)) return none;
     const record = (await catalogue.listings(marketplaceId, [sellerSku])).get(sellerSku);
-    if (!record) return { removed: 0 };
-    let removed = 0;
-    if (record.status !== 'blocked' && (await amazon.getListingsItem(sellerId, sellerSku, marketplaceId))) {
-      if (record.status === 'external') {
-        const update = { sku: record.sku ?? sellerSku, sellerSku, marketplaceId, quantity: 0 };
-        const answer = await amazon.patchListingsItem(sellerId, sellerSku, marketplaceId, offerPatches(update));
-        if (answer.status !== 'ACCEPTED') {
-          // The record stays, so the daily sweep tries again; a person is told meanwhile.
-          await exceptions.raise('AMAZON_LISTING_REJECTED', `${sellerSku}@${marketplaceId}`, {
-            loop: 'catalogue',
-            sellerSku,
-            marketplaceId,
-            via: 'patchListingsItem (quantity 0 for a SellerSKU no variant maps)',
-            issues: answer.issues,
-          });
-          return { removed: 0 };
-        }
-      } else {
-        await amazon.deleteListingsItem(sellerId, sellerSku, marketplaceId);
-        removed++;
-      }
-    }
+    if (!record) return none;
+    if (!record.status) return { removed: await takeDown(marketplaceId, sellerSku), rejected: 0 };
+    if (
+      record.status === 'external' &&
+      (await amazon.getListingsItem(sellerId, sellerSku, marketplaceId)) &&
+      !(await zeroOffer(marketplaceId, sellerSku, record.sku ?? sellerSku, 'a SellerSKU no variant maps'))
+    )
+      // The record stays, so the daily sweep tries again; the exception tells a person meanwhile.
+      return { removed: 0, rejected: 1 };
     await catalogue.removeListing(marketplaceId, sellerSku);
-    return { removed };
+    return none;
   };
 
   /** The product of a SCAYLE SKU, found through the listing records a sync left (SCAYLE has no variant -> product look-up here). */

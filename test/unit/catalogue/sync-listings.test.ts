@@ -1000,11 +1000,11 @@ describe('makeSyncListings: retireListing', () => {
     catalogue.rows.set('SH-010-BLK-M', { ...row, amazon: { ...row.amazon, [UK]: { sellerSku: 'AMZ-010-BLK-M-NEW' } } });
     forget(amazon);
 
-    expect(await retireListing(UK, 'AMZ-010-BLK-M')).toEqual({ removed: 1 });
+    expect(await retireListing(UK, 'AMZ-010-BLK-M')).toEqual({ removed: 1, rejected: 0 });
     expect(amazon.sent(UK)).toEqual(['get AMZ-010-BLK-M', 'delete AMZ-010-BLK-M']);
     expect(catalogue.records.has(`${UK}#AMZ-010-BLK-M`)).toBe(false);
     // The other marketplace still maps it.
-    expect(await retireListing(DE, 'AMZ-010-BLK-M')).toEqual({ removed: 0 });
+    expect(await retireListing(DE, 'AMZ-010-BLK-M')).toEqual({ removed: 0, rejected: 0 });
     expect(catalogue.records.has(`${DE}#AMZ-010-BLK-M`)).toBe(true);
   });
 
@@ -1015,8 +1015,8 @@ describe('makeSyncListings: retireListing', () => {
     amazon.list('AMZ-UNTOUCHED', UK, 'COAT');
     forget(amazon);
 
-    expect(await retireListing(UK, 'AMZ-060-OLV-XS')).toEqual({ removed: 0 });
-    expect(await retireListing(UK, 'AMZ-UNTOUCHED')).toEqual({ removed: 0 });
+    expect(await retireListing(UK, 'AMZ-060-OLV-XS')).toEqual({ removed: 0, rejected: 0 });
+    expect(await retireListing(UK, 'AMZ-UNTOUCHED')).toEqual({ removed: 0, rejected: 0 });
     expect(amazon.sent(UK)).toEqual([]);
     expect(catalogue.records.has(`${UK}#AMZ-060-OLV-XS`)).toBe(false);
   });
@@ -1030,7 +1030,7 @@ describe('makeSyncListings: retireListing of a listing the hub only fed', () => 
     catalogue.rows.delete('SH-060-OLV-XS');
     forget(amazon);
 
-    expect(await retireListing(UK, 'AMZ-060-OLV-XS')).toEqual({ removed: 0 });
+    expect(await retireListing(UK, 'AMZ-060-OLV-XS')).toEqual({ removed: 0, rejected: 0 });
 
     expect(amazon.sent(UK)).toEqual(['get AMZ-060-OLV-XS', 'patch AMZ-060-OLV-XS']);
     expect(amazon.calls.at(-1)?.patches).toEqual([
@@ -1050,7 +1050,7 @@ describe('makeSyncListings: retireListing of a listing the hub only fed', () => 
     catalogue.rows.delete('SH-060-OLV-XS');
     amazon.refuse('AMZ-060-OLV-XS', UK);
 
-    expect(await retireListing(UK, 'AMZ-060-OLV-XS')).toEqual({ removed: 0 });
+    expect(await retireListing(UK, 'AMZ-060-OLV-XS')).toEqual({ removed: 0, rejected: 1 });
 
     expect(catalogue.records.get(`${UK}#AMZ-060-OLV-XS`)).toMatchObject({ status: 'external' });
     expect(exceptions.raised.at(-1)).toMatchObject({
