@@ -64,6 +64,7 @@ export const handler = jobHandler(async (_event: unknown, context) => {
   count('AmazonFeedsSubmitted', outcome.feedsSubmitted);
   count('AmazonUpdatesRemaining', outcome.remaining);
   count('AmazonListingsRelisted', outcome.relisted);
+  count('AmazonListingsLost', outcome.lost);
   logger.info('amazon push round', { ...outcome });
   return outcome;
 });

@@ -149,6 +149,12 @@ export class StockLoop extends Construct {
         'SCAYLE stock differed from OrderWise by more than the threshold; the reconcile repaired it. See RUNBOOK.md#stock_drift.',
       topic: stateful.alarmTopic,
     });
+    alarmOnFirst(this, 'AmazonListingsLostAlarm', {
+      metric: metric('AmazonListingsLost'),
+      description:
+        'Amazon no longer has listings the hub made or feeds, and the hub could not list them again (lost again within a day, or the relisting could not be queued). See RUNBOOK.md#amazon_listing_rejected.',
+      topic: stateful.alarmTopic,
+    });
     dashboard.addMetrics('Stock: events, pushed to SCAYLE, stale, coalesced, drift', [
       metric('StockEventsAccepted'),
       metric('StockPushedToScayle'),
@@ -157,12 +163,13 @@ export class StockLoop extends Construct {
       metric('StockDrift'),
     ]);
     dashboard.addMetrics('Stock: latency OrderWise -> SCAYLE (ms)', [metric('StockLatency')]);
-    dashboard.addMetrics('Amazon stock: accepted, rejected, feeds, remaining, relisted', [
+    dashboard.addMetrics('Amazon stock: accepted, rejected, feeds, remaining, relisted, lost', [
       metric('AmazonUpdatesAccepted'),
       metric('AmazonUpdatesRejected'),
       metric('AmazonFeedsSubmitted'),
       metric('AmazonUpdatesRemaining'),
       metric('AmazonListingsRelisted'),
+      metric('AmazonListingsLost'),
     ]);
   }
 }

@@ -215,6 +215,8 @@ describe('the scayle-hub app', () => {
     const alarms = Object.keys(template.findResources('AWS::CloudWatch::Alarm'));
     expect(alarms.some((id) => id.startsWith('CatalogueListingsBlockedAlarm'))).toBe(true);
     expect(alarms.some((id) => id.startsWith('CatalogueListingsRejectedAlarm'))).toBe(true);
+    // Listings Amazon lost that the hub could not list again wake someone.
+    expect(alarms.some((id) => id.startsWith('StockAmazonListingsLostAlarm'))).toBe(true);
     template.hasOutput('CatalogueJobsFunctionName', {});
     template.hasOutput('ListingsDlqUrl', {});
   });

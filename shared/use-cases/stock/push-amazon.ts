@@ -56,6 +56,8 @@ export interface AmazonPushOutcome {
   readonly remaining: number;
   /** SellerSKUs the hub listed that Amazon no longer has, queued for the catalogue loop to list again. */
   readonly relisted: number;
+  /** Listings Amazon lost that the hub could not list again (lost once more within a day, or not queued). */
+  readonly lost: number;
 }
 
 const LOCK = 'amazon-push';
@@ -73,6 +75,7 @@ export const makePushAmazon = (deps: PushAmazonDeps) => {
   const { stock, catalogue, amazon, exceptions, policy, settings, clock, relist } = deps;
   const iso = () => new Date(clock.now()).toISOString();
   let relisted = 0;
+  let lost = 0;
 
   const reject = async (update: OfferUpdate, issues: readonly { code: string; message: string }[], via: string) => {
     let relistFailure: string | undefined;
@@ -91,6 +94,7 @@ export const makePushAmazon = (deps: PushAmazonDeps) => {
       } catch (error) {
         relistFailure = `the relisting could not be queued: ${(error as Error).message}`;
       }
+      lost++;
     }
     await exceptions.raise('AMAZON_LISTING_REJECTED', `${update.sellerSku}@${update.marketplaceId}`, {
       loop: 'stock',
@@ -309,9 +313,11 @@ export const makePushAmazon = (deps: PushAmazonDeps) => {
         feedsSettled: 0,
         remaining: 0,
         relisted: 0,
+        lost: 0,
       };
     }
     relisted = 0;
+    lost = 0;
     try {
       // The previous round may have run in another container with its own buckets, up to a moment ago.
       amazon.assumeQuotaSpent('patchListingsItem');
@@ -327,12 +333,13 @@ export const makePushAmazon = (deps: PushAmazonDeps) => {
       const owed = new Map([...owedAll].filter(([, updates]) => updates.length > 0));
       const backlog = [...owed.values()].reduce((n, updates) => n + updates.length, 0);
       const idle = { ran: true, accepted: 0, rejected: 0, feedsSubmitted: 0, feedsSettled, remaining: 0 };
-      if (backlog === 0) return { ...idle, mode: 'idle', relisted };
+      if (backlog === 0) return { ...idle, mode: 'idle', relisted, lost };
       if (amazonPushMode(backlog, settings.patchRatePerSecond, settings.windowSeconds) === 'feed') {
-        return { ...idle, mode: 'feed', feedsSubmitted: await sendFeeds(owed, items), relisted };
+        const feedsSubmitted = await sendFeeds(owed, items);
+        return { ...idle, mode: 'feed', feedsSubmitted, relisted, lost };
       }
       const patched = await sendPatches(owed, items, deadline);
-      return { ...idle, mode: 'patch', ...patched, relisted };
+      return { ...idle, mode: 'patch', ...patched, relisted, lost };
     } finally {
       await stock.releaseLock(LOCK, holder);
     }

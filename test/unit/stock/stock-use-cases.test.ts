@@ -285,7 +285,7 @@ describe('pushing stock to Amazon', () => {
         relisted.push(`${sellerSku}@${marketplaceId}`);
         return true;
       });
-      expect(await push(clock.now() + 60_000)).toMatchObject({ rejected: 2, relisted: 1 });
+      expect(await push(clock.now() + 60_000)).toMatchObject({ rejected: 2, relisted: 1, lost: 0 });
       expect(relisted).toEqual([`AMZ-A@${DE}`]);
       expect(raised).toEqual([]);
     } finally {
@@ -306,7 +306,7 @@ describe('pushing stock to Amazon', () => {
         if (marketplaceId === UK) throw new Error('SQS is unavailable');
         return false;
       });
-      expect(await push(clock.now() + 60_000)).toMatchObject({ rejected: 2, relisted: 0 });
+      expect(await push(clock.now() + 60_000)).toMatchObject({ rejected: 2, relisted: 0, lost: 2 });
       // A listing the hub only feeds (external) is looked at again too.
       expect(asked.sort()).toEqual([DE, UK].sort());
       expect(raised).toEqual([
