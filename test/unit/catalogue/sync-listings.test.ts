@@ -308,6 +308,25 @@ const forget = (...fakes: { calls?: unknown[]; raised?: unknown[]; resolved?: un
 
 const CHILDREN = SIZES.map((size) => `AMZ-010-BLK-${size}`);
 
+/** The apparel mapping in the UK marketplace only, for tests that read one marketplace's calls. */
+const UK_ONLY: ListingMappingInput = {
+  ...APPAREL_LISTING_MAPPING,
+  marketplaces: { [UK]: { locale: 'en_GB', languageTag: 'en_GB' } },
+};
+
+/** A change in SCAYLE: the product moves to Jackets & Coats (Amazon COAT) with the closure a COAT needs. */
+const moveToCoats = (scayle: FakeScayle, productKey: string) => {
+  const product = scayle.products.get(productKey) as ScayleProduct;
+  scayle.products.set(productKey, {
+    ...product,
+    categories: [['Fashion', 'Men', 'Clothing', 'Jackets & Coats']],
+    attributes: [
+      ...product.attributes,
+      { ...(product.attributes[0] as object), name: 'closure', value: 'zip' },
+    ] as never,
+  });
+};
+
 describe('makeSyncListings: syncProduct', () => {
   it('creates the parent, then each child, after a look-up that finds nothing, in every marketplace', async () => {
     const { amazon, syncProduct } = setup();
@@ -419,10 +438,7 @@ describe('makeSyncListings: syncProduct', () => {
   });
 
   it('lets the colour that listed the shared parent keep it: another colour with another name does not patch it', async () => {
-    const { scayle, amazon, syncProduct } = setup({
-      ...APPAREL_LISTING_MAPPING,
-      marketplaces: { [UK]: { locale: 'en_GB', languageTag: 'en_GB' } },
-    });
+    const { scayle, amazon, syncProduct } = setup(UK_ONLY);
     const navy = scayle.products.get('SH-010-NAV') as ScayleProduct;
     scayle.products.set('SH-010-NAV', { ...navy, name: { en_GB: 'Organic Tee Navy', de_DE: 'Bio-T-Shirt Navy' } });
     await syncProduct('SH-010-BLK');
@@ -434,10 +450,7 @@ describe('makeSyncListings: syncProduct', () => {
   });
 
   it('lets another colour take the parent over once the colour that listed it left the master', async () => {
-    const { scayle, amazon, syncProduct } = setup({
-      ...APPAREL_LISTING_MAPPING,
-      marketplaces: { [UK]: { locale: 'en_GB', languageTag: 'en_GB' } },
-    });
+    const { scayle, amazon, syncProduct } = setup(UK_ONLY);
     const navy = scayle.products.get('SH-010-NAV') as ScayleProduct;
     scayle.products.set('SH-010-NAV', { ...navy, name: { en_GB: 'Organic Tee Navy', de_DE: 'Bio-T-Shirt Navy' } });
     await syncProduct('SH-010-BLK');
@@ -450,10 +463,7 @@ describe('makeSyncListings: syncProduct', () => {
   });
 
   it('hands the offer over when a SellerSKU passes from one variant to another', async () => {
-    const { catalogue, stock, syncProduct } = setup({
-      ...APPAREL_LISTING_MAPPING,
-      marketplaces: { [UK]: { locale: 'en_GB', languageTag: 'en_GB' } },
-    });
+    const { catalogue, stock, syncProduct } = setup(UK_ONLY);
     await syncProduct('SH-010-BLK');
     const small = catalogue.rows.get('SH-010-BLK-S') as CatalogueEntry;
     const medium = catalogue.rows.get('SH-010-BLK-M') as CatalogueEntry;
@@ -467,10 +477,7 @@ describe('makeSyncListings: syncProduct', () => {
   });
 
   it('zeroes and holds back a listing an import passed to a variant that cannot be listed', async () => {
-    const { catalogue, amazon, syncProduct } = setup({
-      ...APPAREL_LISTING_MAPPING,
-      marketplaces: { [UK]: { locale: 'en_GB', languageTag: 'en_GB' } },
-    });
+    const { catalogue, amazon, syncProduct } = setup(UK_ONLY);
     await syncProduct('SH-010-BLK');
     // AMZ-010-BLK-M now names SH-010-BLK-S, which has no OrderWise code: it cannot be listed.
     const small = catalogue.rows.get('SH-010-BLK-S') as CatalogueEntry;
@@ -502,17 +509,9 @@ describe('makeSyncListings: syncProduct', () => {
   });
 
   it('leaves the parent with its colour while that colour still maps to the type it was listed under', async () => {
-    const { scayle, amazon, syncProduct } = setup({
-      ...APPAREL_LISTING_MAPPING,
-      marketplaces: { [UK]: { locale: 'en_GB', languageTag: 'en_GB' } },
-    });
+    const { scayle, amazon, syncProduct } = setup(UK_ONLY);
     await syncProduct('SH-010-BLK');
-    const navy = scayle.products.get('SH-010-NAV') as ScayleProduct;
-    scayle.products.set('SH-010-NAV', {
-      ...navy,
-      categories: [['Fashion', 'Men', 'Clothing', 'Jackets & Coats']],
-      attributes: [...navy.attributes, { ...(navy.attributes[0] as object), name: 'closure', value: 'zip' }] as never,
-    });
+    moveToCoats(scayle, 'SH-010-NAV');
     forget(amazon);
 
     await syncProduct('SH-010-NAV');
@@ -616,10 +615,7 @@ describe('makeSyncListings: syncProduct', () => {
   });
 
   it('lists again, on a manual sync, a listing deleted in Seller Central, and hands its offer back', async () => {
-    const { amazon, stock, syncProduct } = setup({
-      ...APPAREL_LISTING_MAPPING,
-      marketplaces: { [UK]: { locale: 'en_GB', languageTag: 'en_GB' } },
-    });
+    const { amazon, stock, syncProduct } = setup(UK_ONLY);
     await syncProduct('SH-010-BLK');
     amazon.listed.delete(`${UK}#AMZ-010-BLK-M`);
     forget(amazon, stock);
@@ -633,10 +629,7 @@ describe('makeSyncListings: syncProduct', () => {
   });
 
   it('hands a new listing its offer even when the first attempt failed after Amazon took the put', async () => {
-    const { amazon, stock, catalogue, syncProduct } = setup({
-      ...APPAREL_LISTING_MAPPING,
-      marketplaces: { [UK]: { locale: 'en_GB', languageTag: 'en_GB' } },
-    });
+    const { amazon, stock, catalogue, syncProduct } = setup(UK_ONLY);
     const markAmazonPending = stock.markAmazonPending.bind(stock);
     let failOnce = true;
     stock.markAmazonPending = async (skus, now, force) => {
@@ -726,10 +719,7 @@ describe('makeSyncListings: syncProduct', () => {
   });
 
   it('patches a listing Amazon already has, found by the look-up, instead of creating it', async () => {
-    const { amazon, syncProduct } = setup({
-      ...APPAREL_LISTING_MAPPING,
-      marketplaces: { [UK]: { locale: 'en_GB', languageTag: 'en_GB' } },
-    });
+    const { amazon, syncProduct } = setup(UK_ONLY);
     amazon.list('SH-010', UK, 'SHIRT');
     amazon.list('AMZ-010-BLK-XS', UK, 'SHIRT');
 
@@ -745,10 +735,7 @@ describe('makeSyncListings: syncProduct', () => {
   });
 
   it('creates a listing once when Amazon applied a put but the answer was lost: the retry finds it and patches', async () => {
-    const { amazon, syncProduct } = setup({
-      ...APPAREL_LISTING_MAPPING,
-      marketplaces: { [UK]: { locale: 'en_GB', languageTag: 'en_GB' } },
-    });
+    const { amazon, syncProduct } = setup(UK_ONLY);
     amazon.loseAnswer.add('AMZ-010-BLK-S');
     await expect(syncProduct('SH-010-BLK')).rejects.toThrow(/timeout after Amazon applied/);
     forget(amazon);
@@ -765,10 +752,7 @@ describe('makeSyncListings: syncProduct', () => {
   });
 
   it('replaces with a put a listing Amazon has under another product type', async () => {
-    const { amazon, syncProduct } = setup({
-      ...APPAREL_LISTING_MAPPING,
-      marketplaces: { [UK]: { locale: 'en_GB', languageTag: 'en_GB' } },
-    });
+    const { amazon, syncProduct } = setup(UK_ONLY);
     amazon.list('AMZ-010-BLK-XS', UK, 'PANTS');
 
     const outcome = await syncProduct('SH-010-BLK');
@@ -778,20 +762,9 @@ describe('makeSyncListings: syncProduct', () => {
   });
 
   it('puts again, under the new product type, the listings of a product moved to another category', async () => {
-    const { scayle, amazon, syncProduct } = setup({
-      ...APPAREL_LISTING_MAPPING,
-      marketplaces: { [UK]: { locale: 'en_GB', languageTag: 'en_GB' } },
-    });
+    const { scayle, amazon, syncProduct } = setup(UK_ONLY);
     await syncProduct('SH-010-BLK');
-    const product = scayle.products.get('SH-010-BLK') as ScayleProduct;
-    scayle.products.set('SH-010-BLK', {
-      ...product,
-      categories: [['Fashion', 'Men', 'Clothing', 'Jackets & Coats']],
-      attributes: [
-        ...product.attributes,
-        { ...(product.attributes[0] as object), name: 'closure', value: 'zip' },
-      ] as never,
-    });
+    moveToCoats(scayle, 'SH-010-BLK');
     forget(amazon);
 
     expect(await syncProduct('SH-010-BLK')).toMatchObject({ blocked: 0 });
@@ -1074,10 +1047,7 @@ describe('makeRelist', () => {
   };
 
   it("notes a listing Amazon lost and queues its product's sync, which looks everything up and lists it again", async () => {
-    const { catalogue, amazon, stock, syncProduct } = setup({
-      ...APPAREL_LISTING_MAPPING,
-      marketplaces: { [UK]: { locale: 'en_GB', languageTag: 'en_GB' } },
-    });
+    const { catalogue, amazon, stock, syncProduct } = setup(UK_ONLY);
     await syncProduct('SH-010-BLK');
     amazon.listed.delete(`${UK}#AMZ-010-BLK-L`);
     const { relist, queued } = relistWith(catalogue);
