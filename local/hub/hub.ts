@@ -5,6 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { buildApp, interceptLocalhostDns } from 'fauxqs';
+import { resolveStage } from '../../lib/config/stages';
 import { ENTRY_METADATA_KEY } from '../../lib/constructs/hub-function';
 import { CatalogueRepository } from '../../shared/adapters/aws/catalogue-repository';
 import { makeDocumentClient } from '../../shared/adapters/aws/dynamodb';
@@ -87,7 +88,17 @@ export const startHub = async (options: HubOptions = {}) => {
   try {
     const restoreDns = interceptLocalhostDns();
     stops.push(async () => restoreDns());
-    const scayle = await startScayleSimulator();
+    // The simulator holds the hub's peer configuration as SCAYLE would: its warehouse and the marketplace channels.
+    const stage = resolveStage('dev', options.stageOverrides);
+    const scayle = await startScayleSimulator({
+      warehouseReferenceKey: stage.scayle.warehouseReferenceKey,
+      channels: Object.values(stage.amazon.scayleShops).map((shop, i) => ({
+        id: i + 1,
+        key: shop.channelKey,
+        name: shop.channelKey,
+        type: 'marketplace',
+      })),
+    });
     stops.push(scayle.stop);
     const orderwise = await startOrderwiseSimulator();
     stops.push(orderwise.stop);

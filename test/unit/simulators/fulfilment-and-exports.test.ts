@@ -218,7 +218,9 @@ describe('SCAYLE simulator fulfilment', () => {
       items: [{ orderItemId: items[0] }],
     });
     expect(again.status).toBe(409);
-    expect(((await again.json()) as { errors: { code: string }[] }).errors[0]?.code).toBe('ITEM_ALREADY_FULFILLED');
+    expect(((await again.json()) as { errors: { errorKey: string }[] }).errors[0]?.errorKey).toBe(
+      'ITEM_ALREADY_FULFILLED',
+    );
     expect(
       (await call('/fulfillment/shipments', { ...shipment, shipmentKey: 'JD0003', items: [{ orderItemId: items[1] }] }))
         .status,

@@ -1,292 +1,293 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_CATALOGUE, demoVariantBySku, LEGACY_AMAZON_SKUS } from '../../../local/simulators/catalogue';
-import { DEFAULT_SCAYLE_TOKEN, startScayleSimulator } from '../../../local/simulators/scayle';
+import { DEMO_CATALOGUE, LEGACY_AMAZON_SKUS } from '../../../local/simulators/catalogue';
+import type { ScayleOrder } from '../../../local/simulators/scayle';
 import type { CallStats } from '../../../local/simulators/sim-server';
-import { ScayleClient } from '../../../shared/adapters/scayle/client';
-import { UpstreamError, UpstreamRejectedError, ValidationError } from '../../../shared/runtime/errors';
-import { type ScayleExternalOrder, scayleOrderSchema } from '../../../shared/schemas/scayle';
-import { recordingClock } from '../../helpers/fake-clock';
+import { type ScayleHarness, scayleFixture, startScayleHarness } from '../../helpers/scayle-simulator';
 
-let scayle: Awaited<ReturnType<typeof startScayleSimulator>>;
+const [A, B] = DEMO_CATALOGUE.filter((v) => v.orderwise) as [
+  (typeof DEMO_CATALOGUE)[number],
+  (typeof DEMO_CATALOGUE)[number],
+];
+const CHANNEL = { id: 7, key: 'marketplace_amazon_uk', name: 'Amazon UK', type: 'marketplace' };
+const ORDERS = '/shops/ac/countries/GB/orders';
 
-const SHOP = 'ac';
-const COUNTRY = 'GB';
-const [SKU_A, SKU_B] = DEMO_CATALOGUE.filter((v) => v.orderwise).map((v) => v.sku) as [string, string];
+let harness: ScayleHarness;
 
-const client = () =>
-  new ScayleClient({
-    baseUrl: scayle.apiUrl,
-    credentials: async () => ({ accessToken: DEFAULT_SCAYLE_TOKEN }),
-    timeoutMs: 2_000,
-    clock: recordingClock(),
-  });
-
-const control = async (method: 'GET' | 'POST', path: string, body?: unknown) =>
-  (await fetch(`${scayle.url}${path}`, {
-    method,
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  }).then((r) => r.json())) as Record<string, unknown>;
-
-const calls = async () => (await control('GET', '/_sim/calls')) as Record<string, CallStats>;
-
-/** A gross price at 20 % VAT, split the way Amazon UK prices are. */
+/** A gross price at 20 % VAT as SCAYLE writes order prices: the rate a fraction. */
 const priced = (withTax: number) => {
   const withoutTax = Math.round(withTax / 1.2);
-  return { withTax, withoutTax, tax: { vat: { amount: withTax - withoutTax, rate: 20 } } };
+  return { withTax, withoutTax, tax: { vat: { amount: withTax - withoutTax, rate: 0.2 } } };
 };
 
 const address = {
-  firstName: 'Ada',
-  lastName: 'Lovelace',
   street: 'Marylebone Road',
   houseNumber: '12',
   zipCode: 'NW1 5LR',
   city: 'London',
-  countryCode: 'GB',
+  countryCode: 'GBR',
+  recipient: { firstName: 'Ada', lastName: 'Lovelace', type: 'personal' },
 };
 
-/** An Amazon UK order: two units of SKU A, one discounted unit of SKU B, delivery and a promotion. */
-const amazonOrder = (publicKey = '202-1234567-1234567'): ScayleExternalOrder => {
+/** A marketplace order in SCAYLE's Order model: two units of A, one discounted unit of B, delivery. */
+const marketplaceOrder = (publicKey = '202-1234567-1234567') => {
   const items = [
-    { variant: { referenceKey: SKU_A }, price: priced(1999), merchantReferenceKey: '61234567890123' },
-    { variant: { referenceKey: SKU_A }, price: priced(1999), merchantReferenceKey: '61234567890123' },
+    { variant: { referenceKey: A.sku }, price: priced(1999), merchant: { referenceKey: 'amazon' } },
+    { variant: { referenceKey: A.sku }, price: priced(1999) },
     {
-      variant: { referenceKey: SKU_B },
-      price: { ...priced(2499), undiscountedWithTax: 2999 },
-      merchantReferenceKey: '61234567890456',
+      variant: { id: B.scayleVariantId },
+      price: {
+        ...priced(2499),
+        undiscountedWithTax: 2999,
+        appliedReductions: [
+          { amount: { absoluteWithTax: 500, relative: 0.1667 }, category: 'promotion', type: 'absolute' },
+        ],
+      },
+      legacyCustomData: { orderItemId: '61234567890456' },
     },
   ];
-  const { tax, ...delivery } = priced(399);
-  const fee = { category: 'delivery' as const, key: 'amazon_standard', amount: delivery, tax };
-  const promotion = { category: 'promotion', key: 'AMZ-PROMO-1', amount: { withTax: 500, withoutTax: 417 } };
-  const sum = (key: 'withTax' | 'withoutTax') =>
-    items.reduce((total, i) => total + i.price[key], 0) + fee.amount[key] - promotion.amount[key];
+  const delivery = priced(399);
+  const fee = {
+    amount: { withTax: delivery.withTax, withoutTax: delivery.withoutTax },
+    category: 'delivery',
+    key: 'amazon_standard',
+    option: 'deliveryCosts',
+    tax: delivery.tax,
+  };
+  const total = (key: 'withTax' | 'withoutTax') => items.reduce((sum, i) => sum + i.price[key], 0) + delivery[key];
   return {
-    channelKey: 'marketplace_amazon_uk',
     publicKey,
+    referenceKey: publicKey,
     currencyCode: 'GBP',
-    confirmedAt: '2026-03-02T09:15:00Z',
+    confirmedAt: '2026-03-02T09:15:00+00:00',
+    channel: { key: CHANNEL.key },
     customer: { email: 'x7k2@marketplace.amazon.co.uk', firstName: 'Ada', lastName: 'Lovelace' },
-    address: { shipping: { ...address, phone: '+44 20 7946 0000' }, billing: address },
+    address: { billing: address, shipping: { ...address, phone: '+44 20 7946 0000' } },
     items,
-    cost: {
-      withTax: sum('withTax'),
-      withoutTax: sum('withoutTax'),
-      appliedFees: [fee],
-      appliedReductions: [promotion],
-    },
-    customData: { amazonOrderId: publicKey, marketplaceId: 'A1F83G8C2ARO7P', latestShipDate: '2026-03-04T23:59:59Z' },
+    cost: { withTax: total('withTax'), withoutTax: total('withoutTax'), appliedFees: [fee], appliedReductions: [] },
+    legacyCustomData: { amazonOrderId: publicKey, marketplaceId: 'A1F83G8C2ARO7P' },
   };
 };
 
-/** The error a promise rejects with. */
-const failure = (promise: Promise<unknown>) =>
-  promise.then(
-    () => expect.unreachable('expected a rejection'),
-    (error: unknown) => error,
-  );
+const create = (body: unknown, path = ORDERS) => harness.admin('POST', path, body);
+const calls = async () => (await harness.control('GET', '/_sim/calls')).body as unknown as Record<string, CallStats>;
 
 beforeAll(async () => {
-  scayle = await startScayleSimulator();
+  harness = await startScayleHarness({
+    shops: [
+      { id: 1, key: 'ac', countryCodes: ['DE', 'GB'] },
+      { id: 2, key: 'bb', countryCodes: ['GB'] },
+    ],
+    channels: [CHANNEL],
+    extraVariants: [{ id: 1234567, referenceKey: '563843898' }],
+  });
 });
 
-afterAll(async () => {
-  await scayle?.stop();
-});
+afterAll(async () => harness?.stop());
 
-beforeEach(async () => {
-  await control('POST', '/_sim/reset', {});
-});
+beforeEach(async () => harness.reset());
 
-describe('ScayleClient.createExternalOrder against the SCAYLE simulator', () => {
-  it('stores the marketplace prices as given, one item per unit, and getOrder reads the same order back', async () => {
-    // A webhook target, so a delivery would be recorded if the simulator sent one.
-    scayle.setWebhook({ url: `${scayle.url}/webhooks/scayle`, username: 'u', password: 'p' });
-    const order = amazonOrder();
+describe('SCAYLE simulator: external order creation', () => {
+  it('stores the order as given in the GET shape, one item per unit, and answers 201 with it, sending no webhook', async () => {
+    const body = marketplaceOrder();
 
-    const created = await client().createExternalOrder(SHOP, COUNTRY, order);
+    const created = await create(body);
 
-    expect(created).toMatchObject({
+    expect(created.status).toBe(201);
+    const order = created.body as unknown as ScayleOrder;
+    expect(order).toMatchObject({
       id: 10_001,
-      publicKey: order.publicKey,
-      referenceKey: null,
+      publicKey: body.publicKey,
+      referenceKey: body.publicKey,
       status: 'payment_reserved',
-      detailedStatus: { order: { code: 'order_confirmed' } },
       currencyCode: 'GBP',
-      confirmedAt: order.confirmedAt,
-      cost: { ...order.cost, tax: order.cost.withTax - order.cost.withoutTax },
-      address: order.address,
-      customer: { email: order.customer.email },
-      channel: { key: 'marketplace_amazon_uk' },
-      shopKey: SHOP,
-      shopCountry: { countryCode: COUNTRY },
-      customData: order.customData,
+      confirmedAt: body.confirmedAt,
+      shopCountry: { id: 2, shopKey: 'ac', countryCode: 'GB' },
+      channel: CHANNEL,
+      customer: { ...body.customer, id: expect.any(Number) },
+      address: {
+        billing: { ...address, id: expect.any(Number) },
+        shipping: { ...address, phone: '+44 20 7946 0000', id: expect.any(Number) },
+      },
+      cost: {
+        ...body.cost,
+        tax: { vat: { amount: body.cost.withTax - body.cost.withoutTax } },
+        costCapture: body.cost.withTax,
+      },
+      legacyCustomData: body.legacyCustomData,
       packages: [],
     });
-    expect(created.items).toEqual(
-      order.items.map((item) => ({
+    expect(order.items).toEqual(
+      body.items.map((item, i) => ({
         id: expect.any(Number),
-        key: expect.any(String),
+        key: expect.stringMatching(/^[0-9a-f]{32}$/),
         status: 'available',
-        variant: {
-          id: demoVariantBySku.get(item.variant.referenceKey)?.scayleVariantId,
-          referenceKey: item.variant.referenceKey,
-        },
-        price: item.price,
+        createdAt: expect.any(String),
+        updatedAt: expect.any(String),
+        currency: 'GBP',
+        variant:
+          i < 2 ? { id: A.scayleVariantId, referenceKey: A.sku } : { id: B.scayleVariantId, referenceKey: B.sku },
+        product: { id: expect.any(Number) },
         packageId: null,
-        merchantReferenceKey: item.merchantReferenceKey,
+        price: item.price,
+        ...('merchant' in item ? { merchant: item.merchant } : {}),
+        ...('legacyCustomData' in item ? { legacyCustomData: item.legacyCustomData } : {}),
       })),
     );
-    expect(new Set(created.items.map((i) => i.id)).size).toBe(3);
-    expect(await client().getOrder(SHOP, COUNTRY, String(created.id))).toEqual(created);
-    expect(scayleOrderSchema.parse(scayle.orderByPublicKey(order.publicKey))).toEqual(created);
-    expect((await control('GET', '/_sim/state')).deliveries).toEqual([]);
+    expect(new Set(order.items.map((i) => i.id)).size).toBe(3);
+    expect((await harness.admin('GET', `${ORDERS}/${order.id}`)).body).toEqual(created.body);
+    expect(harness.scayle.orderByPublicKey(body.publicKey)).toEqual(created.body);
+    expect(harness.receiver.seen).toHaveLength(0);
   });
 
-  it('refuses a second order with the same public key in the shop with 409 and stores nothing more', async () => {
-    await client().createExternalOrder(SHOP, COUNTRY, amazonOrder());
+  it("accepts the SDK's OrderCreateRequest.json once SCAYLE knows its variant", async () => {
+    const created = await create(scayleFixture('admin-api/OrderCreateRequest.json'), '/shops/ac/countries/DE/orders');
 
-    const error = await failure(client().createExternalOrder(SHOP, COUNTRY, amazonOrder()));
-
-    expect(error).toBeInstanceOf(UpstreamRejectedError);
-    expect(error).toMatchObject({ status: 409, body: { errors: [{ code: 'ORDER_ALREADY_EXISTS' }] } });
-    expect(scayle.orders()).toHaveLength(1);
-    expect((await calls()).createOrder?.calls).toBe(2);
+    expect(created).toMatchObject({ status: 201, body: { publicKey: '666', cost: { withTax: 1390 } } });
   });
 
-  it('refuses an incomplete order before sending it, naming the field', async () => {
-    const { publicKey: _, ...withoutKey } = amazonOrder();
+  it('refuses a second order with the same public key in the shop with 409, and takes it in another shop', async () => {
+    expect((await create(marketplaceOrder())).status).toBe(201);
 
-    const error = await failure(client().createExternalOrder(SHOP, COUNTRY, withoutKey as ScayleExternalOrder));
+    const again = await create(marketplaceOrder());
+    const elsewhere = await create(marketplaceOrder(), '/shops/bb/countries/GB/orders');
 
-    expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).issues.map((i) => i.field)).toEqual(['publicKey']);
-    expect((await calls()).createOrder).toBeUndefined();
-  });
-
-  it('answers 400 VALIDATION_ERROR naming the field to a body the client did not check', async () => {
-    const order = amazonOrder();
-    const { city: _, ...noCity } = order.address.shipping;
-
-    const response = await fetch(`${scayle.apiUrl}/shops/${SHOP}/countries/${COUNTRY}/orders`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-access-token': DEFAULT_SCAYLE_TOKEN },
-      body: JSON.stringify({ ...order, address: { ...order.address, shipping: noCity }, items: [] }),
+    expect(again).toMatchObject({
+      status: 409,
+      body: { errors: [{ errorKey: 'ORDER_ALREADY_EXISTS', context: { field: 'publicKey' } }] },
     });
-
-    expect(response.status).toBe(400);
-    const body = (await response.json()) as { errors: { code: string; message: string }[] };
-    expect(body.errors[0]?.code).toBe('VALIDATION_ERROR');
-    expect(body.errors[0]?.message).toMatch(/address\.shipping\.city: .*items: /);
-    expect(scayle.orders()).toEqual([]);
+    expect(elsewhere.status).toBe(201);
+    expect(harness.scayle.orders().map((o) => o.shopCountry.shopKey)).toEqual(['ac', 'bb']);
   });
 
-  it('refuses an item whose SKU SCAYLE does not know with 400 VARIANT_NOT_FOUND naming it', async () => {
-    const order = amazonOrder();
-    const legacy = { ...order.items[0], variant: { referenceKey: LEGACY_AMAZON_SKUS[0] } };
-    const items = [order.items[0], legacy] as ScayleExternalOrder['items'];
-
-    const error = await failure(client().createExternalOrder(SHOP, COUNTRY, { ...order, items }));
-
-    expect(error).toMatchObject({ status: 400, body: { errors: [{ code: 'VARIANT_NOT_FOUND' }] } });
-    expect((error as UpstreamRejectedError).message).toContain(`items.1.variant.referenceKey`);
-    expect((error as UpstreamRejectedError).message).toContain(LEGACY_AMAZON_SKUS[0]);
-    expect(scayle.orders()).toEqual([]);
+  it('answers 400 VALIDATION_ERROR naming every field it cannot take, and stores nothing', async () => {
+    const order = marketplaceOrder();
+    const { city: _city, ...noCity } = order.address.shipping;
+    const cases: [unknown, RegExp][] = [
+      [{ ...order, address: { ...order.address, shipping: noCity }, items: [] }, /address\.shipping\.city: .*items: /],
+      [
+        { ...order, address: { ...order.address, billing: { ...address, countryCode: 'GB' } } },
+        /^address\.billing\.countryCode: .*alpha-3/,
+      ],
+      [
+        { ...order, address: { ...order.address, billing: { ...address, firstName: 'Ada', recipient: undefined } } },
+        /^address\.billing\.recipient: /,
+      ],
+      [
+        {
+          ...order,
+          items: [{ ...order.items[0], price: { ...priced(1999), tax: { vat: { amount: 333, rate: 20 } } } }],
+        },
+        /^items\.0\.price\.tax\.vat\.rate: .*fraction/,
+      ],
+      [{ ...order, items: [{ price: priced(1999), variant: {} }] }, /^items\.0\.variant: name the variant/],
+      [{ ...order, publicKey: undefined }, /^publicKey: /],
+      [{ ...order, currencyCode: 'pounds' }, /^currencyCode: /],
+      ['not json', /^: /],
+    ];
+    for (const [body, message] of cases) {
+      const answer = await create(body);
+      expect(answer.status).toBe(400);
+      expect(answer.body).toEqual({
+        errors: [{ errorKey: 'VALIDATION_ERROR', message: expect.stringMatching(message), context: {} }],
+      });
+    }
+    expect(harness.scayle.orders()).toEqual([]);
   });
 
-  it('refuses a cost that is not the items plus the fees minus the reductions', async () => {
-    const order = amazonOrder();
+  it('refuses a variant SCAYLE does not know with 400 VARIANT_NOT_FOUND naming the field', async () => {
+    const order = marketplaceOrder();
+    const byKey = [order.items[0], { ...order.items[1], variant: { referenceKey: LEGACY_AMAZON_SKUS[0] } }];
+    const byId = [{ ...order.items[0], variant: { id: 999_999_999 } }];
 
-    const error = await failure(
-      client().createExternalOrder(SHOP, COUNTRY, {
-        ...order,
-        cost: { ...order.cost, withTax: order.cost.withTax + 1 },
-      }),
-    );
+    const unknownKey = await create({ ...order, items: byKey });
+    const unknownId = await create({ ...order, items: byId });
 
-    expect(error).toMatchObject({ status: 400, body: { errors: [{ code: 'VALIDATION_ERROR' }] } });
-    expect((error as UpstreamRejectedError).message).toContain(`cost.withTax`);
-    expect(scayle.orders()).toEqual([]);
+    expect(unknownKey).toMatchObject({
+      status: 400,
+      body: {
+        errors: [
+          {
+            errorKey: 'VARIANT_NOT_FOUND',
+            message: expect.stringContaining(LEGACY_AMAZON_SKUS[0]),
+            context: { field: 'items.1.variant.referenceKey' },
+          },
+        ],
+      },
+    });
+    expect(unknownId).toMatchObject({ status: 400, body: { errors: [{ context: { field: 'items.0.variant.id' } }] } });
+    expect(harness.scayle.orders()).toEqual([]);
   });
 
-  it('never repeats a create whose answer was lost, and the order is then found by its public key', async () => {
-    const order = amazonOrder();
-    await control('POST', '/_sim/faults', { createOrder: { timeoutAfterCommitRate: 1 } });
+  it("refuses a cost.withTax that is not the items' price plus the fees", async () => {
+    const order = marketplaceOrder();
 
-    const error = await failure(client().createExternalOrder(SHOP, COUNTRY, order));
+    const answer = await create({ ...order, cost: { ...order.cost, withTax: order.cost.withTax - 100 } });
 
-    expect(error).toBeInstanceOf(UpstreamError);
+    expect(answer).toMatchObject({
+      status: 400,
+      body: {
+        errors: [
+          {
+            errorKey: 'VALIDATION_ERROR',
+            message: expect.stringMatching(/^cost\.withTax: /),
+            context: { field: 'cost.withTax' },
+          },
+        ],
+      },
+    });
+    expect(harness.scayle.orders()).toEqual([]);
+  });
+
+  it('refuses a channel the tenant does not have, and an unknown shop country', async () => {
+    expect(await create({ ...marketplaceOrder(), channel: { key: 'marketplace_ebay' } })).toMatchObject({
+      status: 400,
+      body: { errors: [{ errorKey: 'CHANNEL_NOT_FOUND', context: { field: 'channel.key' } }] },
+    });
+    expect((await create(marketplaceOrder(), '/shops/zz/countries/GB/orders')).status).toBe(404);
+    expect(harness.scayle.orders()).toEqual([]);
+  });
+
+  it('keeps an order whose answer was lost, and GET …/orders?filters[publicKey]= finds it in its shop country only', async () => {
+    await harness.scayle.createOrders({ random: 3, deliver: false });
+    await harness.control('POST', '/_sim/faults', { createOrder: { timeoutAfterCommitRate: 1 } });
+
+    await expect(create(marketplaceOrder('202-0000000-0000001'))).rejects.toThrow(TypeError);
+
     expect((await calls()).createOrder).toMatchObject({ calls: 1, droppedAfterCommit: 1 });
-    expect((await client().findOrderByPublicKey(SHOP, COUNTRY, order.publicKey))?.id).toBe(10_001);
+    const filter = `filters[publicKey]=${encodeURIComponent('202-0000000-0000001')}`;
+    const found = await harness.admin('GET', `${ORDERS}?${filter}`);
+    expect((found.body.entities as ScayleOrder[]).map((o) => o.publicKey)).toEqual(['202-0000000-0000001']);
+    expect((await harness.admin('GET', `/shops/ac/countries/DE/orders?${filter}`)).body.entities).toEqual([]);
+    expect((await harness.admin('GET', `/shops/bb/countries/GB/orders?${filter}`)).body.entities).toEqual([]);
   });
 
-  it('does not repeat a create answered with a 5xx either', async () => {
-    await control('POST', '/_sim/faults', { createOrder: { errorRate: 1, status: 503 } });
+  it('stores nothing when the create is answered with an injected 5xx', async () => {
+    await harness.control('POST', '/_sim/faults', { createOrder: { errorRate: 1, status: 503 } });
 
-    const error = await failure(client().createExternalOrder(SHOP, COUNTRY, amazonOrder()));
+    expect((await create(marketplaceOrder())).status).toBe(503);
 
-    expect(error).toMatchObject({ status: 503 });
-    expect((await calls()).createOrder).toMatchObject({ calls: 1, injectedErrors: 1 });
-    expect(scayle.orders()).toEqual([]);
-  });
-});
-
-describe('ScayleClient.findOrderByPublicKey against the SCAYLE simulator', () => {
-  it("finds the order with the public key among the shop's orders, and nothing in another shop", async () => {
-    await scayle.createOrders({ random: 3, deliver: false });
-    const created = await client().createExternalOrder(SHOP, COUNTRY, amazonOrder('202-0000000-0000001'));
-    await client().createExternalOrder(SHOP, COUNTRY, amazonOrder('202-0000000-0000002'));
-
-    expect(await client().findOrderByPublicKey(SHOP, COUNTRY, '202-0000000-0000001')).toEqual(created);
-    expect(await client().findOrderByPublicKey(SHOP, COUNTRY, '202-9999999-9999999')).toBeUndefined();
-    expect(await client().findOrderByPublicKey('bb', COUNTRY, '202-0000000-0000001')).toBeUndefined();
-    expect(scayle.orderByPublicKey('202-9999999-9999999')).toBeUndefined();
-    const listed = await fetch(
-      `${scayle.apiUrl}/shops/${SHOP}/countries/${COUNTRY}/orders?${new URLSearchParams({ 'filters[publicKey]': '202-0000000-0000002' })}`,
-      { headers: { 'x-access-token': DEFAULT_SCAYLE_TOKEN } },
-    ).then((r) => r.json() as Promise<{ entities: { publicKey: string }[] }>);
-    expect(listed.entities.map((o) => o.publicKey)).toEqual(['202-0000000-0000002']);
-  });
-});
-
-describe('ScayleClient.cancelOrderItems against the SCAYLE simulator', () => {
-  it('cancels the items named and leaves the others, and a repeat counts as done', async () => {
-    const created = await client().createExternalOrder(SHOP, COUNTRY, amazonOrder());
-    const [first, second] = created.items.map((i) => i.id) as [number, number];
-
-    await client().cancelOrderItems(SHOP, COUNTRY, created.id, [first, second]);
-    await client().cancelOrderItems(SHOP, COUNTRY, created.id, [first]);
-
-    const stored = await client().getOrder(SHOP, COUNTRY, String(created.id));
-    expect(stored.items.map((i) => i.status)).toEqual(['cancelled', 'cancelled', 'available']);
-    expect((await calls()).createCancellation?.calls).toBe(2);
+    expect(harness.scayle.orders()).toEqual([]);
   });
 
-  it('surfaces a 409 for an item already shipped as UpstreamRejectedError', async () => {
-    const created = await client().createExternalOrder(SHOP, COUNTRY, amazonOrder());
-    const shipped = created.items[2]?.id as number;
-    const shipment = await fetch(`${scayle.apiUrl}/fulfillment/shipments`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-access-token': DEFAULT_SCAYLE_TOKEN },
-      body: JSON.stringify({
-        shopKey: SHOP,
-        countryCode: COUNTRY,
+  it("cancels an external order's items through /fulfillment/cancellations, refusing a repeat with 409", async () => {
+    const created = (await create(marketplaceOrder())).body as unknown as ScayleOrder;
+    const [first, second] = created.items.map((i) => i.id);
+    const cancel = (ids: unknown[]) =>
+      harness.admin('POST', '/fulfillment/cancellations', {
+        shopKey: 'ac',
+        countryCode: 'gb',
         orderId: created.id,
-        carrier: 'ROYAL_MAIL',
-        deliveryDate: '2026-03-03T10:00:00Z',
-        shipmentKey: 'RM123456785GB',
-        items: [{ orderItemId: shipped }],
-      }),
+        items: ids.map((orderItemId) => ({ orderItemId })),
+      });
+
+    expect((await cancel([first, second])).status).toBe(201);
+    expect(await cancel([first])).toMatchObject({
+      status: 409,
+      body: { errors: [{ errorKey: 'ITEM_ALREADY_FULFILLED' }] },
     });
-    expect(shipment.status).toBe(201);
 
-    const error = await failure(
-      client().cancelOrderItems(SHOP, COUNTRY, created.id, [created.items[0]?.id as number, shipped]),
-    );
-
-    expect(error).toBeInstanceOf(UpstreamRejectedError);
-    expect(error).toMatchObject({ status: 409, body: { errors: [{ code: 'ITEM_ALREADY_FULFILLED' }] } });
-    const stored = await client().getOrder(SHOP, COUNTRY, String(created.id));
-    expect(stored.items.map((i) => i.status)).toEqual(['available', 'available', 'delivered']);
+    const stored = harness.scayle.orders()[0] as ScayleOrder;
+    expect(stored.items.map((i) => i.status)).toEqual(['undeliverable', 'undeliverable', 'available']);
+    expect(stored.cost.withTax).toBe(created.cost.withTax - 2 * 1999);
   });
 });

@@ -7,17 +7,13 @@ import {
   demoProductByKey,
   productKeyOf,
 } from '../../../local/simulators/catalogue';
-import { DEFAULT_SCAYLE_TOKEN, startScayleSimulator } from '../../../local/simulators/scayle';
 import type { CallStats } from '../../../local/simulators/sim-server';
-import { startScriptedServer } from '../../helpers/scripted-server';
+import { type ScayleHarness, startScayleHarness, WEBHOOK_AUTHORIZATION } from '../../helpers/scayle-simulator';
 
-const WEBHOOK_USER = { username: 'scayle', password: 'webhook-secret' };
-const BASIC = `Basic ${Buffer.from('scayle:webhook-secret').toString('base64')}`;
 const byKey = (referenceKey: string) => encodeURIComponent(`key=${referenceKey}`);
 const PRODUCT = DEMO_PRODUCTS[0] as DemoProduct;
 
-let scayle: Awaited<ReturnType<typeof startScayleSimulator>>;
-let receiver: Awaited<ReturnType<typeof startScriptedServer>>;
+let harness: ScayleHarness;
 
 type ProductRead = {
   id: number;
@@ -27,38 +23,19 @@ type ProductRead = {
 };
 
 const admin = async (path: string) => {
-  const response = await fetch(`${scayle.apiUrl}${path}`, { headers: { 'x-access-token': DEFAULT_SCAYLE_TOKEN } });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as unknown };
+  const { status, headers, body } = await harness.admin('GET', path);
+  return { status, headers, body: body as unknown };
 };
-
-const control = async (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown) => {
-  const response = await fetch(`${scayle.url}${path}`, {
-    method,
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-};
-
-const webhooks = () =>
-  receiver.seen.map((r) => ({
-    authorization: r.headers.authorization,
-    body: JSON.parse(r.body) as Record<string, unknown>,
-  }));
+const control = (method: string, path: string, body?: unknown) => harness.control(method, path, body);
+const webhooks = () => harness.webhooks().map(({ authorization, body }) => ({ authorization, body }));
 
 beforeAll(async () => {
-  receiver = await startScriptedServer([{ status: 202 }]);
-  scayle = await startScayleSimulator({ webhook: { url: `${receiver.url}/webhooks/scayle`, ...WEBHOOK_USER } });
+  harness = await startScayleHarness();
 });
 
-afterAll(async () => {
-  await scayle?.stop();
-  await receiver?.close();
-});
+afterAll(async () => harness?.stop());
 
-beforeEach(async () => {
-  await control('POST', '/_sim/reset', {});
-  receiver.seen.length = 0;
-});
+beforeEach(async () => harness.reset());
 
 describe('demo products', () => {
   it('group the 300 demo variants into 60 products of five sizes under 30 masters', () => {
@@ -102,13 +79,17 @@ describe('SCAYLE simulator: product reads', () => {
     expect(byId.status).toBe(200);
     expect(byReference).toMatchObject({ status: 200, body: byId.body });
     const [first] = PRODUCT.variants;
+    const locked = <T extends object>(attribute: T) => ({ ...attribute, isLocked: false });
     expect(byId.body).toEqual({
       id: 200_001,
       referenceKey: 'SH-010-BLK',
       state: 'live',
-      master: { referenceKey: 'SH-010', attributes: [] },
+      master: {
+        referenceKey: 'SH-010',
+        categories: { isLocked: false, paths: [['Fashion', 'Unisex', 'Clothing', 'Tops']] },
+        attributes: [],
+      },
       name: { de_DE: 'Bio-T-Shirt', en_GB: 'Organic Tee' },
-      categories: [['Fashion', 'Unisex', 'Clothing', 'Tops']],
       attributes: [
         { name: 'brand', type: 'simple', value: 'Northwind Apparel' },
         { name: 'color', type: 'localizedString', value: { de_DE: 'Schwarz', en_GB: 'Black' } },
@@ -124,12 +105,18 @@ describe('SCAYLE simulator: product reads', () => {
         },
         { name: 'target_group', type: 'simple', value: 'unisex' },
         { name: 'weight', type: 'simple', value: '180' },
-      ],
+      ].map(locked),
+      isComposite: false,
+      merchantReferenceKeys: [],
+      images: [],
       variants: PRODUCT.variants.map((v) => ({
         id: v.id,
         referenceKey: v.referenceKey,
-        attributes: v.attributes,
-        prices: scayle.pricesOf(v.referenceKey),
+        ean: expect.stringMatching(/^\d{13}$/),
+        merchantReferenceKeys: [],
+        attributes: v.attributes.map(locked),
+        prices: harness.scayle.pricesOf(v.referenceKey),
+        isComposite: false,
       })),
     });
     expect((byId.body as ProductRead).variants[0]?.prices).toContainEqual(
@@ -160,7 +147,7 @@ describe('SCAYLE simulator: product reads', () => {
   it('answers 400 naming the field for a limit out of range', async () => {
     expect(await admin('/products?limit=0')).toMatchObject({
       status: 400,
-      body: { errors: [{ code: 'VALIDATION_ERROR', message: expect.stringContaining('limit') }] },
+      body: { errors: [{ errorKey: 'VALIDATION_ERROR', message: expect.stringContaining('limit'), context: {} }] },
     });
   });
 
@@ -176,7 +163,7 @@ describe('SCAYLE simulator: product reads', () => {
     for (const identifier of [byKey('SH-999-BLK'), '999999', 'SH-010-BLK']) {
       expect(await admin(`/products/${identifier}`)).toMatchObject({
         status: 404,
-        body: { errors: [{ code: 'NOT_FOUND', message: 'Product not found' }] },
+        body: { errors: [{ errorKey: 'NOT_FOUND', message: 'Product not found', context: {} }] },
       });
     }
   });
@@ -195,15 +182,17 @@ describe('SCAYLE simulator: product reads', () => {
 
     expect(accepted).toBeGreaterThanOrEqual(1000);
     expect(throttled?.headers.get('x-ratelimit-remaining')).toBe('0');
-    expect(throttled?.body).toEqual({ errors: [{ code: 'TOO_MANY_REQUESTS', message: 'Rate limit exceeded' }] });
-    const calls = (await control('GET', '/_sim/calls')).body as Record<string, CallStats>;
+    expect(throttled?.body).toEqual({
+      errors: [{ errorKey: 'TOO_MANY_REQUESTS', message: 'Rate limit exceeded', context: {} }],
+    });
+    const calls = (await control('GET', '/_sim/calls')).body as unknown as Record<string, CallStats>;
     expect(calls.getProduct).toMatchObject({ calls: accepted + 1, throttled: 1 });
     expect((await admin('/products?limit=1')).status).toBe(200);
   });
 });
 
 describe('SCAYLE simulator: product changes made in SCAYLE itself', () => {
-  it('PATCH replaces and removes attributes by name and delivers product-updated naming the product', async () => {
+  it('PATCH replaces and removes attributes by name and delivers product-updated with the whole product', async () => {
     const colour = { name: 'color', type: 'localizedString', value: { de_DE: 'Tiefschwarz', en_GB: 'Jet black' } };
     const changed = await control('PATCH', `/_sim/products/${PRODUCT.referenceKey}`, {
       attributes: [colour, { name: 'season', type: 'simple', value: 'SS26' }],
@@ -220,19 +209,33 @@ describe('SCAYLE simulator: product changes made in SCAYLE itself', () => {
       'target_group',
       'season',
     ]);
-    expect(read.attributes).toContainEqual(colour);
-    expect(webhooks()).toEqual([
-      {
-        authorization: BASIC,
-        body: {
-          id: expect.stringMatching(/^evt-updated-200001-/),
-          event: 'product-updated',
-          version: 1,
-          occurredAt: expect.any(String),
-          payload: { id: PRODUCT.id, referenceKey: PRODUCT.referenceKey },
-        },
+    expect(read.attributes).toContainEqual({ ...colour, isLocked: false });
+    const [event] = webhooks();
+    expect(event?.authorization).toBe(WEBHOOK_AUTHORIZATION);
+    // The whole product as product-updated carries it: no prices, variants with EAN [scayle.dev product-updated].
+    const { variants, ...product } = harness.scayle.productOf(PRODUCT.referenceKey) as Record<string, unknown> & {
+      variants: { id: number; referenceKey: string; ean: string; attributes: unknown[] }[];
+    };
+    expect(event?.body).toEqual({
+      key: expect.any(String),
+      meta: { tenantKey: 'acme', xRequestId: expect.any(String) },
+      occurredAt: expect.any(String),
+      type: 'product-updated',
+      version: 1,
+      payload: {
+        ...product,
+        problems: [],
+        variants: variants.map((v) => ({
+          id: v.id,
+          ean: v.ean,
+          referenceKey: v.referenceKey,
+          merchantReferenceKey: [],
+          isComposite: false,
+          attributes: v.attributes,
+        })),
       },
-    ]);
+    });
+    expect(JSON.stringify(event?.body)).not.toContain('"prices"');
   });
 
   it('PATCH refuses an attribute of an unknown type, an empty change and an unknown product, delivering nothing', async () => {
@@ -255,16 +258,20 @@ describe('SCAYLE simulator: product changes made in SCAYLE itself', () => {
     expect(read.variants.map((v) => v.referenceKey)).toEqual(kept.map((v) => v.referenceKey));
     expect(webhooks()).toEqual([
       {
-        authorization: BASIC,
+        authorization: WEBHOOK_AUTHORIZATION,
         body: {
-          id: expect.stringMatching(new RegExp(`^evt-deleted-${gone.id}-`)),
-          event: 'product-variant-deleted',
-          version: 1,
+          key: expect.any(String),
           occurredAt: expect.any(String),
+          version: 1,
+          meta: { tenantKey: 'acme', xRequestId: expect.any(String) },
+          type: 'product-variant-deleted',
+          // No product: SCAYLE names the variant only [fixture product-variant-deleted.json].
           payload: {
             id: gone.id,
+            ean: expect.stringMatching(/^\d{13}$/),
             referenceKey: gone.referenceKey,
-            product: { id: PRODUCT.id, referenceKey: PRODUCT.referenceKey },
+            merchantReferenceKey: [],
+            isComposite: false,
           },
         },
       },
@@ -275,17 +282,17 @@ describe('SCAYLE simulator: product changes made in SCAYLE itself', () => {
     ]);
 
     await control('POST', '/_sim/reset', {});
-    expect(scayle.productOf(PRODUCT.referenceKey)?.variants).toHaveLength(5);
+    expect(harness.scayle.productOf(PRODUCT.referenceKey)?.variants).toHaveLength(5);
   });
 
   it('offers both changes to tests without HTTP', async () => {
-    await scayle.updateProduct(PRODUCT.referenceKey, { removeAttributes: ['brand'] });
-    await scayle.deleteVariant(PRODUCT.variants[1]?.referenceKey ?? '');
+    await harness.scayle.updateProduct(PRODUCT.referenceKey, { removeAttributes: ['brand'] });
+    await harness.scayle.deleteVariant(PRODUCT.variants[1]?.referenceKey ?? '');
 
-    const product = scayle.productOf(PRODUCT.referenceKey);
+    const product = harness.scayle.productOf(PRODUCT.referenceKey);
     expect(product?.attributes.map((a) => a.name)).not.toContain('brand');
     expect(product?.variants).toHaveLength(4);
-    expect(webhooks().map((w) => w.body.event)).toEqual(['product-updated', 'product-variant-deleted']);
-    expect(await scayle.updateProduct('SH-999-BLK', { removeAttributes: ['brand'] })).toBeUndefined();
+    expect(webhooks().map((w) => w.body.type)).toEqual(['product-updated', 'product-variant-deleted']);
+    expect(await harness.scayle.updateProduct('SH-999-BLK', { removeAttributes: ['brand'] })).toBeUndefined();
   });
 });

@@ -1,33 +1,27 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_CATALOGUE, type DemoVariant } from '../../../local/simulators/catalogue';
-import { DEFAULT_SCAYLE_TOKEN, startScayleSimulator } from '../../../local/simulators/scayle';
+import { DEMO_CATALOGUE, type DemoVariant, productKeyOf } from '../../../local/simulators/catalogue';
 import type { CallStats } from '../../../local/simulators/sim-server';
-import { scayleWebhookSchema } from '../../../shared/schemas/scayle';
-import { startScriptedServer } from '../../helpers/scripted-server';
+import {
+  type ScayleHarness,
+  scayleFixture,
+  startScayleHarness,
+  WEBHOOK_AUTHORIZATION,
+} from '../../helpers/scayle-simulator';
 
-const WEBHOOK_USER = { username: 'scayle', password: 'webhook-secret' };
 const [A, B, C] = DEMO_CATALOGUE as [DemoVariant, DemoVariant, DemoVariant];
 const byKey = (sku: string) => encodeURIComponent(`key=${sku}`);
 
-let scayle: Awaited<ReturnType<typeof startScayleSimulator>>;
-let receiver: Awaited<ReturnType<typeof startScriptedServer>>;
+let harness: ScayleHarness;
 
-const admin = async (method: 'GET' | 'POST', path: string, body?: unknown, token = DEFAULT_SCAYLE_TOKEN) => {
-  const response = await fetch(`${scayle.apiUrl}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', 'x-access-token': token },
-    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+const admin = async (method: 'GET' | 'POST', path: string, body?: unknown, token?: string) => {
+  const { status, body: answer } = await harness.admin(method, path, body, token);
+  return { status, body: answer };
 };
-
 const control = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
-  const response = await fetch(`${scayle.url}${path}`, {
-    method,
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  const { status, body: answer } = await harness.control(method, path, body);
+  return { status, body: answer };
 };
+const webhooks = () => harness.webhooks();
 
 const stockOperation = (key: string, url: string, body: unknown, method = 'POST') => ({
   key,
@@ -37,26 +31,13 @@ const stockOperation = (key: string, url: string, body: unknown, method = 'POST'
   body,
 });
 
-const webhooks = () =>
-  receiver.seen.map((r) => ({
-    authorization: r.headers.authorization,
-    body: JSON.parse(r.body) as Record<string, unknown>,
-  }));
-
 beforeAll(async () => {
-  receiver = await startScriptedServer([{ status: 202 }]);
-  scayle = await startScayleSimulator({ webhook: { url: `${receiver.url}/webhooks/scayle`, ...WEBHOOK_USER } });
+  harness = await startScayleHarness();
 });
 
-afterAll(async () => {
-  await scayle?.stop();
-  await receiver?.close();
-});
+afterAll(async () => harness?.stop());
 
-beforeEach(async () => {
-  await control('POST', '/_sim/reset', {});
-  receiver.seen.length = 0;
-});
+beforeEach(async () => harness.reset());
 
 describe('SCAYLE simulator: stock writes', () => {
   it('resolves a numeric variant id to the demo variant, so id and key name the same stock', async () => {
@@ -66,14 +47,31 @@ describe('SCAYLE simulator: stock writes', () => {
       changedAt: '2026-03-01T10:00:00Z',
     });
 
-    expect(written).toEqual({
-      status: 201,
-      body: { quantity: 4, warehouseReferenceKey: 'WH-MAIN', changedAt: '2026-03-01T10:00:00Z' },
-    });
-    expect(scayle.stockOf(A.sku)).toEqual({ 'WH-MAIN': { quantity: 4, changedAt: '2026-03-01T10:00:00Z' } });
+    const stored = {
+      quantity: 4,
+      warehouseReferenceKey: 'WH-MAIN',
+      changedAt: '2026-03-01T10:00:00Z',
+      sellableWithoutStock: false,
+      merchantReferenceKey: null,
+      expectedAvailabilityAt: null,
+    };
+    expect(written).toEqual({ status: 201, body: stored });
+    expect(harness.scayle.stockOf(A.sku)).toEqual({ 'WH-MAIN': { quantity: 4, changedAt: '2026-03-01T10:00:00Z' } });
     const read = await admin('GET', `/variants/${byKey(A.sku)}/stocks`);
+    expect(read.body.entities).toEqual([stored]);
+  });
+
+  it("keeps every field of SCAYLE's stock body, one entity per warehouse", async () => {
+    const sample = scayleFixture('admin-api/ProductVariantStockCreateRequest.json');
+    await admin('POST', `/variants/${byKey(A.sku)}/stocks`, sample);
+    await admin('POST', `/variants/${byKey(A.sku)}/stocks`, { ...sample, warehouseReferenceKey: 'other', quantity: 2 });
+    await admin('POST', `/variants/${byKey(A.sku)}/stocks`, { ...sample, quantity: 5 });
+
+    const read = await admin('GET', `/variants/${byKey(A.sku)}/stocks`);
+
     expect(read.body.entities).toEqual([
-      { warehouseReferenceKey: 'WH-MAIN', quantity: 4, changedAt: '2026-03-01T10:00:00Z', sellableWithoutStock: false },
+      { ...sample, quantity: 5 },
+      { ...sample, warehouseReferenceKey: 'other', quantity: 2 },
     ]);
   });
 
@@ -94,7 +92,7 @@ describe('SCAYLE simulator: stock writes', () => {
       ],
     });
 
-    expect(scayle.stockHistory(A.sku)).toEqual([
+    expect(harness.scayle.stockHistory(A.sku)).toEqual([
       {
         warehouseReferenceKey: 'WH-MAIN',
         quantity: 3,
@@ -113,7 +111,7 @@ describe('SCAYLE simulator: stock writes', () => {
     expect((await control('GET', '/_sim/state')).body.stockWrites).toBe(2);
 
     await control('POST', '/_sim/reset', {});
-    expect(scayle.stockHistory(A.sku)).toEqual([]);
+    expect(harness.scayle.stockHistory(A.sku)).toEqual([]);
     expect((await control('GET', '/_sim/state')).body.stockWrites).toBe(0);
   });
 });
@@ -160,16 +158,16 @@ describe('SCAYLE simulator: bulk stock requests', () => {
         ],
       },
     });
-    expect(scayle.stockOf(A.sku)).toEqual({ 'WH-MAIN': { quantity: 5, changedAt: '2026-03-01T10:00:00Z' } });
-    expect(scayle.stockOf(B.sku)).toEqual({ 'WH-MAIN': { quantity: 6, changedAt: '2026-03-01T10:00:00Z' } });
-    expect(scayle.stockOf(C.sku)).toEqual({});
+    expect(harness.scayle.stockOf(A.sku)).toEqual({ 'WH-MAIN': { quantity: 5, changedAt: '2026-03-01T10:00:00Z' } });
+    expect(harness.scayle.stockOf(B.sku)).toEqual({ 'WH-MAIN': { quantity: 6, changedAt: '2026-03-01T10:00:00Z' } });
+    expect(harness.scayle.stockOf(C.sku)).toEqual({});
     expect(await admin('GET', '/variants/stocks/bulk-requests/1')).toEqual({ status: 200, body: answer.body });
   });
 
   it('answers 404 NOT_FOUND for a bulk request it never took', async () => {
     expect(await admin('GET', '/variants/stocks/bulk-requests/99')).toEqual({
       status: 404,
-      body: { errors: [{ code: 'NOT_FOUND', message: 'Bulk request not found' }] },
+      body: { errors: [{ errorKey: 'NOT_FOUND', message: 'Bulk request not found', context: {} }] },
     });
   });
 
@@ -187,9 +185,11 @@ describe('SCAYLE simulator: bulk stock requests', () => {
     for (const [body, message] of cases) {
       const answer = await admin('POST', '/variants/stocks/bulk-requests', body);
       expect(answer.status).toBe(400);
-      expect(answer.body).toEqual({ errors: [{ code: 'VALIDATION_ERROR', message: expect.stringMatching(message) }] });
+      expect(answer.body).toEqual({
+        errors: [{ errorKey: 'VALIDATION_ERROR', message: expect.stringMatching(message), context: {} }],
+      });
     }
-    expect(scayle.stockOf(A.sku)).toEqual({});
+    expect(harness.scayle.stockOf(A.sku)).toEqual({});
     expect((await control('GET', '/_sim/state')).body.stockWrites).toBe(0);
   });
 
@@ -234,7 +234,7 @@ describe('SCAYLE simulator: prices', () => {
     expect((await admin('GET', `/variants/${byKey(A.sku)}/prices`)).body).toEqual(byId.body);
     const [eur] = byId.body.entities as { validFrom: string }[];
     expect(Date.parse(eur?.validFrom ?? '')).toBeLessThan(Date.now());
-    expect(scayle.pricesOf((DEMO_CATALOGUE[299] as DemoVariant).sku)).toHaveLength(2);
+    expect(harness.scayle.pricesOf((DEMO_CATALOGUE[299] as DemoVariant).sku)).toHaveLength(2);
   });
 
   it('stores a posted price with a generated key and lists it next to the seeded ones', async () => {
@@ -277,29 +277,29 @@ describe('SCAYLE simulator: prices', () => {
     await admin('POST', `/variants/${byKey(A.sku)}/prices`, body);
     await admin('POST', `/variants/${byKey(A.sku)}/prices`, { ...body, price: 2290 });
 
-    const future = scayle.pricesOf(A.sku).filter((p) => p.validFrom === body.validFrom);
+    const future = harness.scayle.pricesOf(A.sku).filter((p) => p.validFrom === body.validFrom);
     expect(future.map((p) => p.price)).toEqual([2290]);
-    expect(scayle.pricesOf(A.sku)).toHaveLength(3);
+    expect(harness.scayle.pricesOf(A.sku)).toHaveLength(3);
   });
 
   it('refuses a malformed price with 400 naming the field, and a caller without the token', async () => {
     const bad = await admin('POST', `/variants/${byKey(A.sku)}/prices`, { price: 19.9, currencyCode: 'euro' });
     expect(bad.status).toBe(400);
     expect(bad.body).toEqual({
-      errors: [{ code: 'VALIDATION_ERROR', message: expect.stringMatching(/^price: .+; currencyCode: .+$/) }],
+      errors: [
+        { errorKey: 'VALIDATION_ERROR', message: expect.stringMatching(/^price: .+; currencyCode: .+$/), context: {} },
+      ],
     });
     expect(
       (await admin('POST', `/variants/${byKey(A.sku)}/prices`, { price: 1, currencyCode: 'EUR' }, 'x')).status,
     ).toBe(401);
     expect((await admin('GET', `/variants/${byKey(A.sku)}/prices`, undefined, 'x')).status).toBe(401);
-    expect(scayle.pricesOf(A.sku)).toHaveLength(2);
+    expect(harness.scayle.pricesOf(A.sku)).toHaveLength(2);
   });
 });
 
 describe('SCAYLE simulator: changes made in SCAYLE itself', () => {
-  const authorization = `Basic ${Buffer.from(`${WEBHOOK_USER.username}:${WEBHOOK_USER.password}`).toString('base64')}`;
-
-  it('sets stock now and delivers product-variant-stock-updated with Basic credentials', async () => {
+  it('sets stock now and delivers product-variant-stock-updated per change, with Basic credentials', async () => {
     const before = Date.now();
     const answer = await control('POST', '/_sim/stock', {
       changes: [
@@ -309,41 +309,38 @@ describe('SCAYLE simulator: changes made in SCAYLE itself', () => {
     });
 
     expect(answer.status).toBe(200);
-    const stockA = scayle.stockOf(A.sku)['WH-MAIN'] as { quantity: number; changedAt: string };
+    const stockA = harness.scayle.stockOf(A.sku)['WH-MAIN'] as { quantity: number; changedAt: string };
     expect(stockA.quantity).toBe(9);
-    expect(Date.parse(stockA.changedAt)).toBeGreaterThanOrEqual(before - 1);
-    expect(scayle.stockOf(B.sku)).toEqual({ 'WH-2': { quantity: 0, changedAt: stockA.changedAt } });
-    expect(scayle.stockHistory(A.sku)).toMatchObject([{ via: 'panel', quantity: 9 }]);
+    expect(stockA.changedAt).toMatch(/\+00:00$/);
+    expect(Date.parse(stockA.changedAt)).toBeGreaterThanOrEqual(before - 1000);
+    expect(harness.scayle.stockOf(B.sku)).toEqual({ 'WH-2': { quantity: 0, changedAt: stockA.changedAt } });
+    expect(harness.scayle.stockHistory(A.sku)).toMatchObject([{ via: 'panel', quantity: 9 }]);
 
-    const delivered = webhooks().sort((x, y) => String(x.body.id).localeCompare(String(y.body.id)));
-    expect(delivered).toHaveLength(2);
-    expect(delivered.map((d) => d.authorization)).toEqual([authorization, authorization]);
-    expect(delivered.map((d) => d.body)).toEqual([
+    const delivered = webhooks();
+    expect(delivered.map((d) => d.authorization)).toEqual([WEBHOOK_AUTHORIZATION, WEBHOOK_AUTHORIZATION]);
+    const payloadOf = (v: DemoVariant, warehouse: { id: number; referenceKey: string }, quantity: number) => ({
+      productVariant: { id: v.scayleVariantId, referenceKey: v.sku },
+      product: { id: expect.any(Number), referenceKey: productKeyOf(v.sku) },
+      warehouse,
+      quantity,
+      sellableWithoutStock: false,
+      createdAt: stockA.changedAt,
+      merchantReferenceKey: null,
+      expectedAvailabilityAt: null,
+    });
+    expect(
+      delivered.map((d) => d.body).sort((x, y) => Number(x.payload.quantity) - Number(y.payload.quantity)),
+    ).toEqual([
       {
-        id: expect.stringMatching(/^evt-stock-updated-/),
-        event: 'product-variant-stock-updated',
-        version: 1,
+        key: expect.any(String),
+        meta: { tenantKey: 'acme', xRequestId: expect.any(String) },
         occurredAt: stockA.changedAt,
-        payload: {
-          id: A.scayleVariantId,
-          referenceKey: A.sku,
-          warehouseReferenceKey: 'WH-MAIN',
-          quantity: 9,
-          changedAt: stockA.changedAt,
-        },
+        type: 'product-variant-stock-updated',
+        version: 1,
+        payload: payloadOf(B, { id: 2, referenceKey: 'WH-2' }, 0),
       },
-      expect.objectContaining({
-        event: 'product-variant-stock-updated',
-        payload: {
-          id: B.scayleVariantId,
-          referenceKey: B.sku,
-          warehouseReferenceKey: 'WH-2',
-          quantity: 0,
-          changedAt: stockA.changedAt,
-        },
-      }),
+      expect.objectContaining({ payload: payloadOf(A, { id: 1, referenceKey: 'WH-MAIN' }, 9) }),
     ]);
-    expect(delivered[0]?.body.id).not.toBe(delivered[1]?.body.id);
     expect((await control('GET', '/_sim/state')).body.deliveries).toEqual(
       expect.arrayContaining([
         { event: 'product-variant-stock-updated', sku: A.sku, status: 202 },
@@ -352,27 +349,15 @@ describe('SCAYLE simulator: changes made in SCAYLE itself', () => {
     );
   });
 
-  it("sends variant events the hub's webhook schema accepts", async () => {
-    await scayle.changeStock([{ sku: A.sku, quantity: 1 }]);
-    await scayle.changePrices([{ sku: A.sku, currencyCode: 'EUR', price: 990 }]);
+  it('gives two changes of one variant two event keys, so deduplication keeps both', async () => {
+    await harness.scayle.changeStock([{ sku: A.sku, quantity: 1 }]);
+    await harness.scayle.changeStock([{ sku: A.sku, quantity: 2 }]);
 
-    const parsed = webhooks().map((w) => scayleWebhookSchema.parse(w.body));
-    expect(parsed.map((w) => [w.event, w.payload.id])).toEqual([
-      ['product-variant-stock-updated', A.scayleVariantId],
-      ['product-variant-prices-updated', A.scayleVariantId],
-    ]);
-  });
-
-  it('gives two changes of one variant two event ids, so deduplication keeps both', async () => {
-    await scayle.changeStock([{ sku: A.sku, quantity: 1 }]);
-    await scayle.changeStock([{ sku: A.sku, quantity: 2 }]);
-
-    const ids = webhooks().map((w) => w.body.id);
-    expect(new Set(ids).size).toBe(2);
+    expect(new Set(webhooks().map((w) => w.body.key)).size).toBe(2);
   });
 
   it('replaces the current price of a currency and delivers product-variant-prices-updated once per variant', async () => {
-    const gbpBefore = scayle.pricesOf(A.sku).find((p) => p.currencyCode === 'GBP');
+    const gbpBefore = harness.scayle.pricesOf(A.sku).find((p) => p.currencyCode === 'GBP');
     const answer = await control('POST', '/_sim/prices', {
       changes: [
         { sku: A.sku, currencyCode: 'EUR', price: 1490 },
@@ -381,29 +366,35 @@ describe('SCAYLE simulator: changes made in SCAYLE itself', () => {
     });
 
     expect(answer.status).toBe(200);
-    const prices = scayle.pricesOf(A.sku);
-    expect(prices.map((p) => [p.currencyCode, p.countryCode, p.price])).toEqual([
-      ['EUR', 'DE', 1490],
-      ['GBP', 'GB', 1290],
+    const prices = harness.scayle.pricesOf(A.sku);
+    expect(prices.map((p) => [p.currencyCode, p.countryCode, p.price, p.tax])).toEqual([
+      ['EUR', 'DE', 1490, 19],
+      ['GBP', 'GB', 1290, 20],
     ]);
     expect(prices[1]?.key).not.toBe(gbpBefore?.key);
     const read = await admin('GET', `/variants/${A.scayleVariantId}/prices`);
     expect(read.body.entities).toEqual(prices);
     expect(webhooks().map((w) => w.body)).toEqual([
       {
-        id: expect.stringMatching(/^evt-prices-updated-/),
-        event: 'product-variant-prices-updated',
+        key: expect.any(String),
+        meta: { tenantKey: 'acme', xRequestId: expect.any(String) },
+        occurredAt: expect.stringMatching(/\+00:00$/),
+        type: 'product-variant-prices-updated',
         version: 1,
-        occurredAt: expect.any(String),
-        payload: { id: A.scayleVariantId, referenceKey: A.sku },
+        payload: {
+          productVariant: { id: A.scayleVariantId, referenceKey: A.sku },
+          product: { id: expect.any(Number), referenceKey: productKeyOf(A.sku) },
+          prices: JSON.parse(JSON.stringify(prices)),
+          merchantReferenceKey: null,
+        },
       },
     ]);
   });
 
   it('adds a price valid from now for a currency that has none', async () => {
-    await scayle.changePrices([{ sku: A.sku, currencyCode: 'CHF', price: 2590 }]);
+    await harness.scayle.changePrices([{ sku: A.sku, currencyCode: 'CHF', price: 2590 }]);
 
-    expect(scayle.pricesOf(A.sku).find((p) => p.currencyCode === 'CHF')).toMatchObject({
+    expect(harness.scayle.pricesOf(A.sku).find((p) => p.currencyCode === 'CHF')).toMatchObject({
       price: 2590,
       validTo: null,
     });
@@ -417,7 +408,7 @@ describe('SCAYLE simulator: changes made in SCAYLE itself', () => {
     });
     await admin('POST', `/variants/${byKey(A.sku)}/prices`, { price: 1000, currencyCode: 'EUR' });
 
-    expect(receiver.seen).toHaveLength(0);
+    expect(harness.receiver.seen).toHaveLength(0);
   });
 
   it('refuses a change for a SKU it does not know, or without a quantity, and changes nothing', async () => {
@@ -435,7 +426,7 @@ describe('SCAYLE simulator: changes made in SCAYLE itself', () => {
         issues: [expect.objectContaining({ path: expect.any(Array) })],
       });
     }
-    expect(scayle.stockOf(A.sku)).toEqual({});
-    expect(receiver.seen).toHaveLength(0);
+    expect(harness.scayle.stockOf(A.sku)).toEqual({});
+    expect(harness.receiver.seen).toHaveLength(0);
   });
 });

@@ -1,293 +1,219 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DEMO_CATALOGUE, type DemoVariant, demoVariantBySku } from '../../../local/simulators/catalogue';
-import { DEFAULT_SCAYLE_TOKEN, startScayleSimulator } from '../../../local/simulators/scayle';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO_CATALOGUE, type DemoVariant } from '../../../local/simulators/catalogue';
+import type { ScayleOrder } from '../../../local/simulators/scayle';
 import type { CallStats } from '../../../local/simulators/sim-server';
-import { sum } from '../../../shared/domain/money';
-import { toSalesOrder } from '../../../shared/domain/sales-order';
-import { type ScayleOrder, scayleOrderSchema, scayleWebhookSchema } from '../../../shared/schemas/scayle';
+import {
+  type ScayleHarness,
+  scayleFixture,
+  startScayleHarness,
+  WEBHOOK_AUTHORIZATION,
+  WEBHOOK_USER,
+} from '../../helpers/scayle-simulator';
+import { startScriptedServer } from '../../helpers/scripted-server';
 
-const WEBHOOK_USER = { username: 'scayle', password: 'webhook-secret' };
 const [VARIANT_A, VARIANT_B] = DEMO_CATALOGUE.filter((v) => v.orderwise) as [DemoVariant, DemoVariant];
+const sum = (values: readonly number[]) => values.reduce((total, v) => total + v, 0);
 
-/** A tiny webhook receiver on loopback: records every delivery and answers from a script (the last repeats). */
-const startReceiver = async () => {
-  const received: { headers: IncomingHttpHeaders; body: string }[] = [];
-  let answers = [202];
-  let delayMs = 0;
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => {
-      body += chunk;
-    });
-    req.on('end', () => {
-      received.push({ headers: req.headers, body });
-      const status = answers.length > 1 ? (answers.shift() as number) : (answers[0] as number);
-      setTimeout(() => res.writeHead(status).end(), delayMs);
-    });
+let harness: ScayleHarness;
+
+const oneOrder = async (overrides: Record<string, unknown> = {}) => {
+  const [order] = await harness.scayle.createOrders({
+    orders: [{ items: [{ sku: VARIANT_A.sku, quantity: 1 }], ...overrides }],
+    deliver: false,
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/scayle`,
-    received,
-    /** Answers the next deliveries with these statuses, each after `delay` ms. */
-    script: (statuses: number[], delay = 0) => {
-      answers = statuses;
-      delayMs = delay;
-    },
-    bodies: () => received.map((r) => JSON.parse(r.body) as unknown),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-};
-
-let scayle: Awaited<ReturnType<typeof startScayleSimulator>>;
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
-
-/** Calls the Admin API; `token: null` sends no X-Access-Token. */
-const admin = (
-  method: string,
-  path: string,
-  { token = DEFAULT_SCAYLE_TOKEN, body }: { token?: string | null; body?: string } = {},
-) =>
-  fetch(`${scayle.apiUrl}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token === null ? {} : { 'x-access-token': token }) },
-    body,
-  });
-
-const control = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
-  const response = await fetch(`${scayle.url}${path}`, {
-    method,
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-};
-
-/** Creates orders through `POST /_sim/orders`. */
-const createOrders = async (body: Record<string, unknown>): Promise<ScayleOrder[]> => {
-  const { status, body: created } = await control('POST', '/_sim/orders', body);
-  expect(status).toBe(200);
-  return (created.orders as unknown[]).map((order) => scayleOrderSchema.parse(order));
-};
-
-const oneOrder = async () => {
-  const [order] = await createOrders({ orders: [{ items: [{ sku: VARIANT_A.sku, quantity: 1 }] }], deliver: false });
   return order as ScayleOrder;
 };
 
-const referenceKeyOf = (orderId: number) => scayle.orders().find((o) => o.id === orderId)?.referenceKey;
+const referenceKeyOf = (orderId: number) => harness.scayle.orders().find((o) => o.id === orderId)?.referenceKey;
 
-const setReference = (orderId: number | string, body: string, token?: string | null) =>
-  admin('PUT', `/shops/ac/countries/DE/orders/${orderId}/reference-key`, { body, token });
+const setReference = (orderId: number | string, body: unknown, token?: string | null) =>
+  harness.admin('PUT', `/shops/ac/countries/DE/orders/${orderId}/reference-key`, body, token);
 
 beforeAll(async () => {
-  receiver = await startReceiver();
-  scayle = await startScayleSimulator({ webhook: { url: receiver.url, ...WEBHOOK_USER } });
+  harness = await startScayleHarness();
 });
 
-afterAll(async () => {
-  await scayle?.stop();
-  await receiver?.stop();
-});
+afterAll(async () => harness?.stop());
 
-beforeEach(async () => {
-  await control('POST', '/_sim/reset', {});
-  receiver.received.length = 0;
-  receiver.script([202]);
-});
+beforeEach(async () => harness.reset());
 
 describe('SCAYLE simulator: the Admin API refuses what SCAYLE would', () => {
-  const unauthorised = { errors: [{ code: 'UNAUTHORIZED', message: 'Missing or invalid X-Access-Token' }] };
-
-  it('answers 401 in SCAYLE error shape to every operation without the right X-Access-Token', async () => {
+  it("answers 401 in SCAYLE's error shape to every operation without the right X-Access-Token", async () => {
     const order = await oneOrder();
-    const calls: [string, string, string?][] = [
+    const calls: [string, string, unknown?][] = [
       ['GET', `/shops/ac/countries/DE/orders/${order.id}`],
       ['GET', '/shops/ac/countries/DE/orders'],
-      ['PUT', `/shops/ac/countries/DE/orders/${order.id}/reference-key`, JSON.stringify({ referenceKey: 'SO1' })],
+      ['PUT', `/shops/ac/countries/DE/orders/${order.id}/reference-key`, { referenceKey: 'SO1' }],
       [
         'POST',
         `/variants/key%3D${VARIANT_A.sku}/stocks`,
-        JSON.stringify({ quantity: 1, warehouseReferenceKey: 'WH1', changedAt: '2025-03-01T10:00:00Z' }),
+        scayleFixture('admin-api/ProductVariantStockCreateRequest.json'),
       ],
       ['GET', `/variants/key%3D${VARIANT_A.sku}/stocks`],
+      ['GET', '/shops'],
     ];
     for (const [method, path, body] of calls) {
       for (const token of [null, 'wrong-token']) {
-        const response = await admin(method, path, { token, ...(body ? { body } : {}) });
-        expect({ call: `${method} ${path}`, status: response.status, body: await response.json() }).toEqual({
+        const answer = await harness.admin(method, path, body, token);
+        expect({ call: `${method} ${path}`, status: answer.status, body: answer.body }).toEqual({
           call: `${method} ${path}`,
           status: 401,
-          body: unauthorised,
+          // The SDK reads errors as {errorKey, message, context} (lib/Exceptions/ApiErrorException.php).
+          body: { errors: [{ errorKey: 'UNAUTHORIZED', message: 'Missing or invalid X-Access-Token', context: {} }] },
         });
       }
     }
     expect(referenceKeyOf(order.id)).toBeNull();
-    expect(scayle.stockOf(VARIANT_A.sku)).toEqual({});
+    expect(harness.scayle.stockOf(VARIANT_A.sku)).toEqual({});
   });
 
-  it('answers 404 NOT_FOUND for an unknown order and for an order of another shop', async () => {
-    const order = await oneOrder();
-    const notFound = { errors: [{ code: 'NOT_FOUND', message: 'Order not found' }] };
-    for (const path of ['/shops/ac/countries/DE/orders/424242', `/shops/zz/countries/DE/orders/${order.id}`]) {
-      const response = await admin('GET', path);
-      expect(response.status).toBe(404);
-      expect(await response.json()).toEqual(notFound);
+  it('reads any order through any valid shop country, and answers 404 for an unknown order or shop country', async () => {
+    const gb = await oneOrder({ countryCode: 'GB' });
+
+    // "not bound to a specific shop country … without filtering by the shop country" (scayle.dev).
+    const read = await harness.admin('GET', `/shops/ac/countries/DE/orders/${gb.id}`);
+    expect(read).toMatchObject({ status: 200, body: { id: gb.id, shopCountry: { shopKey: 'ac', countryCode: 'GB' } } });
+
+    for (const [path, message] of [
+      ['/shops/ac/countries/DE/orders/424242', 'Order not found'],
+      [`/shops/zz/countries/DE/orders/${gb.id}`, 'Shop country not found'],
+      [`/shops/ac/countries/FR/orders/${gb.id}`, 'Shop country not found'],
+    ] as const) {
+      expect(await harness.admin('GET', path)).toMatchObject({
+        status: 404,
+        body: { errors: [{ errorKey: 'NOT_FOUND', message, context: {} }] },
+      });
     }
-    const put = await setReference(424242, JSON.stringify({ referenceKey: 'SO1' }));
-    expect(put.status).toBe(404);
-    expect(await put.json()).toEqual(notFound);
   });
 
-  it("answers 404 when setting the reference key through another shop's path and changes nothing", async () => {
+  it("sets the reference key only through the order's own shop country, answering with the order", async () => {
     const order = await oneOrder();
 
-    const response = await admin('PUT', `/shops/zz/countries/DE/orders/${order.id}/reference-key`, {
-      body: JSON.stringify({ referenceKey: 'SO1' }),
-    });
-
-    expect(response.status).toBe(404);
+    expect(
+      (await harness.admin('PUT', `/shops/ac/countries/GB/orders/${order.id}/reference-key`, { referenceKey: 'SO1' }))
+        .status,
+    ).toBe(404);
     expect(referenceKeyOf(order.id)).toBeNull();
+
+    const set = await setReference(order.id, { referenceKey: 'SO1' });
+    expect(set).toMatchObject({ status: 200, body: { id: order.id, referenceKey: 'SO1' } });
   });
 
-  it('answers 400 VALIDATION_ERROR to a malformed reference-key body and keeps the stored key', async () => {
+  it('answers 400 naming the field to a malformed reference-key body and keeps the stored key', async () => {
     const order = await oneOrder();
-    expect((await setReference(order.id, JSON.stringify({ referenceKey: 'SO000001' }))).status).toBe(204);
+    expect((await setReference(order.id, { referenceKey: 'SO000001' })).status).toBe(200);
     for (const body of [
       'not json',
-      '{}',
-      JSON.stringify({ referenceKey: '' }),
-      JSON.stringify({ referenceKey: 42 }),
-      JSON.stringify({ referenceKey: 'x'.repeat(256) }),
+      {},
+      { referenceKey: '' },
+      { referenceKey: 42 },
+      { referenceKey: 'x'.repeat(256) },
     ]) {
-      const response = await setReference(order.id, body);
-      expect({ body, status: response.status, answer: await response.json() }).toEqual({
-        body,
-        status: 400,
-        answer: { errors: [{ code: 'VALIDATION_ERROR', message: 'referenceKey is required' }] },
+      const answer = await setReference(order.id, body);
+      expect(answer.status).toBe(400);
+      expect(answer.body).toEqual({
+        errors: [{ errorKey: 'VALIDATION_ERROR', message: expect.stringMatching(/referenceKey|^: /), context: {} }],
       });
     }
     expect(referenceKeyOf(order.id)).toBe('SO000001');
   });
 
-  it('finds an order by its reference key as well as by its id', async () => {
+  it('finds an order by its URL-encoded reference key as well as by its id', async () => {
     const order = await oneOrder();
-    await setReference(order.id, JSON.stringify({ referenceKey: 'SO 42/1' }));
+    await setReference(order.id, { referenceKey: 'SO 42/1' });
 
-    const response = await admin('GET', `/shops/ac/countries/DE/orders/${encodeURIComponent('key=SO 42/1')}`);
+    const read = await harness.admin('GET', `/shops/ac/countries/DE/orders/${encodeURIComponent('key=SO 42/1')}`);
 
-    expect(response.status).toBe(200);
-    expect(((await response.json()) as ScayleOrder).id).toBe(order.id);
+    expect(read.body.id).toBe(order.id);
   });
 
-  it('answers 429 TOO_MANY_REQUESTS once setOrderReference is over its per-minute limit, changing nothing', async () => {
+  it('answers 429 once setOrderReference is over its per-minute ordersWrite limit, changing nothing', async () => {
     const order = await oneOrder();
     let accepted = 0;
-    let throttled: Response | undefined;
-    // SCAYLE allows 300 ordersWrite calls a minute; the simulator lets the whole minute's budget come at once.
+    let throttled: Awaited<ReturnType<typeof setReference>> | undefined;
     while (!throttled && accepted < 1_000) {
-      const response = await setReference(order.id, JSON.stringify({ referenceKey: `SO${accepted}` }));
-      if (response.status === 429) throttled = response;
+      const answer = await setReference(order.id, { referenceKey: `SO${accepted}` });
+      if (answer.status === 429) throttled = answer;
       else {
-        expect(response.status).toBe(204);
+        expect(answer.status).toBe(200);
         accepted++;
       }
     }
 
+    // The whole minute's budget at once, plus what refilled while the loop ran.
     expect(accepted).toBeGreaterThanOrEqual(300);
     expect(throttled?.headers.get('x-ratelimit-remaining')).toBe('0');
-    expect(await throttled?.json()).toEqual({
-      errors: [{ code: 'TOO_MANY_REQUESTS', message: 'Rate limit exceeded' }],
+    expect(throttled?.headers.get('x-ratelimit-limit')).toBe('300');
+    expect(throttled?.body).toEqual({
+      errors: [{ errorKey: 'TOO_MANY_REQUESTS', message: 'Rate limit exceeded', context: {} }],
     });
     expect(referenceKeyOf(order.id)).toBe(`SO${accepted - 1}`);
-    const calls = (await control('GET', '/_sim/calls')).body as Record<string, CallStats>;
+    const calls = (await harness.control('GET', '/_sim/calls')).body as unknown as Record<string, CallStats>;
     expect(calls.setOrderReference).toMatchObject({ calls: accepted + 1, throttled: 1 });
     // Reads have their own scope and are not throttled by writes.
-    expect((await admin('GET', `/shops/ac/countries/DE/orders/${order.id}`)).status).toBe(200);
+    expect((await harness.admin('GET', `/shops/ac/countries/DE/orders/${order.id}`)).status).toBe(200);
   });
 
-  it('pages orders of one shop with a cursor', async () => {
-    await createOrders({
-      orders: [1, 2, 3].map(() => ({ items: [{ sku: VARIANT_A.sku, quantity: 1 }] })),
-      deliver: false,
-    });
-    await createOrders({
-      orders: [{ items: [{ sku: VARIANT_A.sku, quantity: 1 }], shopKey: 'other' }],
-      deliver: false,
-    });
+  it("pages one shop country's orders with a cursor and refuses a limit out of range", async () => {
+    for (const countryCode of ['DE', 'DE', 'GB', 'DE']) await oneOrder({ countryCode });
 
-    const first = (await (await admin('GET', '/shops/ac/countries/DE/orders?limit=2')).json()) as {
-      entities: ScayleOrder[];
-      cursor: { next: string | null };
-    };
-    expect(first.entities.map((o) => o.id)).toEqual([10_001, 10_002]);
-    expect(first.cursor.next).toBe('2');
-    const second = (await (await admin('GET', '/shops/ac/countries/DE/orders?limit=2&cursor=2')).json()) as {
-      entities: ScayleOrder[];
-      cursor: { next: string | null };
-    };
-    expect(second.entities.map((o) => o.id)).toEqual([10_003]);
-    expect(second.cursor.next).toBeNull();
+    const first = await harness.admin('GET', '/shops/ac/countries/DE/orders?limit=2');
+    expect((first.body.entities as ScayleOrder[]).map((o) => o.id)).toEqual([10_001, 10_002]);
+    expect(first.body.cursor).toEqual({ next: '2' });
+    const second = await harness.admin('GET', '/shops/ac/countries/DE/orders?limit=2&cursor=2');
+    expect((second.body.entities as ScayleOrder[]).map((o) => o.id)).toEqual([10_004]);
+    expect(second.body.cursor).toEqual({ next: null });
+    expect(await harness.admin('GET', '/shops/ac/countries/DE/orders?limit=0')).toMatchObject({
+      status: 400,
+      body: { errors: [{ errorKey: 'VALIDATION_ERROR', message: expect.stringContaining('limit') }] },
+    });
   });
 
-  it('keeps absolute stock per warehouse and refuses a stock update naming the missing fields', async () => {
-    const bad = await admin('POST', `/variants/key%3D${VARIANT_A.sku}/stocks`, {
-      body: JSON.stringify({ quantity: -1, warehouseReferenceKey: 'WH1' }),
-    });
-    expect(bad.status).toBe(400);
-    expect(await bad.json()).toEqual({
-      errors: [{ code: 'VALIDATION_ERROR', message: expect.stringMatching(/^quantity: .+; changedAt: .+$/) }],
-    });
+  it('lists its shops and their shop countries with the ids webhooks name in locale.appId', async () => {
+    const shops = await harness.admin('GET', '/shops');
+    const countries = await harness.admin('GET', '/shops/ac/countries');
 
-    for (const [warehouseReferenceKey, quantity] of [
-      ['WH1', 5],
-      ['WH2', 7],
-      ['WH1', 3],
-    ] as const) {
-      const response = await admin('POST', `/variants/key%3D${VARIANT_A.sku}/stocks`, {
-        body: JSON.stringify({ quantity, warehouseReferenceKey, changedAt: '2025-03-01T10:00:00Z' }),
-      });
-      expect(response.status).toBe(201);
-    }
-    const stock = (await (await admin('GET', `/variants/key%3D${VARIANT_A.sku}/stocks`)).json()) as {
-      entities: { warehouseReferenceKey: string; quantity: number }[];
-    };
-    expect(stock.entities.map((e) => [e.warehouseReferenceKey, e.quantity])).toEqual([
-      ['WH1', 3],
-      ['WH2', 7],
+    expect(shops.body.entities).toEqual([
+      expect.objectContaining({
+        id: 1,
+        key: 'ac',
+        countries: [expect.objectContaining({ countryCode: 'DE' }), expect.objectContaining({ countryCode: 'GB' })],
+      }),
     ]);
+    expect(
+      (countries.body.entities as { id: number; countryCode: string }[]).map((c) => [c.id, c.countryCode]),
+    ).toEqual([
+      [1, 'DE'],
+      [2, 'GB'],
+    ]);
+    expect((await harness.admin('GET', '/shops/zz/countries')).status).toBe(404);
   });
 });
 
-describe('SCAYLE simulator: orders', () => {
-  /** SCAYLE's own arithmetic: items + fees - reductions, with and without tax, and VAT inside each price. */
+describe('SCAYLE simulator: shop orders', () => {
+  /** SCAYLE's arithmetic (facts.ts MONEY): items as paid plus fees, VAT inside each price, reductions consistent. */
   const expectMoneyAddsUp = (order: ScayleOrder) => {
-    const fees = order.cost.appliedFees;
-    const reductions = order.cost.appliedReductions;
-    expect(order.cost.withTax).toBe(
-      sum(order.items.map((i) => i.price.withTax)) +
-        sum(fees.map((f) => f.amount.withTax)) -
-        sum(reductions.map((r) => r.amount.withTax)),
-    );
+    const paid = (i: ScayleOrder['items'][number]) =>
+      i.price.absoluteVoucherReducedPrice ?? { withTax: i.price.withTax, withOutTax: i.price.withoutTax ?? 0 };
+    const fees = order.cost.appliedFees.map((f) => f.amount ?? { withTax: 0, withoutTax: 0 });
+    expect(order.cost.withTax).toBe(sum(order.items.map((i) => paid(i).withTax)) + sum(fees.map((f) => f.withTax)));
     expect(order.cost.withoutTax).toBe(
-      sum(order.items.map((i) => i.price.withoutTax)) +
-        sum(fees.map((f) => f.amount.withoutTax ?? 0)) -
-        sum(reductions.map((r) => r.amount.withoutTax ?? 0)),
+      sum(order.items.map((i) => paid(i).withOutTax)) + sum(fees.map((f) => f.withoutTax ?? 0)),
     );
-    expect(order.cost.tax).toBe(order.cost.withTax - order.cost.withoutTax);
+    expect(order.cost.tax.vat.amount).toBe(order.cost.withTax - order.cost.withoutTax);
+    const vouchers = sum(order.cost.appliedReductions.map((r) => r.amount.absoluteWithTax));
+    expect(sum(order.items.map((i) => i.price.withTax - paid(i).withTax))).toBe(vouchers);
     for (const { price } of order.items) {
-      expect(price.withTax).toBe(price.withoutTax + price.tax.vat.amount);
-      expect(Number.isInteger(price.withTax)).toBe(true);
+      expect(price.withTax).toBe((price.withoutTax ?? 0) + price.tax.vat.amount);
+      expect(price.tax.vat.rate).toBeLessThan(1);
+      expect((price.undiscountedWithTax ?? 0) - price.withTax).toBe(
+        sum((price.appliedReductions ?? []).map((r) => r.amount.absoluteWithTax)),
+      );
     }
   };
 
-  it('sends one item per unit, priced in minor units from the catalogue, with money that adds up', async () => {
-    const [de, gb] = await createOrders({
+  it('makes one item per unit priced from the shop country’s current price, sales and vouchers as SCAYLE shows them', async () => {
+    const [de, gb] = await harness.scayle.createOrders({
       orders: [
         {
           items: [
@@ -301,194 +227,429 @@ describe('SCAYLE simulator: orders', () => {
       ],
       deliver: false,
     });
+    if (!de || !gb) throw new Error('two orders expected');
 
-    expect(de?.items.map((i) => [i.variant.referenceKey, i.price.withTax, i.price.undiscountedWithTax])).toEqual([
-      [VARIANT_A.sku, VARIANT_A.priceMinor - 300, VARIANT_A.priceMinor],
-      [VARIANT_A.sku, VARIANT_A.priceMinor - 300, VARIANT_A.priceMinor],
-      [VARIANT_A.sku, VARIANT_A.priceMinor - 300, VARIANT_A.priceMinor],
-      [VARIANT_B.sku, VARIANT_B.priceMinor, undefined],
+    const gbp = Math.round(VARIANT_B.priceMinor * 0.86);
+    expect(de.items.map((i) => [i.variant.referenceKey, i.price.undiscountedWithTax, i.price.withTax])).toEqual([
+      [VARIANT_A.sku, VARIANT_A.priceMinor, VARIANT_A.priceMinor - 300],
+      [VARIANT_A.sku, VARIANT_A.priceMinor, VARIANT_A.priceMinor - 300],
+      [VARIANT_A.sku, VARIANT_A.priceMinor, VARIANT_A.priceMinor - 300],
+      [VARIANT_B.sku, VARIANT_B.priceMinor, VARIANT_B.priceMinor],
     ]);
-    expect(de?.cost.withTax).toBe(3 * (VARIANT_A.priceMinor - 300) + VARIANT_B.priceMinor + 495 - 500);
-    expect(de).toMatchObject({ currencyCode: 'EUR', status: 'payment_reserved', referenceKey: null });
-    expect(gb).toMatchObject({ currencyCode: 'GBP', cost: { appliedFees: [] } });
-    for (const order of [de, gb]) expectMoneyAddsUp(order as ScayleOrder);
+    expect(de.items[0]?.price.appliedReductions).toEqual([
+      { amount: { absoluteWithTax: 300, relative: expect.any(Number) }, category: 'sale', type: 'absolute' },
+    ]);
+    expect(de.cost.withTax).toBe(3 * (VARIANT_A.priceMinor - 300) + VARIANT_B.priceMinor - 500 + 495);
+    expect(de.cost.appliedReductions).toEqual([
+      {
+        amount: { absoluteWithTax: 500, relative: expect.any(Number) },
+        category: 'voucher',
+        type: 'absolute',
+        code: 'WELCOME5',
+      },
+    ]);
+    expect(de.cost.appliedFees).toEqual([
+      {
+        amount: { withTax: 495, withoutTax: 416 },
+        category: 'delivery',
+        key: 'least_packages',
+        option: 'deliveryCosts',
+        tax: { vat: { amount: 79, rate: 0.19 } },
+      },
+    ]);
+    expect(de).toMatchObject({
+      currencyCode: 'EUR',
+      status: 'payment_reserved',
+      referenceKey: null,
+      shopCountry: { id: 1, shopKey: 'ac', countryCode: 'DE' },
+    });
+    expect(gb).toMatchObject({
+      currencyCode: 'GBP',
+      cost: { appliedFees: [], withTax: 2 * gbp },
+      shopCountry: { id: 2, countryCode: 'GB' },
+    });
+    expect(gb.items[0]?.price.tax.vat.rate).toBe(0.2);
+    for (const order of [de, gb]) expectMoneyAddsUp(order);
   });
 
-  it('makes random orders that parse as SCAYLE orders and map to OrderWise without losing a minor unit', async () => {
-    const orders = await createOrders({ random: 60, deliver: false });
+  it('spreads a voucher over the units in proportion, the remainder on the last, so the parts sum exactly', async () => {
+    const order = await oneOrder({
+      items: [
+        { sku: VARIANT_A.sku, quantity: 2 },
+        { sku: VARIANT_B.sku, quantity: 1 },
+      ],
+      vouchers: [{ key: 'ODD', amountMinor: 1001 }],
+    });
+
+    const shares = order.items.map(
+      (i) => i.price.withTax - (i.price.absoluteVoucherReducedPrice?.withTax ?? i.price.withTax),
+    );
+    expect(sum(shares)).toBe(1001);
+    expect(shares[0]).toBe(shares[1]);
+    expect(order.vouchers).toEqual([
+      expect.objectContaining({
+        code: 'ODD',
+        type: 'absolute',
+        value: 1001,
+        applicableItems: order.items.map((i) => ({ key: i.key, isApplied: true })),
+      }),
+    ]);
+    expectMoneyAddsUp(order);
+  });
+
+  it('writes addresses the way SCAYLE does: recipient names, alpha-3 country, a collection point when asked', async () => {
+    const order = await oneOrder({ countryCode: 'GB', collectionPoint: true });
+    const given = { customerKey: '6012345678', description: 'Packstation 105', key: '105', type: 'dhl_packstation' };
+    const packstation = await oneOrder({ collectionPoint: given });
+
+    const { billing, shipping } = order.address;
+    expect(billing).toMatchObject({
+      countryCode: 'GBR',
+      recipient: {
+        firstName: expect.any(String),
+        lastName: expect.any(String),
+        gender: expect.stringMatching(/^[mf]$/),
+        type: 'personal',
+      },
+    });
+    expect(billing).not.toHaveProperty('firstName');
+    expect(billing.collectionPoint).toBeUndefined();
+    expect(shipping).toMatchObject({
+      countryCode: 'GBR',
+      collectionPoint: { type: 'hermes_parcelshop', key: expect.any(String) },
+    });
+    expect(packstation.address.shipping).toMatchObject({ countryCode: 'DEU', collectionPoint: given });
+  });
+
+  it('makes random orders whose money adds up, one in five in GB, some with a voucher or a parcel shop', async () => {
+    const orders = await harness.scayle.createOrders({ random: 60, deliver: false });
 
     expect(orders).toHaveLength(60);
-    for (const order of orders) {
-      expectMoneyAddsUp(order);
-      const salesOrder = toSalesOrder(order, (sku) => demoVariantBySku.get(sku)?.orderwise?.variantCode);
-      expect(salesOrder.totalGrossMinor).toBe(order.cost.withTax);
-    }
+    for (const order of orders) expectMoneyAddsUp(order);
+    expect(orders.filter((o) => o.shopCountry.countryCode === 'GB')).toHaveLength(12);
+    expect(orders.some((o) => o.vouchers.length > 0)).toBe(true);
+    expect(orders.some((o) => o.address.shipping.collectionPoint)).toBe(true);
   });
 
-  it('refuses an order request it cannot build with 400 and the issues', async () => {
+  it('refuses an order request it cannot build with 400, naming the field', async () => {
     for (const body of [
       { orders: [{ items: [] }] },
       { orders: [{ items: [{ sku: VARIANT_A.sku, quantity: 0 }] }] },
+      { orders: [{ items: [{ sku: 'NOPE', quantity: 1 }] }] },
+      { orders: [{ items: [{ sku: VARIANT_A.sku, quantity: 1 }], shopKey: 'zz' }] },
+      { orders: [{ items: [{ sku: VARIANT_A.sku, quantity: 1 }], countryCode: 'FR' }] },
       { random: -1 },
       { duplicates: 11 },
     ]) {
-      const { status, body: answer } = await control('POST', '/_sim/orders', body);
-      expect(status).toBe(400);
-      expect(answer).toMatchObject({
+      const answer = await harness.control('POST', '/_sim/orders', body);
+      expect({ body, status: answer.status }).toEqual({ body, status: 400 });
+      expect(answer.body).toMatchObject({
         error: 'invalid body',
         issues: [expect.objectContaining({ path: expect.any(Array) })],
       });
     }
-    expect(scayle.orders()).toEqual([]);
+    const tooMuch = await harness.control('POST', '/_sim/orders', {
+      orders: [{ items: [{ sku: VARIANT_A.sku, quantity: 1 }], vouchers: [{ key: 'X', amountMinor: 1_000_000 }] }],
+    });
+    expect(tooMuch).toMatchObject({ status: 400, body: { error: expect.stringContaining('exceed') } });
+    expect(harness.scayle.orders()).toEqual([]);
   });
 });
 
-describe('SCAYLE simulator: webhooks', () => {
-  const authorization = `Basic ${Buffer.from(`${WEBHOOK_USER.username}:${WEBHOOK_USER.password}`).toString('base64')}`;
-
-  let deduplicationId: typeof import('../../../functions/scayle-webhook/handler')['deduplicationId'];
-
-  beforeAll(async () => {
-    // The webhook handler reads its environment when it is loaded.
-    vi.stubEnv('ORDER_EVENTS_QUEUE_URL', 'http://127.0.0.1:9/000000000000/orders.fifo');
-    vi.stubEnv('STOCK_EVENTS_QUEUE_URL', 'http://127.0.0.1:9/000000000000/stock.fifo');
-    vi.stubEnv('LISTINGS_QUEUE_URL', 'http://127.0.0.1:9/000000000000/listings.fifo');
-    vi.stubEnv('DATA_BUCKET', 'data');
-    vi.stubEnv('EXCEPTIONS_TABLE', 'exceptions');
-    vi.stubEnv('WEBHOOK_SECRET', 'scayle-webhook');
-    ({ deduplicationId } = await import('../../../functions/scayle-webhook/handler'));
-  });
-
-  afterAll(() => {
-    vi.unstubAllEnvs();
-  });
-
-  it('delivers order-confirmed as often as asked, the same event each time, with Basic credentials', async () => {
-    const [order] = await createOrders({
+describe('SCAYLE simulator: order webhooks', () => {
+  it('delivers order-confirmed as often as asked, the same bytes and key each time, with Basic credentials', async () => {
+    const [order] = await harness.scayle.createOrders({
       orders: [{ items: [{ sku: VARIANT_A.sku, quantity: 2 }], countryCode: 'GB' }],
       duplicates: 3,
     });
 
-    expect(receiver.received).toHaveLength(3);
-    for (const { headers } of receiver.received) {
-      expect(headers.authorization).toBe(authorization);
-      expect(headers['content-type']).toBe('application/json');
-    }
-    const webhooks = receiver.bodies().map((body) => scayleWebhookSchema.parse(body));
-    for (const webhook of webhooks) {
-      expect(webhook).toMatchObject({
-        id: `evt-confirmed-${order?.id}`,
-        event: 'order-confirmed',
-        payload: { id: order?.id, shopKey: 'ac', countryCode: 'GB' },
-      });
-    }
-    expect(new Set(webhooks.map(deduplicationId))).toEqual(new Set([`evt-confirmed-${order?.id}`]));
-    expect((await control('GET', '/_sim/state')).body.deliveries).toEqual(
-      [1, 2, 3].map(() => ({
-        event: 'order-confirmed',
-        orderId: order?.id,
-        status: 202,
-      })),
+    const delivered = harness.webhooks();
+    expect(delivered).toHaveLength(3);
+    expect(new Set(delivered.map((d) => d.raw)).size).toBe(1);
+    expect(delivered.map((d) => d.authorization)).toEqual([
+      WEBHOOK_AUTHORIZATION,
+      WEBHOOK_AUTHORIZATION,
+      WEBHOOK_AUTHORIZATION,
+    ]);
+    expect(delivered[0]?.body).toEqual({
+      key: expect.any(String),
+      locale: { appId: 2, countryCode: 'GB', currencyCode: 'GBP', languageCode: 'en' },
+      occurredAt: order?.confirmedAt,
+      type: 'order-confirmed',
+      payload: JSON.parse(JSON.stringify(order)),
+    });
+    expect((await harness.control('GET', '/_sim/state')).body.deliveries).toEqual(
+      [1, 2, 3].map(() => ({ event: 'order-confirmed', orderId: order?.id, status: 202 })),
     );
   });
 
-  it('repeats an event byte for byte, as a retry of one delivery', async () => {
-    // A receiver that takes a few milliseconds to answer, as any real one does.
-    receiver.script([202], 5);
-    await createOrders({ orders: [{ items: [{ sku: VARIANT_A.sku, quantity: 1 }] }], duplicates: 2 });
+  it('gives two events two keys', async () => {
+    await harness.scayle.createOrders({
+      orders: [{ items: [{ sku: VARIANT_A.sku, quantity: 1 }] }, { items: [{ sku: VARIANT_B.sku, quantity: 1 }] }],
+    });
 
-    const [first, second] = receiver.received;
-    expect(second?.body).toBe(first?.body);
-    // So even without SCAYLE's event id, the handler's content hash deduplicates the repeat.
-    const withoutId = receiver
-      .bodies()
-      .map((body) => deduplicationId({ ...scayleWebhookSchema.parse(body), id: undefined }));
-    expect(new Set(withoutId).size).toBe(1);
+    expect(new Set(harness.webhooks().map((d) => d.body.key)).size).toBe(2);
   });
 
-  it('retries a delivery the hub refused, like SCAYLE', async () => {
-    receiver.script([503, 500, 202]);
+  it('retries a delivery the receiver refused, with the same bytes, and records the last status', async () => {
+    const flaky = await startScriptedServer([{ status: 503 }, { status: 500 }, { status: 202 }]);
+    try {
+      harness.scayle.setWebhook({ url: flaky.url, ...WEBHOOK_USER });
+      await harness.scayle.createOrders({ orders: [{ items: [{ sku: VARIANT_A.sku, quantity: 1 }] }] });
 
-    await createOrders({ orders: [{ items: [{ sku: VARIANT_A.sku, quantity: 1 }] }] });
-
-    expect(receiver.received).toHaveLength(3);
-    expect(new Set(receiver.received.map((r) => r.body)).size).toBe(1);
-    expect((await control('GET', '/_sim/state')).body.deliveries).toMatchObject([{ status: 202 }]);
+      expect(flaky.seen).toHaveLength(3);
+      expect(new Set(flaky.seen.map((r) => r.body)).size).toBe(1);
+      expect((await harness.control('GET', '/_sim/state')).body.deliveries).toMatchObject([{ status: 202 }]);
+    } finally {
+      harness.scayle.setWebhook({ url: `${harness.receiver.url}/webhooks/scayle`, ...WEBHOOK_USER });
+      await flaky.close();
+    }
   });
 
-  it('cancels an order and sends the cancel event in either spelling SCAYLE documents', async () => {
-    const [first, second] = await createOrders({
+  it('cancels an order and delivers the cancel event with meta, in either spelling SCAYLE documents', async () => {
+    const [first, second] = await harness.scayle.createOrders({
       orders: [{ items: [{ sku: VARIANT_A.sku, quantity: 2 }] }, { items: [{ sku: VARIANT_B.sku, quantity: 1 }] }],
       deliver: false,
     });
 
-    expect((await control('POST', `/_sim/orders/${first?.id}/cancel`)).status).toBe(200);
-    expect((await control('POST', `/_sim/orders/${second?.id}/cancel?spelling=order-canceled`)).status).toBe(200);
+    expect((await harness.control('POST', `/_sim/orders/${first?.id}/cancel`)).status).toBe(200);
+    expect((await harness.control('POST', `/_sim/orders/${second?.id}/cancel?spelling=order-canceled`)).status).toBe(
+      200,
+    );
 
-    const webhooks = receiver.bodies().map((body) => scayleWebhookSchema.parse(body));
-    expect(webhooks.map((w) => [w.event, w.payload.id])).toEqual([
-      ['order-cancelled', first?.id],
-      ['order-canceled', second?.id],
+    const delivered = harness.webhooks().map((d) => d.body);
+    expect(delivered.map((w) => [w.type, w.payload.id, Object.keys(w).sort()])).toEqual([
+      ['order-cancelled', first?.id, ['key', 'meta', 'occurredAt', 'payload', 'type']],
+      ['order-canceled', second?.id, ['key', 'meta', 'occurredAt', 'payload', 'type']],
     ]);
-    for (const order of scayle.orders()) {
-      expect(order.status).toBe('cancellation_completed');
-      expect((order.items as { status: string }[]).every((i) => i.status === 'cancelled')).toBe(true);
+    expect(delivered[0]?.meta).toEqual({ tenantKey: 'acme', xRequestId: expect.any(String) });
+    for (const order of harness.scayle.orders()) {
+      expect(order).toMatchObject({ status: 'cancellation_completed', cost: { withTax: 495 } });
+      expect(order.items.every((i) => i.status === 'cancelled' && i.cancelledAt)).toBe(true);
     }
-    const unknown = await control('POST', '/_sim/orders/424242/cancel');
-    expect(unknown).toEqual({ status: 404, body: { error: 'no such order' } });
+    expect(await harness.control('POST', '/_sim/orders/424242/cancel')).toEqual(
+      expect.objectContaining({ status: 404, body: { error: 'no such order' } }),
+    );
   });
 
   it('sends webhooks where POST /_sim/webhooks points them and refuses an incomplete target', async () => {
-    expect((await control('POST', '/_sim/webhooks', { url: receiver.url })).status).toBe(400);
-    const other = await startReceiver();
+    expect((await harness.control('POST', '/_sim/webhooks', { url: harness.receiver.url })).status).toBe(400);
+    const other = await startScriptedServer([{ status: 200 }]);
     try {
-      const set = await control('POST', '/_sim/webhooks', { url: other.url, username: 'u', password: 'p' });
-      expect(set).toEqual({ status: 200, body: { webhook: other.url } });
-      await createOrders({ orders: [{ items: [{ sku: VARIANT_A.sku, quantity: 1 }] }] });
-      expect(other.received).toHaveLength(1);
-      expect(receiver.received).toHaveLength(0);
+      const set = await harness.control('POST', '/_sim/webhooks', { url: other.url, username: 'u', password: 'p' });
+      expect(set).toMatchObject({ status: 200, body: { webhook: other.url } });
+      await harness.scayle.createOrders({ orders: [{ items: [{ sku: VARIANT_A.sku, quantity: 1 }] }] });
+      expect(other.seen).toHaveLength(1);
+      expect(harness.receiver.seen).toHaveLength(0);
     } finally {
-      scayle.setWebhook({ url: receiver.url, ...WEBHOOK_USER });
-      await other.stop();
+      harness.scayle.setWebhook({ url: `${harness.receiver.url}/webhooks/scayle`, ...WEBHOOK_USER });
+      await other.close();
     }
+  });
+});
+
+describe('SCAYLE simulator: items taken out of an order after confirmation', () => {
+  it('marks the items, lowers the cost by what they cost and delivers order-item-out-of-stock with the order', async () => {
+    const order = await oneOrder({
+      items: [
+        { sku: VARIANT_A.sku, quantity: 2 },
+        { sku: VARIANT_B.sku, quantity: 1 },
+      ],
+      vouchers: [{ key: 'V', amountMinor: 300 }],
+    });
+    const [gone, kept] = order.items;
+    const goneCost = gone?.price.absoluteVoucherReducedPrice?.withTax as number;
+    const costBefore = order.cost.withTax;
+
+    const answer = await harness.control('POST', `/_sim/orders/${order.id}/items/cancel`, { orderItemIds: [gone?.id] });
+
+    expect(answer.status).toBe(200);
+    const stored = harness.scayle.orders()[0] as ScayleOrder;
+    expect(stored.items.map((i) => i.status)).toEqual(['unavailable', 'available', 'available']);
+    expect(stored.items[0]?.cancelledAt).toEqual(expect.any(String));
+    expect(stored.cost.withTax).toBe(costBefore - goneCost);
+    expect(stored.cost.tax.vat.amount).toBe(stored.cost.withTax - stored.cost.withoutTax);
+    expect(stored.status).toBe('payment_reserved');
+    expect(stored.vouchers[0]?.applicableItems.map((a) => a.isApplied)).toEqual([false, true, true]);
+    expect(kept?.status).toBe('available');
+    const [event] = harness.webhooks().map((d) => d.body);
+    expect(event).toEqual({
+      key: expect.any(String),
+      meta: { tenantKey: 'acme', xRequestId: expect.any(String) },
+      occurredAt: stored.updatedAt,
+      type: 'order-item-out-of-stock',
+      version: 1,
+      payload: { order: JSON.parse(JSON.stringify(stored)) },
+    });
+  });
+
+  it('announces canceled and unshippable items with their own event and status', async () => {
+    const order = await oneOrder({ items: [{ sku: VARIANT_A.sku, quantity: 3 }] });
+    const [one, two] = order.items.map((i) => i.id);
+
+    await harness.scayle.cancelItems(order.id, [one as number], 'order-item-canceled');
+    await harness.control('POST', `/_sim/orders/${order.id}/items/cancel`, {
+      orderItemIds: [two],
+      event: 'order-item-unshippable',
+    });
+
+    expect(harness.scayle.orders()[0]?.items.map((i) => i.status)).toEqual(['cancelled', 'undeliverable', 'available']);
+    expect(harness.webhooks().map((d) => d.body.type)).toEqual(['order-item-canceled', 'order-item-unshippable']);
+  });
+
+  it('cancels the order when no item is left, and follows the item event with order-cancelled', async () => {
+    const order = await oneOrder({ items: [{ sku: VARIANT_A.sku, quantity: 2 }], shippingMinor: 0 });
+
+    await harness.scayle.cancelItems(
+      order.id,
+      order.items.map((i) => i.id),
+    );
+
+    expect(harness.scayle.orders()[0]).toMatchObject({
+      status: 'cancellation_completed',
+      cost: { withTax: 0, withoutTax: 0 },
+    });
+    expect(harness.webhooks().map((d) => d.body.type)).toEqual(['order-item-out-of-stock', 'order-cancelled']);
+  });
+
+  it('refuses unknown, shipped or already cancelled items and an unknown order, changing nothing', async () => {
+    const order = await oneOrder({ items: [{ sku: VARIANT_A.sku, quantity: 2 }] });
+    const [shipped, cancelled] = order.items.map((i) => i.id);
+    await harness.admin('POST', '/fulfillment/shipments', {
+      shopKey: 'ac',
+      countryCode: 'DE',
+      orderId: order.id,
+      carrier: 'DHL',
+      deliveryDate: '2026-12-07T10:00:00+00:00',
+      shipmentKey: 'JJD1',
+      items: [{ orderItemId: shipped }],
+    });
+    await harness.scayle.cancelItems(order.id, [cancelled as number]);
+    harness.receiver.seen.length = 0;
+    const before = JSON.stringify(harness.scayle.orders());
+
+    const cases: [unknown, number][] = [
+      [{ orderItemIds: [424242] }, 400],
+      [{ orderItemIds: [shipped] }, 409],
+      [{ orderItemIds: [cancelled] }, 409],
+      [{ orderItemIds: [] }, 400],
+      [{ orderItemIds: [shipped], event: 'order-item-returned' }, 400],
+    ];
+    for (const [body, status] of cases)
+      expect({
+        body,
+        status: (await harness.control('POST', `/_sim/orders/${order.id}/items/cancel`, body)).status,
+      }).toEqual({ body, status });
+    expect((await harness.control('POST', '/_sim/orders/424242/items/cancel', { orderItemIds: [1] })).status).toBe(404);
+    expect(JSON.stringify(harness.scayle.orders())).toBe(before);
+    expect(harness.receiver.seen).toHaveLength(0);
+  });
+});
+
+describe('SCAYLE simulator: fulfilment', () => {
+  const shipment = (orderId: number, itemIds: readonly number[], shipmentKey: string) => ({
+    shopKey: 'ac',
+    countryCode: 'de',
+    orderId,
+    carrier: 'DHL',
+    deliveryDate: '2026-12-07T10:00:00+00:00',
+    shipmentKey,
+    items: itemIds.map((orderItemId) => ({ orderItemId, returnKey: `R${orderItemId}` })),
+  });
+
+  it('ships one package per call, invoices the order when every item is shipped or out, and refuses a repeat', async () => {
+    const order = await oneOrder({ items: [{ sku: VARIANT_A.sku, quantity: 3 }] });
+    const [a, b, c] = order.items.map((i) => i.id) as [number, number, number];
+
+    expect((await harness.admin('POST', '/fulfillment/shipments', shipment(order.id, [a], 'P1'))).status).toBe(201);
+    expect(await harness.admin('POST', '/fulfillment/shipments', shipment(order.id, [a], 'P2'))).toMatchObject({
+      status: 409,
+      body: { errors: [{ errorKey: 'ITEM_ALREADY_FULFILLED' }] },
+    });
+    const cancel = await harness.admin('POST', '/fulfillment/cancellations', {
+      shopKey: 'ac',
+      countryCode: 'DE',
+      orderId: order.id,
+      items: [{ orderItemId: c }],
+    });
+    expect(cancel.status).toBe(201);
+    expect((await harness.admin('POST', '/fulfillment/shipments', shipment(order.id, [b], 'P3'))).status).toBe(201);
+
+    const stored = harness.scayle.orders()[0] as ScayleOrder;
+    expect(stored.packages.map((p) => [p.shipmentKey, p.carrierKey, p.deliveryStatus, p.tracking.id])).toEqual([
+      ['P1', 'DHL', 'shipment_completed', 'P1'],
+      ['P3', 'DHL', 'shipment_completed', 'P3'],
+    ]);
+    expect(stored.items.map((i) => [i.status, i.packageId])).toEqual([
+      ['delivered', stored.packages[0]?.id],
+      ['delivered', stored.packages[1]?.id],
+      ['undeliverable', null],
+    ]);
+    expect(stored).toMatchObject({ status: 'invoice_completed', invoicedAt: expect.any(String) });
+    expect(harness.receiver.seen).toHaveLength(0);
+  });
+
+  it('refuses a malformed shipment naming the fields, an order of another shop country, and a caller without the token', async () => {
+    const order = await oneOrder();
+    const bad = await harness.admin('POST', '/fulfillment/shipments', {
+      shopKey: 'ac',
+      countryCode: 'DEU',
+      orderId: 1,
+      carrier: 'DHL',
+      shipmentKey: 'X',
+      items: [],
+    });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toMatch(/countryCode.*deliveryDate.*items/);
+    const elsewhere = { ...shipment(order.id, [order.items[0]?.id as number], 'P1'), countryCode: 'gb' };
+    expect((await harness.admin('POST', '/fulfillment/shipments', elsewhere)).status).toBe(404);
+    expect((await harness.admin('POST', '/fulfillment/shipments', {}, 'wrong')).status).toBe(401);
+    const longShop = await harness.admin('POST', '/fulfillment/cancellations', {
+      shopKey: 'acx',
+      countryCode: 'DE',
+      orderId: order.id,
+      items: [{ orderItemId: 1 }],
+    });
+    expect(longShop.body).toMatchObject({ errors: [{ message: expect.stringContaining('shopKey') }] });
   });
 });
 
 describe('SCAYLE simulator: control surface', () => {
   it('shows its state and forgets everything on reset', async () => {
     const order = await oneOrder();
-    await setReference(order.id, JSON.stringify({ referenceKey: 'SO1' }));
+    await setReference(order.id, { referenceKey: 'SO1' });
 
-    const state = (await control('GET', '/_sim/state')).body;
+    const state = (await harness.control('GET', '/_sim/state')).body;
     expect(state).toMatchObject({ orders: [{ id: 10_001, referenceKey: 'SO1' }], stocks: {}, deliveries: [] });
 
-    expect(await control('POST', '/_sim/reset', {})).toEqual({ status: 200, body: { reset: true } });
-    expect((await control('GET', '/_sim/state')).body).toEqual({
+    expect(await harness.control('POST', '/_sim/reset', {})).toMatchObject({ status: 200, body: { reset: true } });
+    expect((await harness.control('GET', '/_sim/state')).body).toEqual({
       orders: [],
       stocks: {},
       deliveries: [],
       stockWrites: 0,
     });
-    expect((await control('GET', '/_sim/calls')).body).toEqual({});
+    expect((await harness.control('GET', '/_sim/calls')).body).toEqual({});
     expect((await oneOrder()).id).toBe(10_001);
+    expect(harness.scayle.orders()[0]?.items[0]?.id).toBe(67_000_001);
   });
 
-  it('answers an injected error in SCAYLE error shape without doing the work, and counts it', async () => {
+  it("answers an injected error in SCAYLE's error shape without doing the work, and counts it", async () => {
     const order = await oneOrder();
-    const set = await control('POST', '/_sim/faults', { setOrderReference: { errorRate: 1, status: 503 } });
+    const set = await harness.control('POST', '/_sim/faults', { setOrderReference: { errorRate: 1, status: 503 } });
     expect(set.body).toEqual({
       setOrderReference: { errorRate: 1, status: 503, latencyMs: 0, timeoutAfterCommitRate: 0 },
     });
-    expect((await control('GET', '/_sim/faults')).body).toEqual(set.body);
 
-    const response = await setReference(order.id, JSON.stringify({ referenceKey: 'SO1' }));
+    const answer = await setReference(order.id, { referenceKey: 'SO1' });
 
-    expect(response.status).toBe(503);
-    expect(await response.json()).toEqual({ errors: [{ code: 'INTERNAL_ERROR', message: 'Injected fault' }] });
+    expect(answer).toMatchObject({
+      status: 503,
+      body: { errors: [{ errorKey: 'INTERNAL_ERROR', message: 'Injected fault', context: {} }] },
+    });
     expect(referenceKeyOf(order.id)).toBeNull();
-    expect((await admin('GET', `/shops/ac/countries/DE/orders/${order.id}`)).status).toBe(200);
-    const calls = (await control('GET', '/_sim/calls')).body as Record<string, CallStats>;
-    expect(calls).toEqual({
+    expect((await harness.admin('GET', `/shops/ac/countries/DE/orders/${order.id}`)).status).toBe(200);
+    expect((await harness.control('GET', '/_sim/calls')).body).toEqual({
       setOrderReference: { calls: 1, throttled: 0, injectedErrors: 1, droppedAfterCommit: 0 },
       getOrder: { calls: 1, throttled: 0, injectedErrors: 0, droppedAfterCommit: 0 },
     });
@@ -496,29 +657,31 @@ describe('SCAYLE simulator: control surface', () => {
 
   it("applies '*' faults to every operation and clears them all with {}", async () => {
     const order = await oneOrder();
-    await control('POST', '/_sim/faults', { '*': { errorRate: 1, status: 502 } });
-    expect((await admin('GET', `/shops/ac/countries/DE/orders/${order.id}`)).status).toBe(502);
-    expect((await admin('GET', `/variants/key%3D${VARIANT_A.sku}/stocks`)).status).toBe(502);
+    await harness.control('POST', '/_sim/faults', { '*': { errorRate: 1, status: 502 } });
+    expect((await harness.admin('GET', `/shops/ac/countries/DE/orders/${order.id}`)).status).toBe(502);
+    expect((await harness.admin('GET', `/variants/key%3D${VARIANT_A.sku}/stocks`)).status).toBe(502);
 
-    expect((await control('POST', '/_sim/faults', {})).body).toEqual({});
-    expect((await admin('GET', `/shops/ac/countries/DE/orders/${order.id}`)).status).toBe(200);
+    expect((await harness.control('POST', '/_sim/faults', {})).body).toEqual({});
+    expect((await harness.admin('GET', `/shops/ac/countries/DE/orders/${order.id}`)).status).toBe(200);
   });
 
   it('performs a write and then drops the answer when told to time out after commit', async () => {
     const order = await oneOrder();
-    await control('POST', '/_sim/faults', { setOrderReference: { timeoutAfterCommitRate: 1 } });
+    await harness.control('POST', '/_sim/faults', { setOrderReference: { timeoutAfterCommitRate: 1 } });
 
-    await expect(setReference(order.id, JSON.stringify({ referenceKey: 'SO-LOST' }))).rejects.toThrow(TypeError);
+    await expect(setReference(order.id, { referenceKey: 'SO-LOST' })).rejects.toThrow(TypeError);
 
     expect(referenceKeyOf(order.id)).toBe('SO-LOST');
-    const calls = (await control('GET', '/_sim/calls')).body as Record<string, CallStats>;
+    const calls = (await harness.control('GET', '/_sim/calls')).body as unknown as Record<string, CallStats>;
     expect(calls.setOrderReference).toMatchObject({ calls: 1, droppedAfterCommit: 1 });
   });
 
-  it('refuses a malformed fault specification with 400', async () => {
-    for (const body of [{ getOrder: { errorRate: 2 } }, { getOrder: { status: 200 } }, []]) {
-      expect((await control('POST', '/_sim/faults', body)).status).toBe(400);
-    }
-    expect((await control('GET', '/_sim/faults')).body).toEqual({});
+  it('changes a fingerprint of the order ids and reference keys only when they change', async () => {
+    const order = await oneOrder();
+    const before = harness.scayle.fingerprint();
+    await harness.admin('GET', `/shops/ac/countries/DE/orders/${order.id}`);
+    expect(harness.scayle.fingerprint()).toBe(before);
+    await setReference(order.id, { referenceKey: 'SO1' });
+    expect(harness.scayle.fingerprint()).not.toBe(before);
   });
 });
