@@ -2,7 +2,35 @@ import type { AddressInfo } from 'node:net';
 import { type HttpBindings, serve } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
-import { type RatePlan, TokenBucket } from '../../shared/http/rate-limiter';
+
+/** A usage plan as the vendors publish it: `rate` requests per second refilled into a bucket of `burst`. */
+export interface RatePlan {
+  readonly rate: number;
+  readonly burst: number;
+}
+
+/**
+ * The peer's side of a usage plan: a token bucket that grants a call when a token is there and refuses it
+ * otherwise (the caller gets the API's 429). Written here rather than taken from the hub's client, so a
+ * simulator never shares a limit's arithmetic with the code it stands against.
+ */
+class TokenBucket {
+  #tokens: number;
+  #at = performance.now();
+
+  constructor(private readonly plan: RatePlan) {
+    this.#tokens = plan.burst;
+  }
+
+  tryAcquire(): boolean {
+    const now = performance.now();
+    this.#tokens = Math.min(this.plan.burst, this.#tokens + ((now - this.#at) / 1000) * this.plan.rate);
+    this.#at = now;
+    if (this.#tokens < 1) return false;
+    this.#tokens -= 1;
+    return true;
+  }
+}
 
 /** Faults injected into one operation of a simulator (`POST /_sim/faults`). */
 export const faultSpecSchema = z.object({

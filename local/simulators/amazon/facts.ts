@@ -3,7 +3,7 @@
  * Tags as in ../shared/reference/amazon-sp-api.md: [V] vendor-verified, [O] observed in real third-party code or
  * data, [A] assumption.
  */
-import type { RatePlan } from '../../../shared/http/rate-limiter';
+import type { RatePlan } from '../sim-server';
 
 /** Default usage plans of every simulated operation [V reference §3.2]. */
 export const USAGE_PLANS = {
