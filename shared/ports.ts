@@ -6,7 +6,7 @@ import type { StockEventsQueue } from './adapters/aws/stock-events-queue';
 import type { StockRepository } from './adapters/aws/stock-repository';
 import type { OrderwiseClient } from './adapters/orderwise/client';
 import type { ScayleClient } from './adapters/scayle/client';
-import type { SalesOrder } from './domain/sales-order';
+import type { SalesOrder, SalesOrderLine } from './domain/sales-order';
 import type { ScayleOrder } from './schemas/scayle';
 
 /** A sales order as the ERP identifies it. */
@@ -36,22 +36,39 @@ export interface ErpGateway {
   getSalesOrder(orderId: number): Promise<ErpOrderState>;
   /** Cancels the order; resolves `too-late` when picking or despatch has started. */
   cancelSalesOrder(orderId: number): Promise<'cancelled' | 'too-late'>;
+  /**
+   * Replaces the lines of the stock codes named (quantity 0 removes a code); `too-late` once picking or despatch
+   * has started.
+   */
+  amendSalesOrderLines(orderId: number, lines: readonly SalesOrderLine[]): Promise<'amended' | 'too-late'>;
 }
 
 /** Where the parcel goes, as the ERP's delivery address takes it. */
 export interface DeliveryAddress {
   readonly name: string;
+  readonly company?: string;
   readonly lines: readonly string[];
   readonly town: string;
   readonly postcode: string;
+  /** ISO 3166-1 alpha-2. */
   readonly countryCode: string;
   readonly email?: string;
   readonly telephone?: string;
+  /** A parcel shop or locker the parcel goes to (SCAYLE `collectionPoint`); the lines stay the customer's. */
+  readonly collectionPoint?: {
+    readonly key: string;
+    readonly type?: string;
+    readonly description?: string;
+    /** The customer's number with the collection point's carrier, which the carrier needs to hand the parcel over. */
+    readonly customerKey?: string;
+  };
 }
 
 /** The commerce platform (SCAYLE) as the order loop needs it. */
 export interface CommerceGateway {
   getOrder(shopKey: string, countryCode: string, orderId: string): Promise<ScayleOrder>;
+  /** The order, or undefined when SCAYLE has no such order (404). */
+  findOrder(shopKey: string, countryCode: string, orderId: string): Promise<ScayleOrder | undefined>;
   /** Stores the ERP order number on the SCAYLE order (`PUT .../reference-key`). */
   setOrderReference(shopKey: string, countryCode: string, orderId: string, referenceKey: string): Promise<void>;
 }

@@ -6,6 +6,7 @@ import { FailuresRepository } from '../../shared/adapters/aws/failures-repositor
 import { LedgerRepository } from '../../shared/adapters/aws/ledger-repository';
 import { StockEventsQueue } from '../../shared/adapters/aws/stock-events-queue';
 import { StockRepository } from '../../shared/adapters/aws/stock-repository';
+import { shopCountriesOf } from '../../shared/adapters/scayle/shops';
 import { documentClient, orderwiseEnv, orderwiseFrom, scayleEnv, scayleFrom } from '../../shared/adapters/wiring';
 import { systemClock } from '../../shared/runtime/clock';
 import { parseEnv } from '../../shared/runtime/env';
@@ -16,7 +17,9 @@ import { orderEventMessageSchema } from '../../shared/schemas/queue-messages';
 import { reservationRef } from '../../shared/use-cases/amazon-orders/process-amazon-order';
 import { makeReserveStock } from '../../shared/use-cases/amazon-orders/reserve-stock';
 import { makeCancelOrder } from '../../shared/use-cases/cancel-order';
+import { makeLocateOrder } from '../../shared/use-cases/locate-scayle-order';
 import { makePostOrder } from '../../shared/use-cases/post-order';
+import { makeWithdrawItems } from '../../shared/use-cases/withdraw-items';
 
 const env = parseEnv(
   z
@@ -36,10 +39,12 @@ const reserve = makeReserveStock({
   stockQueue: new StockEventsQueue(new SQSClient({}), env.STOCK_EVENTS_QUEUE_URL),
   clock: systemClock,
 });
+const commerce = scayleFrom(env);
 const deps = {
   releaseReservation: (amazonOrderId: string, skus: readonly string[]) =>
     reserve(reservationRef(amazonOrderId), new Map(), skus, new Date().toISOString()),
-  commerce: scayleFrom(env),
+  commerce,
+  locate: makeLocateOrder({ commerce, shops: shopCountriesOf(env.SCAYLE_SHOPS) }),
   erp: orderwiseFrom(env),
   ledger: new LedgerRepository(documentClient, env.LEDGER_TABLE),
   catalogue: new CatalogueRepository(documentClient, env.CATALOGUE_TABLE),
@@ -47,6 +52,7 @@ const deps = {
 };
 const postOrder = makePostOrder(deps);
 const cancelOrder = makeCancelOrder(deps);
+const withdrawItems = makeWithdrawItems({ ...deps, cancelOrder });
 
 const METRIC_OF = {
   acknowledged: 'OrdersPosted',
@@ -54,13 +60,25 @@ const METRIC_OF = {
   duplicate: 'DuplicatesPrevented',
   cancelled: 'OrdersCancelled',
   return_required: 'CancellationsTooLate',
+  too_late: 'CancellationsTooLate',
+  amended: 'OrdersAmended',
+  ignored: 'OrderEventsIgnored',
 } as const;
 
-/** Consumes the orders FIFO queue: posts confirmed orders to OrderWise and carries cancellations. */
+const HANDLERS = {
+  'order-confirmed': postOrder,
+  'order-cancelled': cancelOrder,
+  'order-items-cancelled': withdrawItems,
+} as const;
+
+/**
+ * Consumes the orders FIFO queue: posts confirmed orders to OrderWise, carries cancellations, and takes units
+ * SCAYLE withdrew off their sales orders.
+ */
 export const handler = sqsFifoHandler(
   orderEventMessageSchema,
   async (message) => {
-    const outcome = message.event === 'order-confirmed' ? await postOrder(message) : await cancelOrder(message);
+    const outcome = await HANDLERS[message.event](message);
     count(METRIC_OF[outcome]);
     if (outcome === 'acknowledged') milliseconds('OrderPostLatency', Date.now() - Date.parse(message.receivedAt));
     logger.info('order event handled', { orderId: message.orderId, event: message.event, outcome });

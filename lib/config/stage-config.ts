@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { scayleShopsConfigSchema } from '../../shared/adapters/scayle/shops';
 import { carrierTableSchema } from '../../shared/domain/carriers';
 import { listingMappingSchema } from '../../shared/domain/listing-mapping';
 import { scayleShopSchema } from '../../shared/domain/marketplaces';
@@ -34,8 +35,11 @@ export const stageConfigSchema = z
     scayle: z.object({
       /** `https://{tenant}-{space}.admin.api.scayle.cloud/api/admin/v1` */
       adminApiUrl: z.url(),
-      shopKeys: z.array(z.string().min(1)).min(1),
-      countryCodes: z.array(z.string().regex(/^[A-Z]{2}$/)).min(1),
+      /**
+       * The shops the hub serves: key (Admin API paths) and countries, each with the shop country's id (order
+       * webhooks name it as `locale.appId`). An order event whose shop country is not listed is looked up.
+       */
+      shops: scayleShopsConfigSchema,
       warehouseReferenceKey: z.string().min(1),
     }),
     orderwise: z.object({

@@ -12,8 +12,15 @@ export const devStage: z.input<typeof stageConfigSchema> = {
   retainData: false,
   scayle: {
     adminApiUrl: 'https://acme-test.admin.api.scayle.cloud/api/admin/v1',
-    shopKeys: ['ac'],
-    countryCodes: ['DE', 'GB'],
+    shops: [
+      {
+        key: 'ac',
+        countries: [
+          { countryCode: 'DE', id: 1 },
+          { countryCode: 'GB', id: 2 },
+        ],
+      },
+    ],
     warehouseReferenceKey: 'WH-MAIN',
   },
   orderwise: { apiUrl: 'https://acme.orderwisecloud.com/OWAPISB', sessionId: 1, customerAccount: 'WEB001' },

@@ -63,9 +63,10 @@ export class OrdersLoop extends Construct {
     this.webhook = new HubFunction(this, 'ScayleWebhook', {
       ...common,
       entry: 'functions/scayle-webhook',
-      description: 'Accepts SCAYLE order webhooks and queues them',
+      description: 'Accepts SCAYLE webhooks and queues them',
       timeout: Duration.seconds(10),
     })
+      .setEnv('SCAYLE_SHOPS', JSON.stringify(config.scayle.shops))
       .bindQueue('ORDER_EVENTS_QUEUE_URL', this.queue.queue)
       .bindBucket('DATA_BUCKET', stateful.dataBucketName, 'rejected/', 'put')
       .bindTable('EXCEPTIONS_TABLE', stateful.exceptionsTable, 'readWrite')

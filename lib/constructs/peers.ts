@@ -11,7 +11,10 @@ export const bindOrderwise = (fn: HubFunction, config: StageConfig): HubFunction
 
 /** Gives a function what it needs to call SCAYLE's Admin API: the URL and the API key's secret. */
 export const bindScayle = (fn: HubFunction, config: StageConfig): HubFunction =>
-  fn.setEnv('SCAYLE_API_URL', config.scayle.adminApiUrl).bindSecret('SCAYLE_API_SECRET', config.secrets.scayleApi);
+  fn
+    .setEnv('SCAYLE_API_URL', config.scayle.adminApiUrl)
+    .setEnv('SCAYLE_SHOPS', JSON.stringify(config.scayle.shops))
+    .bindSecret('SCAYLE_API_SECRET', config.secrets.scayleApi);
 
 /**
  * Gives a function what it needs to call the SP-API: the regional endpoint, the LWA token URL, the seller and

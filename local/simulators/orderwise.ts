@@ -33,6 +33,15 @@ export const ORDERWISE_STATUSES = [
 ] as const;
 
 const money = z.string().regex(/^-?\d+(\.\d{1,2})?$/, 'must be a decimal with at most two decimals');
+const lineSchema = z.object({
+  variantCode: z.string().min(1),
+  quantity: z.number().int().positive(),
+  calculateLineSystemPrice: z.boolean(),
+  unitPriceGross: money.optional(),
+  discountGross: money.optional(),
+  taxRate: z.number().min(0).max(100).optional(),
+  taxAmount: money.optional(),
+});
 const salesOrderSchema = z.object({
   customer: z.object({ accountNumber: z.string().min(1) }),
   orderHeader: z.object({
@@ -50,19 +59,7 @@ const salesOrderSchema = z.object({
       countryCode: z.string(),
     })
     .loose(),
-  orderLines: z
-    .array(
-      z.object({
-        variantCode: z.string().min(1),
-        quantity: z.number().int().positive(),
-        calculateLineSystemPrice: z.boolean(),
-        unitPriceGross: money.optional(),
-        discountGross: money.optional(),
-        taxRate: z.number().min(0).max(100).optional(),
-        taxAmount: money.optional(),
-      }),
-    )
-    .min(1),
+  orderLines: z.array(lineSchema).min(1),
   deliveryCharges: z
     .array(z.object({ code: z.string(), gross: money, taxRate: z.number(), taxAmount: money.optional() }))
     .default([]),
@@ -80,7 +77,16 @@ interface SimSalesOrder {
   subStatus: string | null;
   totalGrossMinor: number;
   totalTaxMinor: number;
-  lines: { variantCode: string; quantity: number; quantityDespatched: number; lineGrossMinor: number }[];
+  lines: {
+    variantCode: string;
+    quantity: number;
+    quantityDespatched: number;
+    lineGrossMinor: number;
+    lineTaxMinor: number;
+  }[];
+  /** Delivery charges less order discounts: the part of the totals that is not lines. */
+  extrasGrossMinor: number;
+  extrasTaxMinor: number;
   deliveries: DespatchExportDelivery[];
   body: unknown;
 }
@@ -108,6 +114,29 @@ const stockedVariants = DEMO_CATALOGUE.flatMap((v) => (v.orderwise ? [v.orderwis
 /** VAT of a line: the amount sent, else OrderWise's own per-line calculation, rounded to the minor unit. */
 const taxOf = (grossMinor: number, rate: number, sent?: string) =>
   sent === undefined ? grossMinor - Math.round((grossMinor * 100) / (100 + rate)) : fromDecimal(sent);
+
+/** A sales order line as OrderWise stores it, priced from what was sent. */
+const toLine = (l: z.output<typeof lineSchema>): SimSalesOrder['lines'][number] => {
+  const gross = fromDecimal(l.unitPriceGross ?? '0') * l.quantity - fromDecimal(l.discountGross ?? '0');
+  return {
+    variantCode: l.variantCode,
+    quantity: l.quantity,
+    quantityDespatched: 0,
+    lineGrossMinor: gross,
+    lineTaxMinor: taxOf(gross, l.taxRate ?? 0, l.taxAmount),
+  };
+};
+
+/** Whether an order can still change without a return: its status allows and picking has not started. */
+const isCancellable = (order: SimSalesOrder) =>
+  (ORDERWISE_ASSUMPTIONS.cancellableStatuses as readonly string[]).includes(order.orderStatus) &&
+  order.subStatus !== ORDERWISE_ASSUMPTIONS.pickingSubStatus;
+
+/** OrderWise computes an order's totals from its lines and charges, as the real one does. */
+const retotal = (order: SimSalesOrder) => {
+  order.totalGrossMinor = order.lines.reduce((sum, l) => sum + l.lineGrossMinor, order.extrasGrossMinor);
+  order.totalTaxMinor = order.lines.reduce((sum, l) => sum + l.lineTaxMinor, order.extrasTaxMinor);
+};
 
 /**
  * A faithful OrderWise OW API for the local hub (../shared/reference/orderwise.md): the token flow, sales
@@ -249,16 +278,7 @@ export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}
       }
       const unknown = body.orderLines.find((l) => !knownCodes.has(l.variantCode));
       if (unknown) return c.json({ error: `Variant code ${unknown.variantCode} not found` }, 400);
-      const lines = body.orderLines.map((l) => {
-        const gross = fromDecimal(l.unitPriceGross ?? '0') * l.quantity - fromDecimal(l.discountGross ?? '0');
-        return {
-          variantCode: l.variantCode,
-          quantity: l.quantity,
-          quantityDespatched: 0,
-          lineGrossMinor: gross,
-          tax: taxOf(gross, l.taxRate ?? 0, l.taxAmount),
-        };
-      });
+      const lines = body.orderLines.map(toLine);
       const charges = body.deliveryCharges.map((d) => ({
         gross: fromDecimal(d.gross),
         tax: taxOf(fromDecimal(d.gross), d.taxRate, d.taxAmount),
@@ -267,8 +287,10 @@ export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}
         gross: fromDecimal(d.gross),
         tax: taxOf(fromDecimal(d.gross), d.taxRate, d.taxAmount),
       }));
-      const sumOf = (items: { gross?: number; lineGrossMinor?: number; tax: number }[], key: 'gross' | 'tax') =>
-        items.reduce((s, i) => s + (key === 'tax' ? i.tax : (i.gross ?? i.lineGrossMinor ?? 0)), 0);
+      const total = (items: { gross: number; tax: number }[], key: 'gross' | 'tax') =>
+        items.reduce((sum, item) => sum + item[key], 0);
+      const extrasGrossMinor = total(charges, 'gross') - total(discounts, 'gross');
+      const extrasTaxMinor = total(charges, 'tax') - total(discounts, 'tax');
       const orderId = nextOrderId++;
       const order: SimSalesOrder = {
         orderId,
@@ -277,12 +299,15 @@ export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}
         sessionId,
         orderStatus: 'Awaiting despatch',
         subStatus: null,
-        totalGrossMinor: sumOf(lines, 'gross') + sumOf(charges, 'gross') - sumOf(discounts, 'gross'),
-        totalTaxMinor: sumOf(lines, 'tax') + sumOf(charges, 'tax') - sumOf(discounts, 'tax'),
-        lines: lines.map(({ tax: _tax, ...line }) => line),
+        totalGrossMinor: 0,
+        totalTaxMinor: 0,
+        lines,
+        extrasGrossMinor,
+        extrasTaxMinor,
         deliveries: [],
         body,
       };
+      retotal(order);
       orders.set(orderId, order);
       return c.json({ orderId, orderNumber: order.orderNumber, eCommerceOrderNumber: ref }, 201);
     }),
@@ -351,16 +376,41 @@ export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}
       const order = findById(c);
       if (!order) return c.json({ error: 'Sales order not found' }, 404);
       if (order.orderStatus === 'Cancelled') return c.json(statusOf(order));
-      const cancellable =
-        (ORDERWISE_ASSUMPTIONS.cancellableStatuses as readonly string[]).includes(order.orderStatus) &&
-        order.subStatus !== ORDERWISE_ASSUMPTIONS.pickingSubStatus;
-      if (!cancellable)
+      if (!isCancellable(order))
         return c.json(
           { error: `Order cannot be cancelled: ${order.orderStatus}${order.subStatus ? ` (${order.subStatus})` : ''}` },
           409,
         );
       order.orderStatus = 'Cancelled';
       order.subStatus = null;
+      return c.json(statusOf(order));
+    }),
+  );
+
+  // [A] Lines of an open order replaced per stock code (quantity 0 removes the code), refused with 409 once picking
+  // has started, as a cancel is (ORDERWISE_ASSUMPTIONS.amendLinesPath).
+  sim.app.put(
+    '/owapi/sales/order/:id/lines',
+    authed('amendSalesOrderLines', async (c) => {
+      const order = findById(c);
+      if (!order) return c.json({ error: 'Sales order not found' }, 404);
+      const parsed = z
+        .object({ orderLines: z.array(lineSchema.extend({ quantity: z.number().int().min(0) })).min(1) })
+        .safeParse(await c.req.json().catch(() => undefined));
+      if (!parsed.success) return c.json({ error: `Invalid lines: ${describe(parsed.error)}` }, 400);
+      if (!isCancellable(order))
+        return c.json(
+          { error: `Order cannot be amended: ${order.orderStatus}${order.subStatus ? ` (${order.subStatus})` : ''}` },
+          409,
+        );
+      const codes = new Set(parsed.data.orderLines.map((l) => l.variantCode));
+      const unknown = [...codes].find((code) => !knownCodes.has(code));
+      if (unknown) return c.json({ error: `Variant code ${unknown} not found` }, 400);
+      order.lines = [
+        ...order.lines.filter((l) => !codes.has(l.variantCode)),
+        ...parsed.data.orderLines.filter((l) => l.quantity > 0).map(toLine),
+      ];
+      retotal(order);
       return c.json(statusOf(order));
     }),
   );

@@ -6,6 +6,7 @@ import { makeDocumentClient } from './aws/dynamodb';
 import { readSecret } from './aws/secrets';
 import { OrderwiseClient, orderwiseCredentialsSchema } from './orderwise/client';
 import { ScayleClient, scayleCredentialsSchema } from './scayle/client';
+import { scayleShopsEnv } from './scayle/shops';
 
 /**
  * Environment fragments and client factories shared by the handlers, so each handler's module scope is a
@@ -13,7 +14,9 @@ import { ScayleClient, scayleCredentialsSchema } from './scayle/client';
  */
 
 /** Environment of a function that talks to SCAYLE. */
-export const scayleEnv = z.object({ SCAYLE_API_URL: z.url(), SCAYLE_API_SECRET: z.string().min(1) });
+export const scayleEnv = z
+  .object({ SCAYLE_API_URL: z.url(), SCAYLE_API_SECRET: z.string().min(1) })
+  .extend(scayleShopsEnv.shape);
 
 /** Environment of a function that talks to OrderWise. */
 export const orderwiseEnv = z.object({

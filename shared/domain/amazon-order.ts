@@ -15,7 +15,8 @@
 import { PermanentError } from '../runtime/errors';
 import type { AmazonOrder, AmazonOrderItem } from '../schemas/amazon-orders';
 import { minorOf } from '../schemas/amazon-orders';
-import type { ScayleExternalOrder } from '../schemas/scayle';
+import type { ScayleOrderCreate } from '../schemas/scayle';
+import { toAlpha3 } from './countries';
 import { MARKETPLACE_CURRENCIES } from './marketplaces';
 
 /**
@@ -118,10 +119,10 @@ export const splitEvenly = (total: number, parts: number): number[] => {
   return Array.from({ length: parts }, (_, i) => base + (i < Math.abs(rest) ? Math.sign(rest) : 0));
 };
 
-/** A VAT rate in percent with two decimals, from gross and tax. */
+/** A VAT rate as SCAYLE's order model takes it, a fraction to four places (0.2 for 20 %), from gross and tax. */
 const rateOf = (grossMinor: number, taxMinor: number): number => {
   const net = grossMinor - taxMinor;
-  return net > 0 ? Math.round((taxMinor / net) * 10_000) / 100 : 0;
+  return net > 0 ? Math.round((taxMinor / net) * 10_000) / 10_000 : 0;
 };
 
 /** Gross and tax of a priced amount and its discount, as the marketplace shows them. */
@@ -148,20 +149,21 @@ const splitName = (name: string): { firstName: string; lastName: string } => {
 };
 
 /**
- * The SCAYLE external order for an Amazon order: one item per unit with Amazon's final prices (SCAYLE's price
- * override), shipping as a `delivery` fee, the AmazonOrderId as `publicKey` (the look-up key before a create),
- * and the Amazon ids in `customData` so the order can be traced back.
+ * The SCAYLE order for an Amazon order, in SCAYLE's order model: one item per unit with Amazon's final prices,
+ * shipping as a `delivery` fee, VAT rates as fractions, the address with its recipient and an alpha-3 country, the
+ * AmazonOrderId as `publicKey` (the look-up key before a create), and the Amazon ids in `legacyCustomData` (order
+ * and item) so the order can be traced back and its shipments confirmed per Amazon order item.
  * @param skuOf the catalogue map for the order's marketplace: SellerSKU -> SCAYLE variant reference key.
  * @throws SellerSkuUnmappedError naming every unmapped SellerSKU with its ASIN.
  * @throws AddressMissingError when Amazon has not released the shipping address.
  * @throws AmazonTotalMismatchError when OrderTotal is not the sum of the parts.
  */
-export const toScayleExternalOrder = (
+export const toScayleOrderCreate = (
   order: AmazonOrder,
   items: readonly AmazonOrderItem[],
   skuOf: (sellerSku: string) => string | undefined,
   shop: MarketplaceShop,
-): ScayleExternalOrder => {
+): ScayleOrderCreate => {
   const unmapped = unmappedOf(items, skuOf);
   if (unmapped.length > 0) throw new SellerSkuUnmappedError(unmapped);
   const address = order.ShippingAddress;
@@ -175,7 +177,7 @@ export const toScayleExternalOrder = (
     MARKETPLACE_CURRENCIES[order.MarketplaceId ?? ''] ??
     'EUR';
 
-  const units: ScayleExternalOrder['items'] = [];
+  const units: ScayleOrderCreate['items'] = [];
   let shippingGross = 0;
   let shippingTax = 0;
   for (const item of items) {
@@ -203,7 +205,7 @@ export const toScayleExternalOrder = (
           tax: { vat: { amount: tax, rate } },
           ...(undiscounted !== withTax ? { undiscountedWithTax: undiscounted } : {}),
         },
-        merchantReferenceKey: item.OrderItemId,
+        legacyCustomData: { amazonOrderItemId: item.OrderItemId },
       });
     }
     const shipping = grossAndTax(
@@ -226,23 +228,26 @@ export const toScayleExternalOrder = (
     if (expected !== total) throw new AmazonTotalMismatchError(expected, total);
   }
   const name = splitName(address.Name);
+  const countryCode = toAlpha3(address.CountryCode);
+  if (!countryCode) throw new AddressMissingError(`Amazon order ${order.AmazonOrderId} names no known country`);
   const scayleAddress = {
-    ...name,
+    recipient: { ...name, type: 'personal' as const },
     street: address.AddressLine1,
     ...(address.AddressLine2 || address.AddressLine3
       ? { additional: [address.AddressLine2, address.AddressLine3].filter(Boolean).join(', ') }
       : {}),
     ...(address.PostalCode ? { zipCode: address.PostalCode } : {}),
     city: address.City,
-    countryCode: address.CountryCode,
+    countryCode,
     ...(address.Phone ? { phone: address.Phone } : {}),
   };
   const buyerName = splitName(order.BuyerInfo?.BuyerName ?? address.Name);
   return {
-    channelKey: shop.channelKey,
     publicKey: order.AmazonOrderId,
     currencyCode,
     confirmedAt: order.PurchaseDate,
+    createdAt: order.PurchaseDate,
+    channel: { key: shop.channelKey },
     customer: {
       // Amazon's anonymised buyer address; an order without one gets a reserved, undeliverable address.
       email: order.BuyerInfo?.BuyerEmail ?? `${order.AmazonOrderId}@marketplace.amazon.invalid`,
@@ -260,6 +265,7 @@ export const toScayleExternalOrder = (
               {
                 category: 'delivery',
                 key: 'amazon-shipping',
+                option: 'deliveryCosts',
                 amount: { withTax: shippingGross, withoutTax: shippingGross - shippingTax },
                 tax: { vat: { amount: shippingTax, rate: rateOf(shippingGross, shippingTax) } },
               },
@@ -267,7 +273,7 @@ export const toScayleExternalOrder = (
           : [],
       appliedReductions: [],
     },
-    customData: {
+    legacyCustomData: {
       amazonOrderId: order.AmazonOrderId,
       marketplaceId: order.MarketplaceId ?? '',
       ...(order.LatestShipDate ? { latestShipDate: order.LatestShipDate } : {}),

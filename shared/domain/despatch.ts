@@ -3,7 +3,7 @@
  * Pure: no I/O, no clock.
  */
 import { createHash } from 'node:crypto';
-import type { ScayleOrder } from '../schemas/scayle';
+import { isWithdrawn, type ScayleOrder } from '../schemas/scayle';
 
 /** One despatched line of a package, by SCAYLE SKU. */
 export interface PackageLine {
@@ -37,9 +37,7 @@ export const packageItemsOf = (
   if (existing) {
     return { kind: 'shipped', itemIds: items.filter((i) => i.packageId === existing.id).map((i) => i.id) };
   }
-  const open = items
-    .filter((i) => (i.packageId ?? null) === null && i.status !== 'cancelled')
-    .sort((a, b) => a.id - b.id);
+  const open = items.filter((i) => (i.packageId ?? null) === null && !isWithdrawn(i)).sort((a, b) => a.id - b.id);
   const taken = new Set<number>();
   const missing: PackageLine[] = [];
   for (const line of lines) {
@@ -51,17 +49,18 @@ export const packageItemsOf = (
 };
 
 /**
- * Amazon's order items in a package: SCAYLE's items of an Amazon order carry the Amazon OrderItemId as their
- * `merchantReferenceKey` (set when the Amazon order loop created the order), one SCAYLE item per unit.
+ * Amazon's order items in a package: SCAYLE's items of an Amazon order carry the Amazon OrderItemId in their
+ * `legacyCustomData.amazonOrderItemId` (set when the Amazon order loop created the order), one SCAYLE item per unit.
  */
 export const amazonItemsOf = (
   order: ScayleOrder,
   itemIds: readonly number[],
 ): { orderItemId: string; quantity: number }[] => {
   const counts = new Map<string, number>();
-  for (const item of order.items as (Item & { merchantReferenceKey?: string | null })[]) {
-    if (!itemIds.includes(item.id) || !item.merchantReferenceKey) continue;
-    counts.set(item.merchantReferenceKey, (counts.get(item.merchantReferenceKey) ?? 0) + 1);
+  for (const item of order.items as (Item & { legacyCustomData?: { amazonOrderItemId?: unknown } | null })[]) {
+    const orderItemId = item.legacyCustomData?.amazonOrderItemId;
+    if (!itemIds.includes(item.id) || typeof orderItemId !== 'string' || !orderItemId) continue;
+    counts.set(orderItemId, (counts.get(orderItemId) ?? 0) + 1);
   }
   return [...counts].map(([orderItemId, quantity]) => ({ orderItemId, quantity }));
 };

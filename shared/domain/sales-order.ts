@@ -1,6 +1,7 @@
 import type { DeliveryAddress } from '../ports';
 import { PermanentError } from '../runtime/errors';
-import type { ScayleOrder } from '../schemas/scayle';
+import { isWithdrawn, paidPriceOf, type ScayleOrder } from '../schemas/scayle';
+import { toAlpha2 } from './countries';
 import { sum } from './money';
 
 /** One sales order line: all units of one variant, priced in minor units. */
@@ -14,6 +15,7 @@ export interface SalesOrderLine {
   readonly unitGrossMinor: number;
   /** Item-level discounts of all units together, so that `quantity x unit - discount` is exact. */
   readonly discountMinor: number;
+  /** VAT rate as a fraction (`0.19`), as SCAYLE gives it. */
   readonly taxRate: number;
   readonly lineGrossMinor: number;
   readonly lineTaxMinor: number;
@@ -24,12 +26,14 @@ export interface OrderLevelAmount {
   readonly key: string;
   readonly grossMinor: number;
   readonly taxMinor: number;
+  /** VAT rate as a fraction (`0.19`). */
   readonly taxRate: number;
 }
 
 /**
  * A SCAYLE order as the ERP must receive it: lines grouped by variant, every money field in minor units.
- * `totalGrossMinor` = lines + shipping - vouchers, and equals SCAYLE's `cost.withTax`.
+ * `totalGrossMinor` = lines + shipping - vouchers, and equals SCAYLE's `cost.withTax`. `vouchers` is empty when
+ * SCAYLE spread its reductions over the items (the documented case): the lines' discounts carry them then.
  */
 export interface SalesOrder {
   /** The SCAYLE order id, sent as OrderWise's `eCommerceOrderNumber`: the key of the look-up before create. */
@@ -60,81 +64,142 @@ export class OrderTotalsInconsistentError extends PermanentError {
   }
 }
 
-const orderLevel = (amounts: ScayleOrder['cost']['appliedFees'], prefix: string): OrderLevelAmount[] =>
-  amounts.map((amount, i) => ({
-    key: amount.key ?? amount.category ?? `${prefix}-${i + 1}`,
-    grossMinor: amount.amount.withTax,
-    taxMinor: amount.tax?.vat.amount ?? 0,
-    taxRate: amount.tax?.vat.rate ?? 0,
-  }));
+/** The VAT of one SCAYLE amount: SCAYLE's own figures when given, else what its gross and net imply. */
+const vatOf = (
+  gross: number,
+  net: number | null | undefined,
+  tax: { readonly vat: { readonly amount: number; readonly rate: number } } | null | undefined,
+): { taxMinor: number; taxRate: number } => {
+  if (tax) return { taxMinor: tax.vat.amount, taxRate: tax.vat.rate };
+  if (net === null || net === undefined || net === 0) return { taxMinor: 0, taxRate: 0 };
+  // Lists may leave `price.tax` out [V reference §1.3]: the rate is implied, to four places as rates are quoted.
+  return { taxMinor: gross - net, taxRate: Math.round(((gross - net) / net) * 10_000) / 10_000 };
+};
 
 /**
- * Maps a SCAYLE order to the ERP's sales order. SCAYLE sends one item per unit; units of the same variant
- * become one line whose discount is the sum of the units' discounts, so no minor unit is lost to rounding.
- * Units of one variant at different tax rates (rare, but possible across a rate change) stay separate lines.
+ * Whether SCAYLE's total takes the order-level reductions off the items again. SCAYLE lists an order-level
+ * reduction (a voucher) on the order; item prices already have their own reductions taken off [V SDK
+ * OrderItemPrice], and a voucher may be spread over them too, or kept apart until after confirmation
+ * (`absoluteVoucherReducedPrice` [V scayle.dev]). So a total equal to items + fees means the reductions are in the
+ * items; one equal to items + fees - reductions means they come on top. Items withdrawn after confirmation may or
+ * may not still be in SCAYLE's total.
+ */
+const reductionsOnTop = (order: ScayleOrder, itemsAndFees: number, withdrawnGross: number): boolean => {
+  const reductions = sum(order.cost.appliedReductions.map((r) => r.amount.absoluteWithTax));
+  const matches = (total: number) => total === order.cost.withTax || total + withdrawnGross === order.cost.withTax;
+  return reductions > 0 && !matches(itemsAndFees) && matches(itemsAndFees - reductions);
+};
+
+/**
+ * Maps a SCAYLE order to the ERP's sales order. SCAYLE sends one item per unit, each priced after its reductions
+ * (sale, and an absolute voucher SCAYLE put on it: `absoluteVoucherReducedPrice`); units of the same variant become one line whose discount is the sum of the
+ * units' discounts, so no minor unit is lost to rounding. Units of one variant at different tax rates (rare, but
+ * possible across a rate change) stay separate lines. Tax rates stay fractions, as SCAYLE gives them (`0.19`): the
+ * ERP adapter converts to the form its API takes. Items SCAYLE withdrew (out of stock, cancelled, unshippable) are
+ * not delivered and are left out, so the total is what the customer pays for what is sent.
  * @param stockCodeOf the catalogue map: SCAYLE SKU -> OrderWise stock code, undefined when unmapped.
  * @throws SkuUnmappedError naming every unmapped SKU.
  * @throws OrderTotalsInconsistentError when SCAYLE's total is not the sum of its parts.
  */
 export const toSalesOrder = (order: ScayleOrder, stockCodeOf: (sku: string) => string | undefined): SalesOrder => {
-  const unmapped = [...new Set(order.items.map((i) => i.variant.referenceKey).filter((sku) => !stockCodeOf(sku)))];
+  const items = order.items.filter((item) => !isWithdrawn(item));
+  const withdrawnGross = sum(order.items.filter(isWithdrawn).map((item) => paidPriceOf(item.price).withTax));
+  const unmapped = [...new Set(items.map((i) => i.variant.referenceKey).filter((sku) => !stockCodeOf(sku)))];
   if (unmapped.length > 0) throw new SkuUnmappedError(unmapped);
 
-  const groups = new Map<string, ScayleOrder['items']>();
-  for (const item of order.items) {
-    const key = `${item.variant.referenceKey}|${item.price.tax.vat.rate}`;
-    groups.set(key, [...(groups.get(key) ?? []), item]);
+  const groups = new Map<string, { units: ScayleOrder['items']; taxRate: number; taxMinor: number }>();
+  for (const item of items) {
+    const paid = paidPriceOf(item.price);
+    const { taxMinor, taxRate } = vatOf(paid.withTax, paid.withoutTax, paid.tax ?? item.price.tax);
+    const key = `${item.variant.referenceKey}|${taxRate}`;
+    const group = groups.get(key) ?? { units: [], taxRate, taxMinor: 0 };
+    group.units.push(item);
+    group.taxMinor += taxMinor;
+    groups.set(key, group);
   }
-  const lines: SalesOrderLine[] = [...groups.values()].map((units) => {
+  const lines: SalesOrderLine[] = [...groups.values()].map(({ units, taxRate, taxMinor }) => {
     const first = units[0] as ScayleOrder['items'][number];
     const unitGrossMinor = Math.max(...units.map((u) => u.price.undiscountedWithTax ?? u.price.withTax));
-    const lineGrossMinor = sum(units.map((u) => u.price.withTax));
+    const lineGrossMinor = sum(units.map((u) => paidPriceOf(u.price).withTax));
     return {
       sku: first.variant.referenceKey,
       variantCode: stockCodeOf(first.variant.referenceKey) as string,
       quantity: units.length,
       unitGrossMinor,
       discountMinor: unitGrossMinor * units.length - lineGrossMinor,
-      taxRate: first.price.tax.vat.rate,
+      taxRate,
       lineGrossMinor,
-      lineTaxMinor: sum(units.map((u) => u.price.tax.vat.amount)),
+      lineTaxMinor: taxMinor,
     };
   });
-  const shipping = orderLevel(order.cost.appliedFees, 'fee');
-  const vouchers = orderLevel(order.cost.appliedReductions, 'voucher');
-  const computed =
-    sum(lines.map((l) => l.lineGrossMinor)) +
-    sum(shipping.map((s) => s.grossMinor)) -
-    sum(vouchers.map((v) => v.grossMinor));
-  if (computed !== order.cost.withTax) throw new OrderTotalsInconsistentError(order.cost.withTax, computed);
+  const shipping: OrderLevelAmount[] = order.cost.appliedFees.map((fee, i) => ({
+    key: fee.key ?? fee.category ?? `fee-${i + 1}`,
+    grossMinor: fee.amount.withTax,
+    ...vatOf(fee.amount.withTax, fee.amount.withoutTax, fee.tax),
+  }));
+  const linesGross = sum(lines.map((l) => l.lineGrossMinor));
+  const linesTax = sum(lines.map((l) => l.lineTaxMinor));
+  const itemsAndFees = linesGross + sum(shipping.map((s) => s.grossMinor));
+  const vouchers: OrderLevelAmount[] = !reductionsOnTop(order, itemsAndFees, withdrawnGross)
+    ? []
+    : order.cost.appliedReductions.map((reduction, i) => {
+        const grossMinor = reduction.amount.absoluteWithTax;
+        // SCAYLE gives a reduction no tax of its own: it carries the items' average rate.
+        const taxMinor = linesGross === 0 ? 0 : Math.round((grossMinor * linesTax) / linesGross);
+        const net = grossMinor - taxMinor;
+        return {
+          key: reduction.category ?? `reduction-${i + 1}`,
+          grossMinor,
+          taxMinor,
+          taxRate: net === 0 ? 0 : Math.round((taxMinor / net) * 10_000) / 10_000,
+        };
+      });
+  const computed = itemsAndFees - sum(vouchers.map((v) => v.grossMinor));
+  // SCAYLE's total may still count the withdrawn items; what OrderWise gets, and the money check expects, is not.
+  if (computed !== order.cost.withTax && computed + withdrawnGross !== order.cost.withTax)
+    throw new OrderTotalsInconsistentError(order.cost.withTax, computed);
   return {
     externalReference: String(order.id),
-    orderDate: order.confirmedAt ?? order.createdAt,
+    orderDate: order.confirmedAt ?? order.createdAt ?? new Date(0).toISOString(),
     currency: order.currencyCode,
     lines,
     shipping,
     vouchers,
     totalGrossMinor: computed,
-    totalTaxMinor:
-      sum(lines.map((l) => l.lineTaxMinor)) +
-      sum(shipping.map((s) => s.taxMinor)) -
-      sum(vouchers.map((v) => v.taxMinor)),
+    totalTaxMinor: linesTax + sum(shipping.map((s) => s.taxMinor)) - sum(vouchers.map((v) => v.taxMinor)),
   };
 };
 
-/** The order's shipping address (billing when there is none) as the ERP's delivery address. */
+/**
+ * The order's shipping address (billing when there is none) as the ERP's delivery address: the recipient's name,
+ * the street, the country as alpha-2 (SCAYLE gives alpha-3), and the collection point when the parcel goes to a
+ * parcel shop rather than the door.
+ */
 export const deliveryAddressOf = (order: ScayleOrder): DeliveryAddress => {
   const address = order.address?.shipping ?? order.address?.billing ?? {};
-  const name = [address.firstName, address.lastName].filter(Boolean).join(' ');
+  const recipient = address.recipient ?? order.address?.billing?.recipient ?? order.customer ?? {};
+  const name = [recipient.firstName, recipient.lastName].filter(Boolean).join(' ');
   const street = [address.street, address.houseNumber].filter(Boolean).join(' ');
-  const email = address.email ?? order.customer?.email;
+  const email = order.customer?.email;
+  const point = address.collectionPoint;
   return {
     name,
+    ...(address.companyName ? { company: address.companyName } : {}),
     lines: [street, address.additional].filter((line): line is string => Boolean(line)),
     town: address.city ?? '',
     postcode: address.zipCode ?? '',
-    countryCode: address.countryCode ?? '',
+    countryCode: toAlpha2(address.countryCode) ?? address.countryCode ?? '',
     ...(email ? { email } : {}),
     ...(address.phone ? { telephone: address.phone } : {}),
+    ...(point?.key
+      ? {
+          collectionPoint: {
+            key: point.key,
+            ...(point.type ? { type: point.type } : {}),
+            ...(point.description ? { description: point.description } : {}),
+            ...(point.customerKey ? { customerKey: point.customerKey } : {}),
+          },
+        }
+      : {}),
   };
 };

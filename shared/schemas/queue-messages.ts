@@ -1,14 +1,18 @@
 import { z } from 'zod';
 
 /**
- * A SCAYLE order event on the orders FIFO queue (group = SCAYLE order id). The webhook's two spellings of the
- * cancel event are normalised to `order-cancelled` before it is queued.
+ * A SCAYLE order event on the orders FIFO queue (group = SCAYLE order id). It is a trigger: the order is re-read
+ * from the Admin API before anything is done. The webhook's two spellings of the cancel event are normalised to
+ * `order-cancelled`, and the item-level events (out of stock, cancelled, unshippable) to `order-items-cancelled`
+ * with SCAYLE's own name kept in `scayleEvent`. The shop is known when the webhook's `locale` named it (or the
+ * Amazon order loop created the order); otherwise the consumer finds it from the ledger or the Admin API.
  */
 export const orderEventMessageSchema = z.object({
   eventId: z.string().min(1),
-  event: z.enum(['order-confirmed', 'order-cancelled']),
-  shopKey: z.string().min(1),
-  countryCode: z.string().length(2),
+  event: z.enum(['order-confirmed', 'order-cancelled', 'order-items-cancelled']),
+  scayleEvent: z.string().optional(),
+  shopKey: z.string().min(1).optional(),
+  countryCode: z.string().length(2).optional(),
   orderId: z.string().min(1),
   occurredAt: z.string(),
   receivedAt: z.string(),
@@ -148,7 +152,8 @@ export const listingMessageSchema = z.discriminatedUnion('kind', [
     kind: z.literal('variant-deleted'),
     /** The deleted variant's reference key (the SCAYLE SKU). */
     sku: z.string().min(1),
-    productKey: z.string().min(1),
+    /** SCAYLE's `product-variant-deleted` names no product [V fixture]; the group is then the variant's own. */
+    productKey: z.string().min(1).optional(),
     eventId: z.string().min(1),
     receivedAt: z.string(),
   }),

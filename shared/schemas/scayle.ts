@@ -7,199 +7,252 @@ import { z } from 'zod';
 
 const minor = z.number().int();
 
-/** A price of one order item (one unit) in minor units. [V] OrderItem.price */
+/**
+ * A VAT rate as SCAYLE's order model gives it: a fraction (`0.19` for 19 %). [V] SDK `lib/Models/OrderVat.php`,
+ * fixtures OrderGetResponse.json / OrderCreateRequest.json. A percent here would misstate the tax a hundredfold,
+ * so anything above 1 is refused rather than guessed at.
+ */
+const vatRate = z.number().min(0).max(1, 'must be a fraction such as 0.19 (SCAYLE order VAT rates are not percents)');
+const vatSchema = z.looseObject({ vat: z.looseObject({ amount: minor, rate: vatRate }) });
+
+/**
+ * A reduction applied to an item or the order: `{absoluteWithTax, relative}` and what it was (`category` such as
+ * `sale` or `voucher`). [V] SDK `lib/Models/OrderReductionAmount.php`, fixture OrderCreateRequest.json
+ */
+export const scayleReductionSchema = z.looseObject({
+  amount: z.looseObject({ absoluteWithTax: minor, relative: z.number().nullish() }),
+  category: z.string().nullish(),
+  type: z.string().nullish(),
+});
+
+/**
+ * The price of one order item (one unit) in minor units, after its reductions. `tax` can be absent in list
+ * responses [V reference §1.3]. [V] SDK `lib/Models/OrderItemPrice.php`
+ */
 export const scayleItemPriceSchema = z.looseObject({
   withTax: minor,
   withoutTax: minor,
-  tax: z.looseObject({ vat: z.looseObject({ amount: minor, rate: z.number().min(0).max(100) }) }),
-  /** Price before item-level reductions; absent when there were none. */
-  undiscountedWithTax: minor.optional(),
+  tax: vatSchema.nullish(),
+  /** Price before the item's reductions; absent when there were none. */
+  undiscountedWithTax: minor.nullish(),
+  appliedReductions: z.array(scayleReductionSchema).nullish(),
+  /**
+   * The unit's price after an absolute voucher SCAYLE put on it after confirmation (`withTax` above is before it).
+   * [V] SDK `OrderItemAbsoluteVoucherReducedPrice.php` (`withOutTax` spelled so), scayle.dev price calculator
+   */
+  absoluteVoucherReducedPrice: z
+    .looseObject({
+      withTax: minor,
+      withOutTax: minor.nullish(),
+      withoutTax: minor.nullish(),
+      tax: vatSchema.nullish(),
+    })
+    .nullish(),
 });
 
-/** One order item: always one unit (SCAYLE has no quantity field). */
+/** What the customer pays for one unit: after an absolute voucher where SCAYLE put one on it, else its price. */
+export const paidPriceOf = (
+  price: z.output<typeof scayleItemPriceSchema>,
+): { withTax: number; withoutTax: number | null | undefined; tax: z.output<typeof vatSchema> | null | undefined } => {
+  const reduced = price.absoluteVoucherReducedPrice;
+  return reduced
+    ? { withTax: reduced.withTax, withoutTax: reduced.withOutTax ?? reduced.withoutTax, tax: reduced.tax }
+    : { withTax: price.withTax, withoutTax: price.withoutTax, tax: price.tax };
+};
+
+/** One order item: always one unit (SCAYLE has no quantity field). [V] SDK `lib/Models/OrderItem.php` */
 export const scayleOrderItemSchema = z.looseObject({
   id: z.number().int(),
-  status: z.string().optional(),
-  variant: z.looseObject({ id: z.number().int(), referenceKey: z.string().min(1) }),
+  status: z.string().nullish(),
+  cancelledAt: z.string().nullish(),
+  variant: z.looseObject({ id: z.number().int().nullish(), referenceKey: z.string().min(1) }),
   price: scayleItemPriceSchema,
 });
 
-/** A fee (shipping) or reduction (voucher) at order level. [V] Order.cost.appliedFees/appliedReductions */
-export const scayleAppliedAmountSchema = z.looseObject({
-  category: z.string().optional(),
-  key: z.string().optional(),
-  amount: z.looseObject({ withTax: minor, withoutTax: minor.optional() }),
-  tax: z.looseObject({ vat: z.looseObject({ amount: minor, rate: z.number() }) }).optional(),
+/**
+ * Item statuses that mean SCAYLE will not have the unit delivered: cancelled by the customer or customer service,
+ * out of stock (`unavailable`) or unshippable (`undeliverable`). [V] SDK OrderItem status list; [A] which status
+ * each item event leaves (scayle.dev does not say), so an item with `cancelledAt` set counts too.
+ */
+export const WITHDRAWN_ITEM_STATUSES: readonly string[] = ['cancelled', 'unavailable', 'undeliverable'];
+
+/** Whether SCAYLE has withdrawn this unit from the order (it must not be shipped). */
+export const isWithdrawn = (item: { readonly status?: string | null; readonly cancelledAt?: unknown }): boolean =>
+  WITHDRAWN_ITEM_STATUSES.includes(item.status ?? '') || Boolean(item.cancelledAt);
+
+/**
+ * Whether SCAYLE shows the whole order cancelled: its status says so, or every unit is withdrawn. An
+ * `order-cancelled` webhook is only a trigger; this is the fact the hub acts on.
+ */
+export const isCancelledIn = (order: {
+  readonly status: string;
+  readonly items: readonly { readonly status?: string | null; readonly cancelledAt?: unknown }[];
+}): boolean => order.status === 'cancellation_completed' || order.items.every(isWithdrawn);
+
+/** A fee of the order (delivery costs and the like). [V] SDK `lib/Models/OrderFee.php`, fixtures */
+export const scayleFeeSchema = z.looseObject({
+  category: z.string().nullish(),
+  key: z.string().nullish(),
+  option: z.string().nullish(),
+  amount: z.looseObject({ withTax: minor, withoutTax: minor.nullish() }),
+  tax: vatSchema.nullish(),
 });
 
-/** A postal address on an order. [A] field names follow SCAYLE's customer address model; all optional here. */
+/**
+ * A parcel shop or locker the parcel goes to instead of the customer's door. [V] SDK fixtures
+ * (`address.shipping.collectionPoint {customerKey, description, key, type}`, e.g. `hermes_parcelshop`)
+ */
+export const scayleCollectionPointSchema = z.looseObject({
+  key: z.string().nullish(),
+  type: z.string().nullish(),
+  description: z.string().nullish(),
+  customerKey: z.string().nullish(),
+});
+
+/**
+ * A postal address on an order: the person under `recipient`, the country as ISO 3166-1 alpha-3 (`DEU`).
+ * [V] SDK `lib/Models/CustomerAddress.php`, fixtures. All optional: a missing field is the peer's problem to
+ * report, not a reason to lose the order.
+ */
 export const scayleAddressSchema = z.looseObject({
-  firstName: z.string().nullish(),
-  lastName: z.string().nullish(),
+  recipient: z
+    .looseObject({
+      firstName: z.string().nullish(),
+      lastName: z.string().nullish(),
+      title: z.string().nullish(),
+      gender: z.string().nullish(),
+      type: z.string().nullish(),
+    })
+    .nullish(),
+  companyName: z.string().nullish(),
   street: z.string().nullish(),
   houseNumber: z.string().nullish(),
   additional: z.string().nullish(),
   zipCode: z.string().nullish(),
   city: z.string().nullish(),
   countryCode: z.string().nullish(),
-  email: z.string().nullish(),
   phone: z.string().nullish(),
+  collectionPoint: scayleCollectionPointSchema.nullish(),
 });
 
-/** An order as `GET /shops/{shopKey}/countries/{countryCode}/orders/{id}` returns it. */
+/** A SCAYLE order address. */
+export type ScayleAddress = z.output<typeof scayleAddressSchema>;
+
+/**
+ * An order as `GET /shops/{shopKey}/countries/{countryCode}/orders/{id}` returns it (and as order webhooks carry
+ * it). [V] SDK `lib/Models/Order.php`, fixture OrderGetResponse.json. `createdAt` can be absent in lists.
+ */
 export const scayleOrderSchema = z.looseObject({
   id: z.number().int(),
   referenceKey: z.string().nullish(),
   /** The key shown to the customer; for an external order, the marketplace's order id. */
   publicKey: z.string().nullish(),
   status: z.string(),
-  detailedStatus: z.looseObject({}).optional(),
+  detailedStatus: z.looseObject({}).nullish(),
   currencyCode: z.string().length(3),
   confirmedAt: z.string().nullish(),
-  createdAt: z.string(),
+  createdAt: z.string().nullish(),
   cost: z.looseObject({
     withTax: minor,
     withoutTax: minor,
-    appliedFees: z.array(scayleAppliedAmountSchema).default([]),
-    appliedReductions: z.array(scayleAppliedAmountSchema).default([]),
+    appliedFees: z
+      .array(scayleFeeSchema)
+      .nullish()
+      .transform((fees) => fees ?? []),
+    appliedReductions: z
+      .array(scayleReductionSchema)
+      .nullish()
+      .transform((reductions) => reductions ?? []),
   }),
   items: z.array(scayleOrderItemSchema).min(1),
-  address: z
-    .looseObject({ shipping: scayleAddressSchema.optional(), billing: scayleAddressSchema.optional() })
-    .optional(),
-  customer: z.looseObject({ email: z.string().nullish() }).optional(),
+  address: z.looseObject({ shipping: scayleAddressSchema.nullish(), billing: scayleAddressSchema.nullish() }).nullish(),
+  customer: z
+    .looseObject({ email: z.string().nullish(), firstName: z.string().nullish(), lastName: z.string().nullish() })
+    .nullish(),
+  shopCountry: z.looseObject({ shopKey: z.string().nullish(), countryCode: z.string().nullish() }).nullish(),
+  channel: z.looseObject({ key: z.string().nullish() }).nullish(),
+  legacyCustomData: z.record(z.string(), z.unknown()).nullish(),
 });
 
 /** A SCAYLE order. */
 export type ScayleOrder = z.output<typeof scayleOrderSchema>;
 
 const amount = z.number().int().min(0);
-const vat = z.object({ vat: z.object({ amount, rate: z.number().min(0).max(100) }) });
+const createVat = z.object({ vat: z.object({ amount, rate: vatRate }) });
 const net = z.object({ withTax: amount, withoutTax: amount });
+const alpha3 = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 3166-1 alpha-3 code such as GBR');
 
-/** An address of an external order: the field names of `scayleAddressSchema`, the fields a parcel needs required. */
-const externalAddressSchema = z.object({
-  firstName: z.string().min(1),
-  lastName: z.string().min(1),
+/** An address of an order the hub creates: SCAYLE's address model, the fields a parcel needs required. */
+const createAddressSchema = z.object({
+  recipient: z.object({ firstName: z.string().min(1), lastName: z.string().min(1), type: z.literal('personal') }),
   street: z.string().min(1),
   houseNumber: z.string().optional(),
   additional: z.string().optional(),
   /** Absent where the country has none in use (e.g. Ireland's Eircode is optional). */
   zipCode: z.string().min(1).optional(),
   city: z.string().min(1),
-  countryCode: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 code such as GB'),
+  countryCode: alpha3,
   phone: z.string().optional(),
 });
 
 /**
- * Body of `POST /shops/{shopKey}/countries/{countryCode}/orders`: an order SCAYLE did not take itself (External
- * Order Creation), here an Amazon order. [A] SCAYLE does not publish this payload; the hub assumes, and this is the
- * one place that records it:
- * - `channelKey` tags the order's sales channel (e.g. `marketplace_amazon_uk`) and comes back as `channel.key`;
- * - `publicKey` is the marketplace's order id (AmazonOrderId), unique per shop: a second create with the same key
- *   is refused with 409 `ORDER_ALREADY_EXISTS`, and `GET .../orders?filters[publicKey]=<key>` finds the order, so a
- *   create whose answer was lost is looked up, never repeated blindly;
- * - the customer is a guest (email and name only);
- * - one item per unit (SCAYLE has no quantity), the variant named by its reference key (the SKU);
- * - the prices are the marketplace's and final: SCAYLE stores them as given, and refuses an order whose
- *   `cost.withTax` is not the items plus the fees minus the reductions;
- * - all money in integer minor units of `currencyCode`;
- * - SCAYLE delivers no `order-confirmed` webhook for it: the hub hands the order to its order loop itself.
+ * Body of the Admin API's `POST /shops/{shopKey}/countries/{countryCode}/orders`, the SDK's Order model
+ * [V SDK `OrderService::create`, `lib/Models/Order.php`, fixture OrderCreateRequest.json], as the hub fills it for
+ * an order taken on a marketplace (Amazon):
+ * - names under `address.*.recipient`, countries alpha-3, VAT rates as fractions, money in minor units [V];
+ * - one item per unit, the variant by its reference key, the marketplace's final prices [V model; A that SCAYLE
+ *   keeps the given prices, as an import does];
+ * - `publicKey` is the marketplace's order id, unique per shop: a second create is refused with 409 and
+ *   `GET …/orders?filters[publicKey]=` finds the order [A: scayle.dev documents neither], so a create whose answer
+ *   was lost is looked up, never repeated blindly;
+ * - the marketplace's ids in `legacyCustomData` (order: AmazonOrderId, MarketplaceId, LatestShipDate; item: the
+ *   OrderItemId) [V field; A use], and the sales channel as `channel.key` [A: the GET model has `channel`];
+ * - `cost.withTax` is the items plus the fees (the marketplace's prices already carry its promotions);
+ * - SCAYLE delivers no `order-confirmed` webhook for it [A]: the hub hands the order to its order loop itself.
+ * scayle.dev also documents "External Order Creation" for marketplace orders through the Storefront API, whose
+ * body is not public; this endpoint is the documented Admin one.
  */
-export const scayleExternalOrderSchema = z.object({
-  channelKey: z.string().min(1),
+export const scayleOrderCreateSchema = z.object({
   publicKey: z.string().min(1).max(255),
   currencyCode: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as GBP'),
   /** When the customer bought on the marketplace. */
   confirmedAt: z.iso.datetime({ offset: true }),
+  createdAt: z.iso.datetime({ offset: true }),
+  channel: z.object({ key: z.string().min(1) }),
   customer: z.object({ email: z.string().min(1), firstName: z.string().min(1), lastName: z.string().min(1) }),
-  address: z.object({ shipping: externalAddressSchema, billing: externalAddressSchema }),
+  address: z.object({ shipping: createAddressSchema, billing: createAddressSchema }),
   items: z
     .array(
       z.object({
         variant: z.object({ referenceKey: z.string().min(1) }),
-        price: net.extend({ tax: vat, undiscountedWithTax: amount.optional() }),
-        /** The marketplace's order item id. */
-        merchantReferenceKey: z.string().min(1).optional(),
+        price: net.extend({ tax: createVat, undiscountedWithTax: amount.optional() }),
+        legacyCustomData: z.record(z.string(), z.string()).optional(),
       }),
     )
     .min(1),
   cost: net.extend({
     appliedFees: z.array(
-      z.object({ category: z.literal('delivery'), key: z.string().min(1), amount: net, tax: vat.optional() }),
+      z.object({
+        category: z.literal('delivery'),
+        key: z.string().min(1),
+        option: z.literal('deliveryCosts'),
+        amount: net,
+        tax: createVat,
+      }),
     ),
-    appliedReductions: z.array(z.object({ category: z.string().min(1), key: z.string().min(1), amount: net })),
+    appliedReductions: z.array(
+      z.object({
+        category: z.string().min(1),
+        type: z.literal('absolute'),
+        amount: z.object({ absoluteWithTax: amount, relative: z.number().min(0).max(1) }),
+      }),
+    ),
   }),
-  /** Free text the marketplace gives, e.g. `{amazonOrderId, marketplaceId, latestShipDate}`. */
-  customData: z.record(z.string(), z.string()).optional(),
+  legacyCustomData: z.record(z.string(), z.string()).optional(),
 });
 
-/** An external order as the hub builds it for SCAYLE. */
-export type ScayleExternalOrder = z.input<typeof scayleExternalOrderSchema>;
-
-/** The order events the hub subscribes to; the cancel event has two spellings in SCAYLE's documentation. */
-export const SCAYLE_ORDER_EVENTS = ['order-confirmed', 'order-cancelled', 'order-canceled'] as const;
-
-/** The SCAYLE variant events the stock loop listens to (reference scayle.md §1.7). */
-export const SCAYLE_VARIANT_EVENTS = ['product-variant-stock-updated', 'product-variant-prices-updated'] as const;
-
-/** Product events the catalogue loop follows (loop 8). [V] scayle.dev webhooks, product events */
-export const SCAYLE_PRODUCT_EVENTS = ['product-updated', 'product-variant-deleted'] as const;
-
-const WEBHOOK_EVENTS = [...SCAYLE_ORDER_EVENTS, ...SCAYLE_VARIANT_EVENTS, ...SCAYLE_PRODUCT_EVENTS];
-const envelope = {
-  /** Event id when SCAYLE sends one; otherwise the hub derives the deduplication id from the content. */
-  id: z.string().min(1).max(128).optional(),
-  version: z.union([z.string(), z.number()]).optional(),
-  occurredAt: z.iso.datetime({ offset: true }),
-};
-
-/**
- * The webhook envelope. [A] SCAYLE documents no payload shape: the hub assumes `{event, version, occurredAt,
- * payload}` with the order's id, shop key and country code in `payload` (order events), or the variant's id and
- * reference key (variant events), and treats it as a trigger only: the order, stock or prices are re-read from
- * the Admin API.
- */
-export const scayleWebhookSchema = z.discriminatedUnion(
-  'event',
-  [
-    z.object({
-      ...envelope,
-      event: z.enum(SCAYLE_ORDER_EVENTS),
-      payload: z.looseObject({
-        id: z.number().int().positive(),
-        shopKey: z.string().min(1).max(64),
-        countryCode: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO country code such as DE'),
-      }),
-    }),
-    z.object({
-      ...envelope,
-      event: z.literal('product-updated'),
-      payload: z.looseObject({ id: z.number().int().positive(), referenceKey: z.string().min(1).max(255) }),
-    }),
-    z.object({
-      ...envelope,
-      event: z.literal('product-variant-deleted'),
-      payload: z.looseObject({
-        id: z.number().int().positive(),
-        referenceKey: z.string().min(1).max(255),
-        product: z.looseObject({ id: z.number().int().positive(), referenceKey: z.string().min(1).max(255) }),
-      }),
-    }),
-    z.object({
-      ...envelope,
-      event: z.enum(SCAYLE_VARIANT_EVENTS),
-      payload: z.looseObject({
-        id: z.number().int().positive(),
-        referenceKey: z.string().min(1).max(255),
-      }),
-    }),
-  ],
-  { error: () => `must be one of ${WEBHOOK_EVENTS.join(', ')}` },
-);
-
-/** A SCAYLE webhook (order or variant event). */
-export type ScayleWebhook = z.output<typeof scayleWebhookSchema>;
+/** An order as the hub creates it in SCAYLE. */
+export type ScayleOrderCreate = z.input<typeof scayleOrderCreateSchema>;
 
 /** A SCAYLE attribute: `{name, type, value}`, the value's shape set by the type. [V] lib/Models/Attribute.php */
 export const scayleAttributeSchema = z.looseObject({

@@ -3,13 +3,17 @@ import type { OrderStatus } from '../domain/order-status';
 import type { ErpGateway, ExceptionSink, OrderLedger } from '../ports';
 import { ConditionFailedError } from '../runtime/errors';
 import type { OrderEventMessage } from '../schemas/queue-messages';
+import { isCancelledIn } from '../schemas/scayle';
+import { knownShopOf, type LocateOrder } from './locate-scayle-order';
 import { OrderBusyError, recordOrder } from './post-order';
 
-/** What became of one cancellation. */
-export type CancelOutcome = 'cancelled' | 'return_required' | 'duplicate';
+/** What became of one cancellation; `ignored` when SCAYLE does not show the order cancelled (or at all). */
+export type CancelOutcome = 'cancelled' | 'return_required' | 'duplicate' | 'ignored';
 
 /** The ports cancelling needs. */
 export interface CancelOrderDeps {
+  /** Finds the order and its shop in SCAYLE: the cancel is re-read there before anything is done. */
+  readonly locate: LocateOrder;
   readonly erp: ErpGateway;
   readonly ledger: OrderLedger;
   readonly exceptions: ExceptionSink;
@@ -17,16 +21,23 @@ export interface CancelOrderDeps {
 }
 
 /**
- * Carries a SCAYLE cancellation to OrderWise. An order OrderWise never got is simply closed; one it has is
+ * Carries a SCAYLE cancellation to OrderWise. The webhook is a trigger, not a fact: the order is re-read from SCAYLE
+ * and nothing happens unless SCAYLE shows it cancelled, so a forged or early cancel changes nothing, and an order
+ * SCAYLE does not know is never recorded (its real confirmation would otherwise find it closed). An order OrderWise
+ * never got is simply closed; one it has is
  * cancelled there while its status allows; once picking has started or it is despatched, the order is marked
  * `return_required` and customer service gets a `CANCEL_TOO_LATE` exception. An order still `pending` may have
  * reached OrderWise in an attempt that never answered, so it is looked up there first.
  */
 export const makeCancelOrder =
-  ({ erp, ledger, exceptions, now = Date.now }: CancelOrderDeps) =>
+  ({ locate, erp, ledger, exceptions, now = Date.now }: CancelOrderDeps) =>
   async (message: OrderEventMessage): Promise<CancelOutcome> => {
     const { orderId } = message;
-    const entry = await recordOrder(ledger, message);
+    const known = await ledger.get('scayle', orderId);
+    if (known?.status === 'cancelled' || known?.status === 'return_required') return 'duplicate';
+    const located = await locate(orderId, knownShopOf(message, known?.data));
+    if (!located || !isCancelledIn(located.order)) return 'ignored';
+    const entry = known ?? (await recordOrder(ledger, message, located.shop));
     if (entry.status === 'cancelled' || entry.status === 'return_required') return 'duplicate';
 
     const move = async (from: OrderStatus, to: 'cancelled' | 'return_required', reason: string) => {

@@ -62,7 +62,7 @@ export interface LiveStatusPorts {
       shopKey: string,
       countryCode: string,
       orderId: string,
-    ): Promise<{ status: string; items: readonly { status?: string }[] }>;
+    ): Promise<{ status: string; items: readonly { status?: string | null }[] }>;
   };
   readonly orderwise: Pick<ErpGateway, 'findSalesOrder' | 'getSalesOrder'>;
   readonly amazon: {
@@ -97,7 +97,7 @@ export const unreadableStatus = (request: LiveStatusRequest, error: unknown): Li
 const NOT_FOUND: Reading = { status: 'not found' };
 
 /** `2 shipped, 1 open`: how many items are in each status, in the order the statuses first appear. */
-const itemStatuses = (items: readonly { status?: string }[]): string => {
+const itemStatuses = (items: readonly { status?: string | null }[]): string => {
   const counts = new Map<string, number>();
   for (const item of items) counts.set(item.status ?? 'unknown', (counts.get(item.status ?? 'unknown') ?? 0) + 1);
   return [...counts].map(([status, n]) => `${n} ${status}`).join(', ');

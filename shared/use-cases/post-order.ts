@@ -1,16 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { LedgerEntry } from '../adapters/aws/ledger-repository';
+import type { ShopCountry } from '../adapters/scayle/shops';
 import { deliveryAddressOf, OrderTotalsInconsistentError, SkuUnmappedError, toSalesOrder } from '../domain/sales-order';
 import type { CatalogueLookup, CommerceGateway, ErpGateway, ErpOrderRef, ExceptionSink, OrderLedger } from '../ports';
 import { ConditionFailedError, RetryableError, UpstreamRejectedError } from '../runtime/errors';
 import type { OrderEventMessage } from '../schemas/queue-messages';
+import { isCancelledIn, isWithdrawn, type ScayleOrder } from '../schemas/scayle';
+import { knownShopOf, type LocateOrder } from './locate-scayle-order';
 
 /** What became of one order event. */
-export type PostOrderOutcome = 'acknowledged' | 'duplicate' | 'flagged';
+export type PostOrderOutcome = 'acknowledged' | 'duplicate' | 'flagged' | 'cancelled';
 
 /** The ports posting needs. */
 export interface PostOrderDeps {
   readonly commerce: CommerceGateway;
+  /** Finds the order and its shop in SCAYLE (the event may not name the shop). */
+  readonly locate: LocateOrder;
   readonly erp: ErpGateway;
   readonly ledger: OrderLedger;
   readonly catalogue: CatalogueLookup;
@@ -28,13 +33,23 @@ export interface PostOrderDeps {
 /** Another worker holds the order right now; the message comes back after its visibility timeout. */
 export class OrderBusyError extends RetryableError {}
 
+/**
+ * SCAYLE does not (yet) show an order an event named: it may still be on its way through SCAYLE, so the event is
+ * retried, and dead-lettered (with an alarm) if the order never appears.
+ */
+export class ScayleOrderNotFoundError extends RetryableError {}
+
 /** Records the order on the ledger once, or returns what is already there. */
-export const recordOrder = async (ledger: OrderLedger, message: OrderEventMessage): Promise<LedgerEntry> => {
+export const recordOrder = async (
+  ledger: OrderLedger,
+  message: OrderEventMessage,
+  shop: ShopCountry | undefined = knownShopOf(message),
+): Promise<LedgerEntry> => {
   try {
     return await ledger.create({
       channel: 'scayle',
       orderId: message.orderId,
-      data: { shopKey: message.shopKey, countryCode: message.countryCode, receivedAt: message.receivedAt },
+      data: { ...(shop ?? {}), receivedAt: message.receivedAt },
       note: `${message.event} ${message.eventId}`,
     });
   } catch (error) {
@@ -54,6 +69,7 @@ export const recordOrder = async (ledger: OrderLedger, message: OrderEventMessag
 export const makePostOrder =
   ({
     commerce,
+    locate,
     erp,
     ledger,
     catalogue,
@@ -63,7 +79,7 @@ export const makePostOrder =
     now = Date.now,
   }: PostOrderDeps) =>
   async (message: OrderEventMessage): Promise<PostOrderOutcome> => {
-    const { orderId, shopKey, countryCode } = message;
+    const { orderId } = message;
     let entry = await recordOrder(ledger, message);
     if (['acknowledged', 'cancelled', 'return_required'].includes(entry.status)) return 'duplicate';
 
@@ -92,7 +108,18 @@ export const makePostOrder =
           return 'flagged';
         };
 
-        const order = await commerce.getOrder(shopKey, countryCode, orderId);
+        const located = await locate(orderId, knownShopOf(message, entry.data));
+        if (!located) throw new ScayleOrderNotFoundError(`SCAYLE shows no order ${orderId} in any shop country`);
+        const { order, shop } = located;
+        if (isCancelledIn(order)) {
+          await ledger.transition('scayle', orderId, {
+            from: 'pending',
+            to: 'cancelled',
+            reason: 'cancelled in SCAYLE before it reached OrderWise',
+            data: { ...shop },
+          });
+          return 'cancelled';
+        }
         const codes = await catalogue.stockCodes(order.items.map((item) => item.variant.referenceKey));
         let salesOrder: ReturnType<typeof toSalesOrder>;
         try {
@@ -138,7 +165,10 @@ export const makePostOrder =
           to: 'sent',
           ids: { orderwise: ref.orderNumber, ...(amazonOrderIdOf(order) ? { amazon: amazonOrderIdOf(order) } : {}) },
           data: {
+            ...shop,
             orderwiseOrderId: ref.orderId,
+            // The units OrderWise got: an item SCAYLE withdraws later is taken off only if it was sent.
+            postedItemIds: order.items.filter((item) => !isWithdrawn(item)).map((item) => item.id),
             currency: salesOrder.currency,
             scayleTotalMinor: salesOrder.totalGrossMinor,
             scayleTaxMinor: salesOrder.totalTaxMinor,
@@ -152,6 +182,7 @@ export const makePostOrder =
     }
 
     // sent: OrderWise has the order. Confirm it there and tell SCAYLE its number.
+    const { shopKey, countryCode } = knownShopOf(entry.data) as ShopCountry;
     const orderwiseOrderId = Number(entry.data.orderwiseOrderId);
     const state = await erp.getSalesOrder(orderwiseOrderId);
     await commerce.setOrderReference(shopKey, countryCode, orderId, state.orderNumber);
@@ -173,8 +204,8 @@ export const makePostOrder =
   };
 
 /** The AmazonOrderId of an order the Amazon order loop created in SCAYLE (it is in its custom data). */
-const amazonOrderIdOf = (order: Record<string, unknown>): string | undefined => {
-  const id = (order.customData as { amazonOrderId?: unknown } | undefined)?.amazonOrderId;
+const amazonOrderIdOf = (order: ScayleOrder): string | undefined => {
+  const id = order.legacyCustomData?.amazonOrderId;
   return typeof id === 'string' && id ? id : undefined;
 };
 

@@ -12,7 +12,12 @@ export const listingsQueue = (sqs: SQSClient, queueUrl: string) =>
     sqs,
     queueUrl,
     {
-      group: (m) => (m.kind === 'listing-retired' ? `retired#${m.marketplaceId}#${m.sellerSku}` : m.productKey),
+      group: (m) =>
+        m.kind === 'listing-retired'
+          ? `retired#${m.marketplaceId}#${m.sellerSku}`
+          : m.kind === 'variant-deleted'
+            ? (m.productKey ?? `variant#${m.sku}`)
+            : m.productKey,
       deduplicationId: (m) =>
         m.kind === 'listing-retired'
           ? `${m.eventId}#${m.marketplaceId}#${m.sellerSku}`

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { fromDecimal, toDecimal } from '../../domain/money';
-import type { SalesOrder } from '../../domain/sales-order';
+import type { SalesOrder, SalesOrderLine } from '../../domain/sales-order';
 import { type AuthProvider, HttpClient, type RetryPolicy } from '../../http/client';
 import type { DeliveryAddress, ErpGateway, ErpOrderRef, ErpOrderState } from '../../ports';
 import type { Clock } from '../../runtime/clock';
@@ -35,6 +35,20 @@ export const ORDERWISE_ASSUMPTIONS = {
   despatchesSinceExport: 'DespatchesSince',
   /** The cancel call. */
   cancelPath: (orderId: number) => `sales/order/${orderId}/cancel`,
+  /**
+   * The call that replaces the lines of some stock codes on an open sales order (body `{orderLines}` as in the
+   * create, quantity 0 removes the code), answering 409 once picking has started: how units SCAYLE withdrew after
+   * confirmation come off the order.
+   */
+  amendLinesPath: (orderId: number) => `sales/order/${orderId}/lines`,
+  /** Tax rates go as percents (`19` for 19 %), as OrderWise's tax rate value list reads them. */
+  taxRateAsPercent: true,
+  /**
+   * A parcel-shop delivery: the collection point's name and id go as the first address line (the carrier label
+   * reads it), the customer's carrier number in the order's special instructions.
+   */
+  collectionPointLine: (point: { key: string; type?: string; description?: string }) =>
+    [point.description, `(${[point.type, point.key].filter(Boolean).join(' ')})`].filter(Boolean).join(' '),
   /** Statuses in which an order can be cancelled without a return. */
   cancellableStatuses: ['Awaiting authorisation', 'Awaiting despatch', 'On hold'],
   /** A sub-status that means picking has started, even though the status still reads "Awaiting despatch". */
@@ -43,6 +57,22 @@ export const ORDERWISE_ASSUMPTIONS = {
   /** OrderWise's `systemOrderType` for a normal order. [O] */
   systemOrderTypeOrder: 1,
 } as const;
+
+/** A VAT rate (a fraction inside the hub) in the form OrderWise takes. */
+const taxRate = (fraction: number): number =>
+  ORDERWISE_ASSUMPTIONS.taxRateAsPercent ? Math.round(fraction * 1_000_000) / 10_000 : fraction;
+
+/** One sales order line as OrderWise takes it. [A] Prices are sent, not looked up (SCAYLE owns prices). */
+const orderLine = (line: SalesOrderLine) => ({
+  variantCode: line.variantCode,
+  quantity: line.quantity,
+  calculateLineSystemPrice: false,
+  unitPriceGross: toDecimal(line.unitGrossMinor),
+  discountGross: toDecimal(line.discountMinor),
+  taxRate: taxRate(line.taxRate),
+  // SCAYLE taxes and rounds each unit; sending the amount keeps OrderWise from re-rounding per line.
+  taxAmount: toDecimal(line.lineTaxMinor),
+});
 
 /** Credentials of the OW API user (secret `orderwise-api`). */
 export const orderwiseCredentialsSchema = z.object({ username: z.string().min(1), password: z.string().min(1) });
@@ -151,6 +181,8 @@ export class OrderwiseClient implements ErpGateway {
   }
 
   async createSalesOrder(order: SalesOrder, delivery: DeliveryAddress): Promise<ErpOrderRef> {
+    const point = delivery.collectionPoint;
+    const lines = point ? [ORDERWISE_ASSUMPTIONS.collectionPointLine(point), ...delivery.lines] : delivery.lines;
     const response = await this.#http.send<unknown>({
       operation: 'createSalesOrder',
       method: 'POST',
@@ -163,44 +195,54 @@ export class OrderwiseClient implements ErpGateway {
           eCommerceOrderNumber: order.externalReference,
           systemOrderType: ORDERWISE_ASSUMPTIONS.systemOrderTypeOrder,
           currencyCode: order.currency,
+          ...(point?.customerKey
+            ? { specialInstructions: `Collection point ${point.key}, customer number ${point.customerKey}` }
+            : {}),
         },
         customerDeliveryAddress: {
-          deliveryName: delivery.name,
-          address1: delivery.lines[0] ?? '',
-          address2: delivery.lines[1] ?? '',
-          address3: delivery.lines[2] ?? '',
+          deliveryName: delivery.company ? `${delivery.name}, ${delivery.company}` : delivery.name,
+          address1: lines[0] ?? '',
+          address2: lines[1] ?? '',
+          address3: lines[2] ?? '',
           town: delivery.town,
           postcode: delivery.postcode,
           countryCode: delivery.countryCode,
           email: delivery.email ?? '',
           telephone: delivery.telephone ?? '',
         },
-        // [A] Prices are sent, not looked up (SCAYLE is the source of truth for prices).
-        orderLines: order.lines.map((line) => ({
-          variantCode: line.variantCode,
-          quantity: line.quantity,
-          calculateLineSystemPrice: false,
-          unitPriceGross: toDecimal(line.unitGrossMinor),
-          discountGross: toDecimal(line.discountMinor),
-          taxRate: line.taxRate,
-          // SCAYLE taxes and rounds each unit; sending the amount keeps OrderWise from re-rounding per line.
-          taxAmount: toDecimal(line.lineTaxMinor),
-        })),
+        orderLines: order.lines.map(orderLine),
         deliveryCharges: order.shipping.map((fee) => ({
           code: fee.key,
           gross: toDecimal(fee.grossMinor),
-          taxRate: fee.taxRate,
+          taxRate: taxRate(fee.taxRate),
           taxAmount: toDecimal(fee.taxMinor),
         })),
         orderDiscounts: order.vouchers.map((voucher) => ({
           code: voucher.key,
           gross: toDecimal(voucher.grossMinor),
-          taxRate: voucher.taxRate,
+          taxRate: taxRate(voucher.taxRate),
           taxAmount: toDecimal(voucher.taxMinor),
         })),
       },
     });
     return parseWith(orderRefSchema, response.body, 'OrderWise sales order');
+  }
+
+  /**
+   * Replaces the lines of the given stock codes on an open sales order (a line of quantity 0 removes its code);
+   * resolves `too-late` when OrderWise refuses because picking or despatch has started. Replacing, not
+   * subtracting, makes a repeat harmless.
+   */
+  async amendSalesOrderLines(orderId: number, lines: readonly SalesOrderLine[]): Promise<'amended' | 'too-late'> {
+    const response = await this.#http.send<unknown>({
+      operation: 'amendSalesOrderLines',
+      method: 'PUT',
+      path: ORDERWISE_ASSUMPTIONS.amendLinesPath(orderId),
+      json: { orderLines: lines.map(orderLine) },
+      idempotent: true,
+      accept: [409],
+    });
+    return response.status === 409 ? 'too-late' : 'amended';
   }
 
   async getSalesOrder(orderId: number): Promise<ErpOrderState> {

@@ -3,13 +3,14 @@ import { HttpClient, type RetryPolicy } from '../../http/client';
 import { RateLimiters, type RatePlan } from '../../http/rate-limiter';
 import type { CommerceGateway } from '../../ports';
 import type { Clock } from '../../runtime/clock';
-import { UpstreamRejectedError } from '../../runtime/errors';
+import { NotFoundError, UpstreamRejectedError } from '../../runtime/errors';
 import { parseWith } from '../../runtime/validation';
 import {
-  type ScayleExternalOrder,
+  isWithdrawn,
   type ScayleOrder,
+  type ScayleOrderCreate,
   type ScayleProduct,
-  scayleExternalOrderSchema,
+  scayleOrderCreateSchema,
   scayleOrderSchema,
   scayleProductPageSchema,
   scayleProductSchema,
@@ -125,23 +126,32 @@ export class ScayleClient implements CommerceGateway {
   }
 
   async getOrder(shopKey: string, countryCode: string, orderId: string): Promise<ScayleOrder> {
+    const order = await this.findOrder(shopKey, countryCode, orderId);
+    if (!order) throw new NotFoundError(`SCAYLE has no order ${orderId} (shop ${shopKey}, country ${countryCode})`);
+    return order;
+  }
+
+  /** The order (by id, or `key=<referenceKey>`), or undefined when SCAYLE answers 404. */
+  async findOrder(shopKey: string, countryCode: string, orderId: string): Promise<ScayleOrder | undefined> {
     const response = await this.#http.send<unknown>({
       operation: 'getOrder',
       method: 'GET',
       path: `shops/${id(shopKey)}/countries/${id(countryCode)}/orders/${id(orderId)}`,
+      accept: [404],
     });
+    if (response.status === 404) return undefined;
     return parseWith(scayleOrderSchema, response.body, 'SCAYLE order');
   }
 
   /**
-   * Creates an order taken on a marketplace (External Order Creation; the shape is the hub's assumption, see
-   * `scayleExternalOrderSchema`). The body is validated before it is sent, so a mapping fault is a
+   * Creates an order taken on a marketplace through the Admin API's order create, in SCAYLE's order model (see
+   * `scayleOrderCreateSchema` for what is verified and what assumed). The body is validated before it is sent, so a mapping fault is a
    * `ValidationError` naming the field, not a call. Never repeated by the client after SCAYLE may have acted (a
    * timeout or 5xx): the caller looks the order up with `findOrderByPublicKey` before it tries again. A second
    * create of one public key is refused with `UpstreamRejectedError` status 409.
    */
-  async createExternalOrder(shopKey: string, countryCode: string, order: ScayleExternalOrder): Promise<ScayleOrder> {
-    const body = parseWith(scayleExternalOrderSchema, order, 'SCAYLE external order');
+  async createExternalOrder(shopKey: string, countryCode: string, order: ScayleOrderCreate): Promise<ScayleOrder> {
+    const body = parseWith(scayleOrderCreateSchema, order, 'SCAYLE order to create');
     const response = await this.#http.send<unknown>({
       operation: 'createOrder',
       method: 'POST',
@@ -195,7 +205,7 @@ export class ScayleClient implements CommerceGateway {
     });
     if (response.status !== 409) return;
     const order = await this.getOrder(shopKey, countryCode, String(orderId));
-    const cancelled = new Set(order.items.filter((item) => item.status === 'cancelled').map((item) => item.id));
+    const cancelled = new Set(order.items.filter(isWithdrawn).map((item) => item.id));
     if (orderItemIds.every((itemId) => cancelled.has(itemId))) return;
     throw new UpstreamRejectedError(
       `SCAYLE createCancellation answered 409 for order ${orderId}: ${JSON.stringify(response.body).slice(0, 300)}`,

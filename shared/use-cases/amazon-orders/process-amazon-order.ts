@@ -8,7 +8,7 @@ import {
   nextStepOf,
   reservationsOf,
   SellerSkuUnmappedError,
-  toScayleExternalOrder,
+  toScayleOrderCreate,
   unmappedOf,
 } from '../../domain/amazon-order';
 import type { ExceptionSink, OrderLedger } from '../../ports';
@@ -22,7 +22,7 @@ import {
 } from '../../runtime/errors';
 import type { AmazonOrder, AmazonOrderItem } from '../../schemas/amazon-orders';
 import type { AmazonOrderMessage, OrderEventMessage } from '../../schemas/queue-messages';
-import type { ScayleExternalOrder, ScayleOrder } from '../../schemas/scayle';
+import { isWithdrawn, type ScayleOrder, type ScayleOrderCreate } from '../../schemas/scayle';
 import type { ReserveStock } from './reserve-stock';
 
 /** What became of one Amazon order trigger. */
@@ -37,7 +37,7 @@ export interface AmazonOrderSource {
 /** SCAYLE as the Amazon order loop needs it. */
 export interface ExternalOrderTarget {
   findOrderByPublicKey(shopKey: string, countryCode: string, publicKey: string): Promise<ScayleOrder | undefined>;
-  createExternalOrder(shopKey: string, countryCode: string, order: ScayleExternalOrder): Promise<ScayleOrder>;
+  createExternalOrder(shopKey: string, countryCode: string, order: ScayleOrderCreate): Promise<ScayleOrder>;
   getOrder(shopKey: string, countryCode: string, orderId: string): Promise<ScayleOrder>;
   cancelOrderItems(
     shopKey: string,
@@ -186,8 +186,10 @@ export const makeProcessAmazonOrder = (deps: ProcessAmazonOrderDeps) => {
       // Only what is still open: a shipped item cannot be cancelled (loop 2 then asks for a return).
       const open = scayleOrder.items
         .filter((item) => {
-          const { status, packageId } = item as { status?: string; packageId?: number | null };
-          return (packageId ?? null) === null && !['cancelled', 'delivered', 'returned'].includes(status ?? '');
+          const { status, packageId } = item as { status?: string | null; packageId?: number | null };
+          return (
+            (packageId ?? null) === null && !isWithdrawn(item) && !['delivered', 'returned'].includes(status ?? '')
+          );
         })
         .map((item) => item.id);
       if (open.length > 0) {
@@ -198,9 +200,11 @@ export const makeProcessAmazonOrder = (deps: ProcessAmazonOrderDeps) => {
             if (!(error instanceof UpstreamRejectedError && error.status === 409)) throw error;
           });
       }
+      // Loop 2 re-reads the order: all of it cancelled closes it in OrderWise, units left (shipped) stay there.
       await orders.send({
         eventId: `amazon-cancel-${entry.orderId}`,
-        event: 'order-cancelled',
+        event: 'order-items-cancelled',
+        scayleEvent: 'amazon-cancellation',
         shopKey: shop.shopKey,
         countryCode: shop.countryCode,
         orderId: scayleId,
@@ -238,9 +242,9 @@ export const makeProcessAmazonOrder = (deps: ProcessAmazonOrderDeps) => {
     skuOf: (sellerSku: string) => string | undefined,
     shop: MarketplaceShop,
   ): Promise<AmazonOrderOutcome> => {
-    let external: ScayleExternalOrder;
+    let external: ScayleOrderCreate;
     try {
-      external = toScayleExternalOrder(order, items, skuOf, shop);
+      external = toScayleOrderCreate(order, items, skuOf, shop);
     } catch (error) {
       if (!(error instanceof AmazonTotalMismatchError)) throw error;
       const { orderTotalMinor, computedMinor } = error;

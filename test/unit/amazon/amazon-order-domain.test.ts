@@ -8,7 +8,7 @@ import {
   reservationsOf,
   SellerSkuUnmappedError,
   splitEvenly,
-  toScayleExternalOrder,
+  toScayleOrderCreate,
 } from '../../../shared/domain/amazon-order';
 import {
   type AmazonOrder,
@@ -16,7 +16,7 @@ import {
   getOrderItemsResponseSchema,
   getOrdersResponseSchema,
 } from '../../../shared/schemas/amazon-orders';
-import { scayleExternalOrderSchema } from '../../../shared/schemas/scayle';
+import { scayleOrderCreateSchema } from '../../../shared/schemas/scayle';
 
 const UK = 'A1F83G8C2ARO7P';
 const US = 'ATVPDKIKX0DER';
@@ -56,9 +56,9 @@ const item = (overrides: Partial<AmazonOrderItem> = {}): AmazonOrderItem => ({
   ...overrides,
 });
 
-describe('toScayleExternalOrder', () => {
+describe('toScayleOrderCreate', () => {
   it('splits a VAT-inclusive line over its units to the minor unit, promotion and shipping included', () => {
-    const external = toScayleExternalOrder(
+    const external = toScayleOrderCreate(
       order({ OrderTotal: gbp('33.49') }),
       [
         item({
@@ -74,7 +74,7 @@ describe('toScayleExternalOrder', () => {
       skuOf,
       shop,
     );
-    expect(scayleExternalOrderSchema.safeParse(external).success).toBe(true);
+    expect(scayleOrderCreateSchema.safeParse(external).success).toBe(true);
     expect(external.items).toHaveLength(3);
     // 29.50 over three units: 9.84 + 9.83 + 9.83; tax 4.92 as 1.64 each.
     expect(external.items.map((u) => u.price.withTax)).toEqual([984, 983, 983]);
@@ -87,25 +87,33 @@ describe('toScayleExternalOrder', () => {
     expect(external.cost.withTax).toBe(3349);
     expect(external.cost.withoutTax).toBe(2950 - 492 + 332);
     expect(external.publicKey).toBe('202-1234567-7654321');
-    expect(external.channelKey).toBe('marketplace_amazon_uk');
-    expect(external.customData).toEqual({
+    expect(external.channel).toEqual({ key: 'marketplace_amazon_uk' });
+    expect(external.items.map((u) => u.legacyCustomData)).toEqual([
+      { amazonOrderItemId: '11111111111111' },
+      { amazonOrderItemId: '11111111111111' },
+      { amazonOrderItemId: '11111111111111' },
+    ]);
+    expect(external.legacyCustomData).toEqual({
       amazonOrderId: '202-1234567-7654321',
       marketplaceId: UK,
       latestShipDate: '2026-11-22T23:59:59Z',
     });
+    // SCAYLE's address model: the name under recipient, the country as alpha-3.
     expect(external.address.shipping).toMatchObject({
-      firstName: 'Jane Q',
-      lastName: 'Public',
+      recipient: { firstName: 'Jane Q', lastName: 'Public', type: 'personal' },
       street: '1 High Street',
       additional: 'Flat 2',
       zipCode: 'LS1 1AA',
       city: 'Leeds',
-      countryCode: 'GB',
+      countryCode: 'GBR',
     });
+    // VAT rates as SCAYLE's model takes them: fractions.
+    expect(external.items[0]?.price.tax.vat.rate).toBe(0.2002);
+    expect(external.cost.appliedFees[0]?.tax.vat.rate).toBe(0.2018);
   });
 
   it('adds the tax on top where the marketplace shows prices without it (US)', () => {
-    const external = toScayleExternalOrder(
+    const external = toScayleOrderCreate(
       order({ MarketplaceId: US, OrderTotal: { CurrencyCode: 'USD', Amount: '11.01' } }),
       [item({ ItemPrice: { CurrencyCode: 'USD', Amount: '10.00' }, ItemTax: { CurrencyCode: 'USD', Amount: '1.01' } })],
       skuOf,
@@ -114,14 +122,14 @@ describe('toScayleExternalOrder', () => {
     expect(external.items[0]?.price).toEqual({
       withTax: 1101,
       withoutTax: 1000,
-      tax: { vat: { amount: 101, rate: 10.1 } },
+      tax: { vat: { amount: 101, rate: 0.101 } },
     });
     expect(external.currencyCode).toBe('USD');
   });
 
   it('names every unmapped SellerSKU with its ASIN', () => {
     const run = () =>
-      toScayleExternalOrder(
+      toScayleOrderCreate(
         order(),
         [item(), item({ SellerSKU: 'LEGACY-1', ASIN: 'B0LEGACY01' }), item({ SellerSKU: 'LEGACY-1' })],
         skuOf,
@@ -136,16 +144,16 @@ describe('toScayleExternalOrder', () => {
   });
 
   it('refuses an order without its address and one whose total is not the sum of its parts', () => {
-    expect(() => toScayleExternalOrder(order({ ShippingAddress: undefined }), [item()], skuOf, shop)).toThrow(
+    expect(() => toScayleOrderCreate(order({ ShippingAddress: undefined }), [item()], skuOf, shop)).toThrow(
       AddressMissingError,
     );
-    expect(() => toScayleExternalOrder(order({ OrderTotal: gbp('19.99') }), [item()], skuOf, shop)).toThrow(
+    expect(() => toScayleOrderCreate(order({ OrderTotal: gbp('19.99') }), [item()], skuOf, shop)).toThrow(
       AmazonTotalMismatchError,
     );
   });
 
   it('leaves out items the buyer asked to cancel', () => {
-    const external = toScayleExternalOrder(
+    const external = toScayleOrderCreate(
       order(),
       [item(), item({ OrderItemId: '2', BuyerRequestedCancel: { IsBuyerRequestedCancel: 'true' } })],
       skuOf,

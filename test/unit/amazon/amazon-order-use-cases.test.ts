@@ -11,7 +11,7 @@ import {
 } from '../../../shared/runtime/errors';
 import type { AmazonOrder, AmazonOrderItem } from '../../../shared/schemas/amazon-orders';
 import type { AmazonOrderMessage, OrderEventMessage, StockEventMessage } from '../../../shared/schemas/queue-messages';
-import type { ScayleExternalOrder, ScayleOrder } from '../../../shared/schemas/scayle';
+import type { ScayleOrder, ScayleOrderCreate } from '../../../shared/schemas/scayle';
 import { ghostsAmong, makeGhostMonitor } from '../../../shared/use-cases/amazon-orders/ghost-monitor';
 import { GET_ORDERS_LAG_MS, makePollAmazonOrders } from '../../../shared/use-cases/amazon-orders/poll-orders';
 import {
@@ -73,7 +73,7 @@ class FakeScayle implements ExternalOrderTarget {
     return this.orders.find((o) => o.publicKey === publicKey);
   }
 
-  async createExternalOrder(_shop: string, _country: string, body: ScayleExternalOrder): Promise<ScayleOrder> {
+  async createExternalOrder(_shop: string, _country: string, body: ScayleOrderCreate): Promise<ScayleOrder> {
     const fail = this.failNext;
     this.failNext = undefined;
     if (fail === 'before') throw new Error('SCAYLE timed out');
@@ -259,7 +259,7 @@ describe('processing an Amazon order', () => {
     amazon.order.OrderStatus = 'Canceled';
     expect(await process(message({ orderStatus: 'Canceled', eventId: 'notification#n-9' }))).toBe('cancelled');
     expect(scayle.cancelled).toEqual([1000]);
-    expect(handedOn.at(-1)).toMatchObject({ event: 'order-cancelled', orderId: '1000' });
+    expect(handedOn.at(-1)).toMatchObject({ event: 'order-items-cancelled', orderId: '1000' });
     expect((await ledger.get('amazon', ID))?.status).toBe('cancelled');
     expect(await process(message({ orderStatus: 'Canceled', eventId: 'poll#x' }))).toBe('duplicate');
   });

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { devStage } from '../../../lib/config/stages';
 import { DEFAULT_LWA_CREDENTIALS, startAmazonSimulator } from '../../../local/simulators/amazon';
 import { DEMO_PRODUCTS } from '../../../local/simulators/catalogue';
 import { DEFAULT_SCAYLE_TOKEN, startScayleSimulator } from '../../../local/simulators/scayle';
 import { SpApiClient } from '../../../shared/adapters/amazon/client';
 import { ScayleClient } from '../../../shared/adapters/scayle/client';
-import { scayleWebhookSchema } from '../../../shared/schemas/scayle';
+import { readScayleWebhook } from '../../../shared/adapters/scayle/webhook-events';
 import { startScriptedServer } from '../../helpers/scripted-server';
 
 // Contract: the hub's clients and schemas read what the simulators serve for the catalogue loop.
@@ -75,13 +76,16 @@ describe('SCAYLE product webhooks', () => {
     scayle.deleteVariant(demo.variants[0]?.referenceKey as string);
     const deliveredOf = async () => {
       for (let i = 0; i < 50 && receiver.seen.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
-      return receiver.seen.map((r) => scayleWebhookSchema.parse(JSON.parse(r.body)));
+      return receiver.seen.map((r) => readScayleWebhook(JSON.parse(r.body), devStage.scayle.shops, 'now'));
     };
     const [updated, deleted] = await deliveredOf();
-    expect(updated).toMatchObject({ event: 'product-updated', payload: { referenceKey: demo.referenceKey } });
+    expect(updated).toMatchObject({
+      queue: 'listings',
+      message: { kind: 'product-sync', productKey: demo.referenceKey, reason: 'webhook' },
+    });
     expect(deleted).toMatchObject({
-      event: 'product-variant-deleted',
-      payload: { referenceKey: demo.variants[0]?.referenceKey, product: { referenceKey: demo.referenceKey } },
+      queue: 'listings',
+      message: { kind: 'variant-deleted', sku: demo.variants[0]?.referenceKey },
     });
     await fetch(`${scayle.url}/_sim/reset`, { method: 'POST', body: '{}' });
   });

@@ -17,7 +17,7 @@ import { makePullDespatches } from '../../../shared/use-cases/fulfilment/pull-de
 import { FakeClock } from '../../helpers/fake-clock';
 import { FakeExceptions, FakeLedger, MORNING } from '../orders/fakes';
 
-type Item = { id: number; status: string; packageId: number | null; merchantReferenceKey?: string };
+type Item = { id: number; status: string; packageId: number | null; legacyCustomData?: { amazonOrderItemId: string } };
 
 /** A SCAYLE order of two SKU-A units and one SKU-B, with the fulfilment endpoint's effect on it. */
 class FakeScayle {
@@ -35,21 +35,21 @@ class FakeScayle {
         status: 'available',
         packageId: null,
         variant: { id: 1, referenceKey: 'SKU-A' },
-        merchantReferenceKey: 'AZ-1',
+        legacyCustomData: { amazonOrderItemId: 'AZ-1' },
       },
       {
         id: 2,
         status: 'available',
         packageId: null,
         variant: { id: 1, referenceKey: 'SKU-A' },
-        merchantReferenceKey: 'AZ-1',
+        legacyCustomData: { amazonOrderItemId: 'AZ-1' },
       },
       {
         id: 3,
         status: 'available',
         packageId: null,
         variant: { id: 2, referenceKey: 'SKU-B' },
-        merchantReferenceKey: 'AZ-2',
+        legacyCustomData: { amazonOrderItemId: 'AZ-2' },
       },
     ],
     packages: [] as { id: number; shipmentKey: string }[],

@@ -7,6 +7,7 @@ import { toSalesOrder } from '../../../shared/domain/sales-order';
 import { UpstreamError } from '../../../shared/runtime/errors';
 import { makeCancelOrder } from '../../../shared/use-cases/cancel-order';
 import { makePostOrder, OrderBusyError } from '../../../shared/use-cases/post-order';
+import { makeWithdrawItems } from '../../../shared/use-cases/withdraw-items';
 import { recordingClock } from '../../helpers/fake-clock';
 import { FakeCatalogue, FakeCommerce, FakeExceptions, FakeLedger } from './fakes';
 import { orderEvent, scayleOrder } from './scayle-orders';
@@ -61,8 +62,10 @@ const world = (postedAgoMs = 0) => {
   const exceptions = new FakeExceptions();
   const commerce = new FakeCommerce();
   const catalogue = new FakeCatalogue({ [SKU]: variant.orderwise?.variantCode as string });
+  const catalogueMap = (other: DemoVariant) => catalogue.map(other.sku, other.orderwise?.variantCode as string);
   const postOrder = makePostOrder({
     commerce,
+    locate: commerce.locate(),
     erp: client,
     ledger,
     catalogue,
@@ -70,7 +73,22 @@ const world = (postedAgoMs = 0) => {
     leaseMs: LEASE_MS,
     now: () => Date.now() - postedAgoMs,
   });
-  const cancelOrder = makeCancelOrder({ erp: client, ledger, exceptions });
+  const cancelOrder = makeCancelOrder({ locate: commerce.locate(), erp: client, ledger, exceptions });
+  const withdrawItems = makeWithdrawItems({
+    locate: commerce.locate(),
+    erp: client,
+    ledger,
+    catalogue,
+    exceptions,
+    cancelOrder,
+  });
+  /** SCAYLE withdraws these units (out of stock, say), and its item webhook follows. */
+  const withdraw = (id: number, itemIds: readonly number[], eventId = `evt-oos-${id}-${itemIds.join('-')}`) => {
+    commerce.withdraw(id, itemIds);
+    return withdrawItems(
+      orderEvent(id, { event: 'order-items-cancelled', scayleEvent: 'order-item-out-of-stock', eventId }),
+    );
+  };
   const addOrder = (id: number, sku = SKU) =>
     commerce.add(
       scayleOrder({
@@ -81,9 +99,26 @@ const world = (postedAgoMs = 0) => {
         ],
       }),
     );
-  const cancel = (id: number, eventId?: string) =>
-    cancelOrder(orderEvent(id, { event: 'order-cancelled', ...(eventId ? { eventId } : {}) }));
-  return { ledger, exceptions, postOrder, cancel, addOrder };
+  /** The customer cancels in SCAYLE, and SCAYLE's webhook follows. */
+  const cancel = (id: number, eventId?: string) => {
+    commerce.withdraw(id);
+    return cancelOrder(orderEvent(id, { event: 'order-cancelled', ...(eventId ? { eventId } : {}) }));
+  };
+  /** An `order-cancelled` webhook for an order SCAYLE does not show cancelled (forged, or early). */
+  const forgedCancel = (id: number) =>
+    cancelOrder(orderEvent(id, { event: 'order-cancelled', eventId: `forged-${id}` }));
+  return {
+    ledger,
+    exceptions,
+    commerce,
+    catalogueMap,
+    postOrder,
+    cancel,
+    forgedCancel,
+    withdraw,
+    withdrawItems,
+    addOrder,
+  };
 };
 
 /** What OrderWise shows for a sales order and what the cancellation must do with it. */
@@ -175,6 +210,47 @@ describe('makeCancelOrder against the OrderWise simulator', () => {
     }
   });
 
+  it('changes nothing for a cancel of an order SCAYLE shows confirmed, and the confirmation still posts it', async () => {
+    const { ledger, postOrder, forgedCancel, addOrder } = world();
+    addOrder(22_010);
+
+    expect(await forgedCancel(22_010)).toBe('ignored');
+    expect(await ledger.get('scayle', '22010')).toBeUndefined();
+
+    expect(await postOrder(orderEvent(22_010))).toBe('acknowledged');
+    expect(await forgedCancel(22_010)).toBe('ignored');
+    expect(orderwise.ordersByReference('22010')[0]?.orderStatus).toBe('Awaiting despatch');
+    expect(await callsTo('cancelSalesOrder')).toBe(0);
+  });
+
+  it('never records an order SCAYLE does not know, so a cancel cannot block a later confirmation', async () => {
+    const { ledger, postOrder, forgedCancel, addOrder } = world();
+
+    expect(await forgedCancel(22_011)).toBe('ignored');
+    expect(await ledger.get('scayle', '22011')).toBeUndefined();
+
+    addOrder(22_011);
+    expect(await postOrder(orderEvent(22_011))).toBe('acknowledged');
+  });
+
+  it('finds the shop of a cancel that names none (SCAYLE Admin webhooks carry only meta) from the ledger', async () => {
+    const { ledger, commerce, postOrder, addOrder } = world();
+    addOrder(22_012);
+    await postOrder(orderEvent(22_012));
+    commerce.withdraw(22_012);
+    const cancelOrder = makeCancelOrder({
+      locate: commerce.locate([]),
+      erp: client,
+      ledger,
+      exceptions: new FakeExceptions(),
+    });
+
+    expect(
+      await cancelOrder(orderEvent(22_012, { event: 'order-cancelled', shopKey: undefined, countryCode: undefined })),
+    ).toBe('cancelled');
+    expect(orderwise.ordersByReference('22012')[0]?.orderStatus).toBe('Cancelled');
+  });
+
   it('closes an order cancelled before it ever reached OrderWise without calling OrderWise', async () => {
     const { ledger, postOrder, cancel, addOrder } = world();
     addOrder(22_001);
@@ -255,7 +331,8 @@ describe('makeCancelOrder against the OrderWise simulator', () => {
   });
 
   it('throws a retryable OrderBusyError when a post takes the order while the cancellation is deciding', async () => {
-    const { ledger, cancel } = world();
+    const { ledger, cancel, addOrder } = world();
+    addOrder(22_007);
     ledger.beforeNextTransition = () =>
       ledger.transition('scayle', '22007', { from: 'received', to: 'pending', note: 'a post attempt' });
 
@@ -297,5 +374,102 @@ describe('makeCancelOrder against the OrderWise simulator', () => {
     expect(await cancel(22_009)).toBe('return_required');
 
     expect(raisedBeforeMove).toEqual(['CANCEL_TOO_LATE#22009']);
+  });
+});
+
+describe('makeWithdrawItems against the OrderWise simulator', () => {
+  /** An order of three units: two of the first SKU, one of another, posted to OrderWise. */
+  const posted = async (id: number) => {
+    const w = world();
+    const other = DEMO_CATALOGUE.filter((v) => v.orderwise)[1] as DemoVariant;
+    w.catalogueMap(other);
+    w.commerce.add(
+      scayleOrder({
+        id,
+        units: [
+          { sku: SKU, grossMinor: 2000 },
+          { sku: SKU, grossMinor: 2000 },
+          { sku: other.sku, grossMinor: 1500 },
+        ],
+        fees: [{ category: 'delivery', key: 'standard', grossMinor: 495, taxRate: 19 }],
+      }),
+    );
+    expect(await w.postOrder(orderEvent(id))).toBe('acknowledged');
+    const orderNumber = (await w.ledger.get('scayle', String(id)))?.ids.orderwise as string;
+    return { ...w, other, orderNumber, stored: () => orderwise.ordersByReference(String(id))[0] };
+  };
+
+  it('takes withdrawn units off the OrderWise order and the money check expects the new total', async () => {
+    const { withdraw, ledger, stored, other } = await posted(23_001);
+    expect(stored()?.totalGrossMinor).toBe(2000 + 2000 + 1500 + 495);
+
+    expect(await withdraw(23_001, [2])).toBe('amended');
+    expect(stored()?.lines.map((l) => [l.variantCode, l.quantity])).toEqual(
+      expect.arrayContaining([
+        [variant.orderwise?.variantCode, 1],
+        [other.orderwise?.variantCode, 1],
+      ]),
+    );
+    expect(stored()?.totalGrossMinor).toBe(2000 + 1500 + 495);
+    const entry = await ledger.get('scayle', '23001');
+    expect(entry).toMatchObject({ status: 'acknowledged', data: { withdrawnItemIds: [2], scayleTotalMinor: 3995 } });
+    expect(entry?.data.scayleTotalMinor).toBe(stored()?.totalGrossMinor);
+
+    // The last unit of a SKU takes its line away.
+    expect(await withdraw(23_001, [3])).toBe('amended');
+    expect(stored()?.lines.map((l) => l.variantCode)).toEqual([variant.orderwise?.variantCode]);
+    expect(stored()?.totalGrossMinor).toBe(2000 + 495);
+  });
+
+  it('acts once: a repeated or out-of-order event finds nothing new to take off', async () => {
+    const { withdraw, withdrawItems } = await posted(23_002);
+    expect(await withdraw(23_002, [1])).toBe('amended');
+    expect(await withdraw(23_002, [1], 'evt-again')).toBe('duplicate');
+    expect(await withdrawItems(orderEvent(23_002, { event: 'order-items-cancelled', eventId: 'evt-late' }))).toBe(
+      'duplicate',
+    );
+    expect(await callsTo('amendSalesOrderLines')).toBe(1);
+  });
+
+  it('changes nothing when SCAYLE shows no unit withdrawn (a forged or early item event)', async () => {
+    const { withdrawItems, stored } = await posted(23_003);
+    expect(await withdrawItems(orderEvent(23_003, { event: 'order-items-cancelled', eventId: 'forged' }))).toBe(
+      'duplicate',
+    );
+    expect(stored()?.lines).toHaveLength(2);
+    expect(await callsTo('amendSalesOrderLines')).toBe(0);
+  });
+
+  it('cancels the whole order when SCAYLE withdrew every unit', async () => {
+    const { withdraw, stored, ledger } = await posted(23_004);
+    expect(await withdraw(23_004, [1, 2, 3])).toBe('cancelled');
+    expect(stored()?.orderStatus).toBe('Cancelled');
+    expect((await ledger.get('scayle', '23004'))?.status).toBe('cancelled');
+  });
+
+  it('raises CANCEL_TOO_LATE for customer service once picking has started, and keeps the old total', async () => {
+    const { withdraw, exceptions, orderNumber, stored, ledger } = await posted(23_005);
+    orderwise.setStatus(orderNumber, 'Awaiting despatch', 'Picking in progress');
+
+    expect(await withdraw(23_005, [3])).toBe('too_late');
+
+    expect(stored()?.lines).toHaveLength(2);
+    expect(exceptions.list()).toMatchObject([
+      {
+        type: 'CANCEL_TOO_LATE',
+        key: '23005',
+        owner: 'customer-service',
+        details: { orderItemIds: [3], scayleEvent: 'order-item-out-of-stock' },
+      },
+    ]);
+    expect((await ledger.get('scayle', '23005'))?.data.scayleTotalMinor).toBe(2000 + 2000 + 1500 + 495);
+  });
+
+  it('leaves an order not yet posted to the post, which sends only what SCAYLE still has', async () => {
+    const w = world();
+    w.addOrder(23_006);
+    expect(await w.withdraw(23_006, [1])).toBe('ignored');
+    expect(await w.postOrder(orderEvent(23_006))).toBe('acknowledged');
+    expect(orderwise.ordersByReference('23006')[0]?.lines.map((l) => l.quantity)).toEqual([1]);
   });
 });

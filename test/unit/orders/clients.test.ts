@@ -7,7 +7,7 @@ import { OrderwiseClient } from '../../../shared/adapters/orderwise/client';
 import { ScayleClient } from '../../../shared/adapters/scayle/client';
 import { toDecimal } from '../../../shared/domain/money';
 import { deliveryAddressOf, toSalesOrder } from '../../../shared/domain/sales-order';
-import { UpstreamError, UpstreamRejectedError } from '../../../shared/runtime/errors';
+import { NotFoundError, UpstreamError, UpstreamRejectedError } from '../../../shared/runtime/errors';
 import { scayleOrderSchema } from '../../../shared/schemas/scayle';
 import { recordingClock } from '../../helpers/fake-clock';
 
@@ -126,7 +126,8 @@ describe('OrderwiseClient against the OrderWise simulator', () => {
           quantity: 3,
           calculateLineSystemPrice: false,
           unitPriceGross: (variantA.priceMinor / 100).toFixed(2),
-          discountGross: '9.99',
+          // 3 x 3.33 off per unit, and the units' share of the 5.00 voucher SCAYLE put on them.
+          discountGross: toDecimal(999 + 500 - (salesOrder.lines[1]?.discountMinor ?? Number.NaN)),
           taxRate: 19,
           taxAmount: toDecimal(salesOrder.lines[0]?.lineTaxMinor ?? Number.NaN),
         },
@@ -134,11 +135,11 @@ describe('OrderwiseClient against the OrderWise simulator', () => {
           variantCode: variantB.orderwise?.variantCode,
           quantity: 1,
           unitPriceGross: (variantB.priceMinor / 100).toFixed(2),
-          discountGross: '0.00',
         },
       ],
-      deliveryCharges: [{ code: 'standard', gross: '4.95', taxRate: 19, taxAmount: '0.79' }],
-      orderDiscounts: [{ code: 'WELCOME5', gross: '5.00', taxRate: 19, taxAmount: '0.80' }],
+      deliveryCharges: [{ code: 'least_packages', gross: '4.95', taxRate: 19, taxAmount: '0.79' }],
+      // The voucher is in the units' prices (absoluteVoucherReducedPrice), not a second time on the order.
+      orderDiscounts: [],
     });
     const state = await client.getSalesOrder(ref.orderId);
     expect(state.totalGrossMinor).toBe(salesOrder.totalGrossMinor);
@@ -235,13 +236,14 @@ describe('ScayleClient against the SCAYLE simulator', () => {
     expect((await client.getOrder('ac', 'DE', String(order.id))).referenceKey).toBe('SO000042');
   });
 
-  it('reports an unknown order as a permanent 404', async () => {
+  it('reports an unknown order as not found: undefined from findOrder, a permanent NotFoundError from getOrder', async () => {
+    expect(await scayleClient().findOrder('ac', 'DE', '424242')).toBeUndefined();
     const error = await scayleClient()
       .getOrder('ac', 'DE', '424242')
       .catch((e: unknown) => e);
 
-    expect(error).toBeInstanceOf(UpstreamRejectedError);
-    expect(error).toMatchObject({ status: 404, body: { errors: [{ code: 'NOT_FOUND' }] } });
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error).toMatchObject({ retryable: false });
   });
 
   it('fails with a permanent 401 when the access token is wrong', async () => {
@@ -252,6 +254,6 @@ describe('ScayleClient against the SCAYLE simulator', () => {
       .catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(UpstreamRejectedError);
-    expect(error).toMatchObject({ status: 401, body: { errors: [{ code: 'UNAUTHORIZED' }] } });
+    expect(error).toMatchObject({ status: 401, body: { errors: [{ errorKey: expect.any(String) }] } });
   });
 });

@@ -27,7 +27,7 @@ const scenario = (orderId: number, erp: FakeErp) => {
   commerce.add(scayleOrder({ id: orderId, units: [{ sku: 'SKU-A', grossMinor: 2990 }] }));
   const catalogue = new FakeCatalogue({ 'SKU-A': 'OW-A' });
   const poster = (now: () => number = Date.now) =>
-    makePostOrder({ commerce, erp, ledger, catalogue, exceptions, leaseMs: LEASE_MS, now });
+    makePostOrder({ commerce, locate: commerce.locate(), erp, ledger, catalogue, exceptions, leaseMs: LEASE_MS, now });
   return { commerce, poster, message: orderEvent(orderId) };
 };
 

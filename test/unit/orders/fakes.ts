@@ -9,6 +9,7 @@ import {
   type SystemName,
   type TransitionRequest,
 } from '../../../shared/adapters/aws/ledger-repository';
+import type { ShopCountry } from '../../../shared/adapters/scayle/shops';
 import { EXCEPTION_TYPES, type ExceptionType, runbookAnchor } from '../../../shared/domain/exception-types';
 import { canTransition, type OrderStatus } from '../../../shared/domain/order-status';
 import type { SalesOrder } from '../../../shared/domain/sales-order';
@@ -30,6 +31,7 @@ import {
   UpstreamRejectedError,
 } from '../../../shared/runtime/errors';
 import type { ScayleOrder } from '../../../shared/schemas/scayle';
+import { type LocateOrder, makeLocateOrder } from '../../../shared/use-cases/locate-scayle-order';
 import { FakeClock } from '../../helpers/fake-clock';
 
 /** 2025-03-01T10:00:00Z, the morning every fake starts at. */
@@ -260,6 +262,11 @@ export class FakeErp implements ErpGateway {
     throw new Error('the fake ERP does not cancel');
   }
 
+  async amendSalesOrderLines(): Promise<'amended' | 'too-late'> {
+    // Like cancelling: withdraw-items.test.ts runs the amendment against the simulator.
+    throw new Error('the fake ERP does not amend');
+  }
+
   #commit(salesOrder: SalesOrder, delivery: DeliveryAddress): ErpOrderRef {
     const orderId = this.#orders.length + 1;
     const ref = { orderId, orderNumber: `SO${String(orderId).padStart(6, '0')}` };
@@ -274,6 +281,12 @@ export class FakeErp implements ErpGateway {
   }
 }
 
+/** The dev stage's SCAYLE shop countries. */
+export const DEV_SHOP_COUNTRIES: readonly ShopCountry[] = [
+  { shopKey: 'ac', countryCode: 'DE' },
+  { shopKey: 'ac', countryCode: 'GB' },
+];
+
 /** SCAYLE in memory: orders per shop and country, and the reference keys stored on them. */
 export class FakeCommerce implements CommerceGateway {
   readonly calls = { getOrder: 0, setOrderReference: 0 };
@@ -287,16 +300,41 @@ export class FakeCommerce implements CommerceGateway {
     this.#orders.set(`${shopKey}/${countryCode}/${order.id}`, order);
   }
 
+  /**
+   * Withdraws units of an order in SCAYLE, as out of stock or a customer's cancellation would (status `cancelled`);
+   * without ids, every unit, and the order's status becomes `cancellation_completed`.
+   */
+  withdraw(orderId: number | string, itemIds?: readonly number[]): void {
+    for (const [key, order] of this.#orders) {
+      if (!key.endsWith(`/${orderId}`)) continue;
+      const items = order.items.map((item) =>
+        !itemIds || itemIds.includes(item.id)
+          ? { ...item, status: 'cancelled', cancelledAt: '2025-03-01T11:00:00Z' }
+          : item,
+      );
+      this.#orders.set(key, { ...order, items, ...(itemIds ? {} : { status: 'cancellation_completed' }) });
+    }
+  }
+
   /** Makes the next `setOrderReference` fail with `error`. */
   failNextReference(error: Error): void {
     this.#referenceFailure = error;
   }
 
   async getOrder(shopKey: string, countryCode: string, orderId: string): Promise<ScayleOrder> {
-    this.calls.getOrder++;
-    const order = this.#orders.get(`${shopKey}/${countryCode}/${orderId}`);
+    const order = await this.findOrder(shopKey, countryCode, orderId);
     if (!order) throw new UpstreamRejectedError('SCAYLE getOrder answered 404', 404);
     return order;
+  }
+
+  async findOrder(shopKey: string, countryCode: string, orderId: string): Promise<ScayleOrder | undefined> {
+    this.calls.getOrder++;
+    return this.#orders.get(`${shopKey}/${countryCode}/${orderId}`);
+  }
+
+  /** The use cases' order locator over this fake, with the shop countries of the dev stage. */
+  locate(shops: readonly ShopCountry[] = DEV_SHOP_COUNTRIES): LocateOrder {
+    return makeLocateOrder({ commerce: this, shops });
   }
 
   async setOrderReference(shopKey: string, countryCode: string, orderId: string, referenceKey: string) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deliveryAddressOf } from '../../../shared/domain/sales-order';
 import { isRetryable, TimeoutError, UpstreamError } from '../../../shared/runtime/errors';
-import { makePostOrder, OrderBusyError } from '../../../shared/use-cases/post-order';
+import { makePostOrder, OrderBusyError, ScayleOrderNotFoundError } from '../../../shared/use-cases/post-order';
 import { FakeClock } from '../../helpers/fake-clock';
 import { FakeCatalogue, FakeCommerce, FakeErp, FakeExceptions, FakeLedger, MORNING } from './fakes';
 import { orderEvent, scayleOrder } from './scayle-orders';
@@ -26,6 +26,7 @@ const setup = (units = [{ sku: 'SKU-A' }, { sku: 'SKU-A', discountMinor: 300 }, 
   const exceptions = new FakeExceptions(clock);
   const postOrder = makePostOrder({
     commerce,
+    locate: commerce.locate(),
     erp,
     ledger,
     catalogue,
@@ -42,6 +43,47 @@ const setup = (units = [{ sku: 'SKU-A' }, { sku: 'SKU-A', discountMinor: 300 }, 
 };
 
 describe('makePostOrder', () => {
+  it('finds the shop of an order whose event names none, and records it from the order itself', async () => {
+    const { commerce, erp, ledger, postOrder, message } = setup();
+    const unnamed = { ...message, shopKey: undefined, countryCode: undefined };
+
+    expect(await postOrder(unnamed)).toBe('acknowledged');
+
+    expect(erp.salesOrders).toHaveLength(1);
+    expect((await ledger.get('scayle', ORDER_ID))?.data).toMatchObject({ shopKey: 'ac', countryCode: 'DE' });
+    expect(commerce.references.get(ORDER_ID)).toBe('SO000001');
+  });
+
+  it('records the units OrderWise got, so a unit SCAYLE withdraws later is taken off only if it was sent', async () => {
+    const { commerce, ledger, postOrder, message } = setup();
+    commerce.withdraw(ORDER_ID, [3]);
+
+    expect(await postOrder(message)).toBe('acknowledged');
+
+    expect((await ledger.get('scayle', ORDER_ID))?.data.postedItemIds).toEqual([1, 2]);
+  });
+
+  it('closes, without posting, an order SCAYLE shows cancelled by the time it is read', async () => {
+    const { commerce, erp, ledger, postOrder, message } = setup();
+    commerce.withdraw(ORDER_ID);
+
+    expect(await postOrder(message)).toBe('cancelled');
+
+    expect(erp.calls.create).toBe(0);
+    expect(await ledger.statusesOf(ORDER_ID)).toEqual(['received', 'pending', 'cancelled']);
+  });
+
+  it('retries an order SCAYLE does not show yet, rather than dropping it', async () => {
+    const { erp, ledger, postOrder } = setup();
+
+    const error = await postOrder(orderEvent('99999')).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(ScayleOrderNotFoundError);
+    expect(isRetryable(error)).toBe(true);
+    expect(erp.calls.create).toBe(0);
+    expect((await ledger.get('scayle', '99999'))?.status).toBe('pending');
+  });
+
   it('links an Amazon order and lets go of its reserved stock once OrderWise has it, before acknowledging', async () => {
     const order = {
       ...scayleOrder({
@@ -51,7 +93,7 @@ describe('makePostOrder', () => {
           { sku: 'SKU-A', grossMinor: 2990 },
         ],
       }),
-      customData: { amazonOrderId: '202-1-1' },
+      legacyCustomData: { amazonOrderId: '202-1-1' },
     };
     const commerce = new FakeCommerce();
     commerce.add(order);
@@ -60,6 +102,7 @@ describe('makePostOrder', () => {
     const released: [string, readonly string[]][] = [];
     const postOrder = makePostOrder({
       commerce,
+      locate: commerce.locate(),
       erp: new FakeErp(),
       ledger,
       catalogue: new FakeCatalogue({ 'SKU-A': 'OW-A' }),

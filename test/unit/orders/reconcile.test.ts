@@ -36,6 +36,7 @@ const world = async (toleranceMinor: number, baskets: readonly (readonly UnitSpe
   const commerce = new FakeCommerce();
   const postOrder = makePostOrder({
     commerce,
+    locate: commerce.locate(),
     erp,
     ledger,
     catalogue: new FakeCatalogue({ 'SKU-A': 'OW-A', 'SKU-B': 'OW-B' }),

@@ -31,7 +31,7 @@ describe('toSalesOrder', () => {
         quantity: 3,
         unitGrossMinor: 1990,
         discountMinor: 667,
-        taxRate: 19,
+        taxRate: 0.19,
         lineGrossMinor: 5303,
         // 318 + 265 + 264: VAT of 19.90, 16.57 and 16.56, each rounded as SCAYLE did.
         lineTaxMinor: 847,
@@ -42,7 +42,7 @@ describe('toSalesOrder', () => {
         quantity: 1,
         unitGrossMinor: 4990,
         discountMinor: 0,
-        taxRate: 19,
+        taxRate: 0.19,
         lineGrossMinor: 4990,
         lineTaxMinor: 797,
       },
@@ -67,27 +67,127 @@ describe('toSalesOrder', () => {
     });
     const lines = toSalesOrder(order, mapped).lines;
     expect(lines.map((l) => [l.sku, l.variantCode, l.taxRate, l.quantity, l.lineGrossMinor, l.lineTaxMinor])).toEqual([
-      ['SKU-A', 'OW-A', 19, 2, 3980, 636],
-      ['SKU-A', 'OW-A', 7, 1, 1990, 130],
+      ['SKU-A', 'OW-A', 0.19, 2, 3980, 636],
+      ['SKU-A', 'OW-A', 0.07, 1, 1990, 130],
     ]);
   });
 
-  it('carries shipping fees and vouchers as order-level amounts that make up SCAYLE total', () => {
+  it('carries shipping fees, and vouchers SCAYLE takes off on top of the items, as order-level amounts', () => {
     const order = scayleOrder({
       units: [{ sku: 'SKU-A', grossMinor: 2990 }],
       fees: [{ category: 'delivery', key: 'standard', grossMinor: 495, taxRate: 19 }],
-      reductions: [{ category: 'voucher', key: 'WELCOME5', grossMinor: 500, taxRate: 19 }, { grossMinor: 100 }],
+      reductions: [
+        { category: 'voucher', grossMinor: 500 },
+        { category: 'sale', grossMinor: 100 },
+      ],
     });
     const salesOrder = toSalesOrder(order, mapped);
-    expect(salesOrder.shipping).toEqual([{ key: 'standard', grossMinor: 495, taxMinor: 79, taxRate: 19 }]);
+    expect(salesOrder.shipping).toEqual([{ key: 'standard', grossMinor: 495, taxMinor: 79, taxRate: 0.19 }]);
+    // A reduction has no tax of its own in SCAYLE's model: it carries the items' rate.
     expect(salesOrder.vouchers).toEqual([
-      { key: 'WELCOME5', grossMinor: 500, taxMinor: 80, taxRate: 19 },
-      // Without key or category the amount is named by its position; without a tax block it carries none.
-      { key: 'voucher-2', grossMinor: 100, taxMinor: 0, taxRate: 0 },
+      { key: 'voucher', grossMinor: 500, taxMinor: 80, taxRate: 0.1905 },
+      { key: 'sale', grossMinor: 100, taxMinor: 16, taxRate: 0.1905 },
     ]);
     expect(salesOrder.totalGrossMinor).toBe(2990 + 495 - 500 - 100);
     expect(salesOrder.totalGrossMinor).toBe(order.cost.withTax);
-    expect(salesOrder.totalTaxMinor).toBe(477 + 79 - 80);
+    expect(salesOrder.totalTaxMinor).toBe(477 + 79 - 80 - 16);
+  });
+
+  it('leaves a voucher SCAYLE spread over the items in the lines, not again on the order', () => {
+    const order = scayleOrder({
+      units: [
+        { sku: 'SKU-A', grossMinor: 3000 },
+        { sku: 'SKU-B', grossMinor: 1000 },
+      ],
+      fees: [{ category: 'delivery', key: 'standard', grossMinor: 495, taxRate: 19 }],
+      reductions: [{ category: 'voucher', grossMinor: 1000 }],
+      reductionsInItems: true,
+    });
+    const salesOrder = toSalesOrder(order, mapped);
+    expect(salesOrder.vouchers).toEqual([]);
+    expect(salesOrder.lines.map((l) => [l.sku, l.unitGrossMinor, l.discountMinor, l.lineGrossMinor])).toEqual([
+      ['SKU-A', 3000, 750, 2250],
+      ['SKU-B', 1000, 250, 750],
+    ]);
+    expect(salesOrder.totalGrossMinor).toBe(3000 + 1000 + 495 - 1000);
+    expect(salesOrder.totalGrossMinor).toBe(order.cost.withTax);
+    expect(salesOrder.totalTaxMinor).toBe(order.cost.withTax - order.cost.withoutTax);
+  });
+
+  it('prices a unit SCAYLE put an absolute voucher on at its reduced price, the voucher in its discount', () => {
+    const order = scayleOrder({
+      units: [
+        { sku: 'SKU-A', grossMinor: 3000 },
+        { sku: 'SKU-B', grossMinor: 1000 },
+      ],
+    });
+    const reduced = {
+      ...order,
+      items: order.items.map((item) =>
+        item.id === 1
+          ? {
+              ...item,
+              price: {
+                ...item.price,
+                absoluteVoucherReducedPrice: {
+                  withTax: 2500,
+                  withOutTax: 2101,
+                  tax: { vat: { amount: 399, rate: 0.19 } },
+                },
+              },
+            }
+          : item,
+      ),
+      cost: {
+        ...order.cost,
+        withTax: 3500,
+        appliedReductions: [{ category: 'voucher', type: 'absolute', amount: { absoluteWithTax: 500, relative: 0 } }],
+      },
+    };
+    const salesOrder = toSalesOrder(reduced, mapped);
+    expect(
+      salesOrder.lines.map((l) => [l.sku, l.unitGrossMinor, l.discountMinor, l.lineGrossMinor, l.lineTaxMinor]),
+    ).toEqual([
+      ['SKU-A', 3000, 500, 2500, 399],
+      ['SKU-B', 1000, 0, 1000, 160],
+    ]);
+    expect(salesOrder.vouchers).toEqual([]);
+    expect(salesOrder.totalGrossMinor).toBe(3500);
+  });
+
+  it('leaves out the units SCAYLE withdrew, whether or not its total still counts them', () => {
+    const order = scayleOrder({
+      units: [
+        { sku: 'SKU-A', grossMinor: 2000 },
+        { sku: 'SKU-A', grossMinor: 2000 },
+        { sku: 'SKU-B', grossMinor: 1000 },
+      ],
+    });
+    const withdrawn = {
+      ...order,
+      items: order.items.map((item) => (item.id === 2 ? { ...item, status: 'cancelled' } : item)),
+    };
+    expect(toSalesOrder(withdrawn, mapped).lines.map((l) => [l.sku, l.quantity])).toEqual([
+      ['SKU-A', 1],
+      ['SKU-B', 1],
+    ]);
+    expect(toSalesOrder(withdrawn, mapped).totalGrossMinor).toBe(3000);
+    const lowered = { ...withdrawn, cost: { ...withdrawn.cost, withTax: 3000 } };
+    expect(toSalesOrder(lowered, mapped).totalGrossMinor).toBe(3000);
+    const unavailable = {
+      ...order,
+      items: order.items.map((item) => (item.id === 3 ? { ...item, status: 'unavailable' } : item)),
+    };
+    expect(toSalesOrder(unavailable, mapped).lines.map((l) => l.sku)).toEqual(['SKU-A']);
+  });
+
+  it('reads the tax from gross and net where a list response leaves price.tax out', () => {
+    const order = scayleOrder({ units: [{ sku: 'SKU-A', grossMinor: 1190 }] });
+    const bare = {
+      ...order,
+      items: order.items.map((item) => ({ ...item, price: { withTax: 1190, withoutTax: 1000 } })),
+    };
+    expect(toSalesOrder(bare, mapped).lines).toMatchObject([{ taxRate: 0.19, lineTaxMinor: 190 }]);
   });
 
   it('names a fee by its category when it has no key', () => {
@@ -156,8 +256,10 @@ describe('toSalesOrder on random baskets', () => {
         }),
         { maxLength: 2 },
       ),
+      /** SCAYLE spreads vouchers over the items (documented) or lists them on top (also read). */
+      reductionsInItems: fc.boolean(),
     })
-    .map(({ listPrices, units, fees, vouchers }) => {
+    .map(({ listPrices, units, fees, vouchers, reductionsInItems }) => {
       const unitSpecs: UnitSpec[] = units.map((u) => {
         const grossMinor = listPrices[u.sku] as number;
         return {
@@ -170,12 +272,13 @@ describe('toSalesOrder on random baskets', () => {
       const itemsGross = sum(unitSpecs.map((u) => u.grossMinor - (u.discountMinor ?? 0)));
       const reductions: AmountSpec[] = vouchers
         .map((v, i) => ({
-          key: `VOUCHER${i}`,
+          category: `voucher-${i}`,
           grossMinor: Math.floor(itemsGross * v.share),
           ...(v.taxRate === null ? {} : { taxRate: v.taxRate }),
         }))
         .filter((v) => v.grossMinor > 0);
       return scayleOrder({
+        reductionsInItems,
         units: unitSpecs,
         fees: fees.map((f) => ({
           category: 'delivery',
@@ -187,9 +290,13 @@ describe('toSalesOrder on random baskets', () => {
     });
 
   const taxOf = (order: ScayleOrder) =>
-    sum(order.items.map((i) => i.price.tax.vat.amount)) +
-    sum(order.cost.appliedFees.map((f) => f.tax?.vat.amount ?? 0)) -
-    sum(order.cost.appliedReductions.map((r) => r.tax?.vat.amount ?? 0));
+    sum(order.items.map((i) => i.price.tax?.vat.amount ?? 0)) +
+    sum(order.cost.appliedFees.map((f) => f.tax?.vat.amount ?? 0));
+  const reductionsOf = (order: ScayleOrder) => sum(order.cost.appliedReductions.map((r) => r.amount.absoluteWithTax));
+  /** Whether SCAYLE's total is items + fees: the reductions are in the item prices. */
+  const inItems = (order: ScayleOrder) =>
+    sum(order.items.map((i) => i.price.withTax)) + sum(order.cost.appliedFees.map((f) => f.amount.withTax)) ===
+    order.cost.withTax;
 
   it('never loses a minor unit: lines + shipping - vouchers is exactly SCAYLE total', () => {
     fc.assert(
@@ -231,7 +338,7 @@ describe('toSalesOrder on random baskets', () => {
         expect(new Set(keys).size).toBe(keys.length);
         for (const line of lines) {
           const units = order.items.filter(
-            (i) => i.variant.referenceKey === line.sku && i.price.tax.vat.rate === line.taxRate,
+            (i) => i.variant.referenceKey === line.sku && i.price.tax?.vat.rate === line.taxRate,
           );
           expect(line.quantity).toBe(units.length);
           expect(line.variantCode).toBe(STOCK_CODES[line.sku]);
@@ -241,18 +348,38 @@ describe('toSalesOrder on random baskets', () => {
     );
   });
 
-  it('keeps the tax: line, shipping and voucher tax sum to SCAYLE tax', () => {
+  it('keeps the tax: line and shipping tax sum to SCAYLE tax where the reductions are in the items', () => {
     fc.assert(
-      fc.property(basketArb, (order) => {
-        const salesOrder = toSalesOrder(order, mapped);
-        const parts =
-          sum(salesOrder.lines.map((l) => l.lineTaxMinor)) +
-          sum(salesOrder.shipping.map((s) => s.taxMinor)) -
-          sum(salesOrder.vouchers.map((v) => v.taxMinor));
-        expect(parts).toBe(taxOf(order));
-        expect(salesOrder.totalTaxMinor).toBe(taxOf(order));
-        expect(salesOrder.totalTaxMinor).toBe(order.cost.withTax - order.cost.withoutTax);
-      }),
+      fc.property(
+        basketArb.filter((order) => inItems(order)),
+        (order) => {
+          const salesOrder = toSalesOrder(order, mapped);
+          expect(salesOrder.vouchers).toEqual([]);
+          const parts =
+            sum(salesOrder.lines.map((l) => l.lineTaxMinor)) + sum(salesOrder.shipping.map((s) => s.taxMinor));
+          expect(parts).toBe(taxOf(order));
+          expect(salesOrder.totalTaxMinor).toBe(taxOf(order));
+          expect(salesOrder.totalTaxMinor).toBe(order.cost.withTax - order.cost.withoutTax);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("takes reductions that come on top off the tax at the items' rate, never more than they are worth", () => {
+    fc.assert(
+      fc.property(
+        basketArb.filter((order) => !inItems(order)),
+        (order) => {
+          const salesOrder = toSalesOrder(order, mapped);
+          expect(sum(salesOrder.vouchers.map((v) => v.grossMinor))).toBe(reductionsOf(order));
+          for (const voucher of salesOrder.vouchers) {
+            expect(voucher.taxMinor).toBeGreaterThanOrEqual(0);
+            expect(voucher.taxMinor).toBeLessThanOrEqual(voucher.grossMinor);
+          }
+          expect(salesOrder.totalTaxMinor).toBe(taxOf(order) - sum(salesOrder.vouchers.map((v) => v.taxMinor)));
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -299,9 +426,15 @@ describe('toSalesOrder on random baskets', () => {
         basketArb,
         fc.integer({ min: -10_000, max: 10_000 }).filter((d) => d !== 0),
         (order, error) => {
+          // Off by exactly the reductions is the other reading of where they stand, which is accepted.
+          fc.pre(Math.abs(error) !== reductionsOf(order));
           const wrong = { ...order, cost: { ...order.cost, withTax: order.cost.withTax + error } };
           expect(() => toSalesOrder(wrong, mapped)).toThrow(
-            expect.objectContaining({ expectedMinor: order.cost.withTax + error, computedMinor: order.cost.withTax }),
+            expect.objectContaining({
+              expectedMinor: order.cost.withTax + error,
+              // What the parts add up to: items + fees, less the reductions where they came on top.
+              computedMinor: inItems(order) ? order.cost.withTax : order.cost.withTax + reductionsOf(order),
+            }),
           );
         },
       ),
@@ -318,22 +451,23 @@ describe('deliveryAddressOf', () => {
     customer,
   });
 
-  it('takes the shipping address with name, street and house number, extra line, email and phone', () => {
-    const order = withAddress({
-      shipping: {
-        firstName: 'Anna',
-        lastName: 'Schmidt',
-        street: 'Hauptstrasse',
-        houseNumber: '12',
-        additional: 'c/o Weber',
-        zipCode: '20095',
-        city: 'Hamburg',
-        countryCode: 'DE',
-        email: 'anna@example.com',
-        phone: '+49 40 123456',
+  it('takes the recipient, street and house number, extra line and phone, the country as alpha-2', () => {
+    const order = withAddress(
+      {
+        shipping: {
+          recipient: { firstName: 'Anna', lastName: 'Schmidt', gender: 'f', type: 'personal' },
+          street: 'Hauptstrasse',
+          houseNumber: '12',
+          additional: 'c/o Weber',
+          zipCode: '20095',
+          city: 'Hamburg',
+          countryCode: 'DEU',
+          phone: '+49 40 123456',
+        },
+        billing: { recipient: { firstName: 'Bill', lastName: 'Payer' }, city: 'Berlin', countryCode: 'DEU' },
       },
-      billing: { firstName: 'Bill', lastName: 'Payer', city: 'Berlin' },
-    });
+      { email: 'anna@example.com' },
+    );
     expect(deliveryAddressOf(order)).toStrictEqual({
       name: 'Anna Schmidt',
       lines: ['Hauptstrasse 12', 'c/o Weber'],
@@ -349,12 +483,11 @@ describe('deliveryAddressOf', () => {
     const order = withAddress(
       {
         billing: {
-          firstName: 'Ben',
-          lastName: 'Miller',
+          recipient: { firstName: 'Ben', lastName: 'Miller' },
           street: 'High Street',
           zipCode: 'LS1 1AA',
           city: 'Leeds',
-          countryCode: 'GB',
+          countryCode: 'GBR',
         },
       },
       { email: 'ben@example.com' },
@@ -369,19 +502,47 @@ describe('deliveryAddressOf', () => {
     });
   });
 
+  it('carries a collection point (parcel shop) beside the address', () => {
+    const order = withAddress({
+      shipping: {
+        recipient: { firstName: 'Anna', lastName: 'Fohlmeister' },
+        street: 'Domstrasse',
+        houseNumber: '10',
+        zipCode: '20459',
+        city: 'Hamburg',
+        countryCode: 'DEU',
+        collectionPoint: {
+          customerKey: 'bced-234-234',
+          description: "Pedro's Kiosk",
+          key: '12345-a',
+          type: 'hermes_parcelshop',
+        },
+      },
+    });
+    expect(deliveryAddressOf(order)).toMatchObject({
+      name: 'Anna Fohlmeister',
+      lines: ['Domstrasse 10'],
+      countryCode: 'DE',
+      collectionPoint: {
+        key: '12345-a',
+        type: 'hermes_parcelshop',
+        description: "Pedro's Kiosk",
+        customerKey: 'bced-234-234',
+      },
+    });
+  });
+
   it('skips null fields instead of writing "null" into the address', () => {
     const order = withAddress(
       {
         shipping: {
-          firstName: null,
-          lastName: 'Weber',
+          recipient: { firstName: null, lastName: 'Weber' },
           street: 'Gartenweg',
           houseNumber: null,
           additional: null,
           zipCode: '80331',
           city: 'Munich',
-          countryCode: 'DE',
-          email: null,
+          countryCode: 'DEU',
           phone: null,
         },
       },
