@@ -37,7 +37,7 @@ const importGraph = (entry: string): string[] => {
 };
 
 describe('simulators stand apart from the product', () => {
-  it.each(['local/simulators/scayle/index.ts', 'local/simulators/amazon.ts'])(
+  it.each(['local/simulators/scayle/index.ts', 'local/simulators/amazon.ts', 'local/simulators/orderwise/index.ts'])(
     '%s imports nothing under shared/ or lib/, directly or through another file',
     (entry) => {
       const files = importGraph(entry);

@@ -1,15 +1,53 @@
+/**
+ * A faithful OrderWise OW API for the local hub, written from OrderWise's public traces (../shared/reference/
+ * orderwise.md): the token flow, sales order create with `eCommerceOrderNumber` (409 on a duplicate in a session),
+ * the look-up export, status, cancel and line amends while the status allows, free stock, per variant and through the
+ * free-stock export definitions, despatches through the `DespatchesSince` export definition, and HTTP exports pushed
+ * as `ExportData` form posts. What it takes to be true about OrderWise lives in ./facts.ts, the export XML in
+ * ./export-templates.ts. It imports nothing of the hub (shared/, lib/), so it can disagree with the hub.
+ */
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { ORDERWISE_ASSUMPTIONS } from '../../shared/adapters/orderwise/client';
+import { DEMO_CATALOGUE } from '../catalogue';
+import { type SimEnv, Simulator } from '../sim-server';
 import {
-  buildDespatchExport,
-  buildStockExport,
   type DespatchExportDelivery,
   type DespatchExportOrder,
-} from '../../shared/adapters/orderwise/export-format';
-import { fromDecimal, toDecimal } from '../../shared/domain/money';
-import { DEMO_CATALOGUE } from './catalogue';
-import { type SimEnv, Simulator } from './sim-server';
+  despatchExportXml,
+  stockExportXml,
+} from './export-templates';
+import {
+  CANCELLED_STATUS,
+  DEFAULT_ORDERWISE_USER,
+  DUPLICATE_ORDER_ERROR,
+  EXPORT_DEFINITIONS,
+  type FREE_STOCK_COLUMNS,
+  FULLY_DESPATCHED_STATUS,
+  NEW_ORDER_STATUS,
+  ORDERWISE_STATUSES,
+  OW_API_BASE,
+  orderNumberOf,
+  PARTLY_DESPATCHED_STATUS,
+  RATE_LIMITS,
+  ROUTES,
+} from './facts';
+import { fromDecimal, toDecimal } from './money';
+import {
+  describe,
+  isCancellable,
+  lineSchema,
+  moneySchema,
+  retotal,
+  type SimSalesOrder,
+  salesOrderSchema,
+  taxOf,
+  toLine,
+} from './sales-orders';
+
+export type { DespatchExportDelivery, DespatchExportOrder, StockExportRow } from './export-templates';
+export type { OrderwiseStatus } from './facts';
+export { DEFAULT_ORDERWISE_USER, ORDERWISE_STATUSES } from './facts';
+export type { SimSalesOrder } from './sales-orders';
 
 /** Options of the OrderWise simulator. */
 export interface OrderwiseSimulatorOptions {
@@ -18,82 +56,6 @@ export interface OrderwiseSimulatorOptions {
   readonly sessionId?: number;
   readonly seed?: number;
 }
-
-/** The OW API user the simulator accepts unless told otherwise. */
-export const DEFAULT_ORDERWISE_USER = { username: 'hub', password: 'local-orderwise-password' };
-
-/** Statuses of a sales order in the simulator. [A] only the middle four are observed in real exports. */
-export const ORDERWISE_STATUSES = [
-  'Awaiting authorisation',
-  'Awaiting despatch',
-  'Partially despatched',
-  'Completed',
-  'On hold',
-  'Cancelled',
-] as const;
-
-const money = z.string().regex(/^-?\d+(\.\d{1,2})?$/, 'must be a decimal with at most two decimals');
-const lineSchema = z.object({
-  variantCode: z.string().min(1),
-  quantity: z.number().int().positive(),
-  calculateLineSystemPrice: z.boolean(),
-  unitPriceGross: money.optional(),
-  discountGross: money.optional(),
-  taxRate: z.number().min(0).max(100).optional(),
-  taxAmount: money.optional(),
-});
-const salesOrderSchema = z.object({
-  customer: z.object({ accountNumber: z.string().min(1) }),
-  orderHeader: z.object({
-    orderDate: z.string().min(1),
-    eCommerceOrderNumber: z.string().min(1),
-    systemOrderType: z.number().int(),
-    currencyCode: z.string().length(3).optional(),
-  }),
-  customerDeliveryAddress: z
-    .object({
-      deliveryName: z.string(),
-      address1: z.string(),
-      town: z.string(),
-      postcode: z.string(),
-      countryCode: z.string(),
-    })
-    .loose(),
-  orderLines: z.array(lineSchema).min(1),
-  deliveryCharges: z
-    .array(z.object({ code: z.string(), gross: money, taxRate: z.number(), taxAmount: money.optional() }))
-    .default([]),
-  orderDiscounts: z
-    .array(z.object({ code: z.string(), gross: money, taxRate: z.number(), taxAmount: money.optional() }))
-    .default([]),
-});
-
-interface SimSalesOrder {
-  orderId: number;
-  orderNumber: string;
-  eCommerceOrderNumber: string;
-  sessionId: number;
-  orderStatus: (typeof ORDERWISE_STATUSES)[number];
-  subStatus: string | null;
-  totalGrossMinor: number;
-  totalTaxMinor: number;
-  lines: {
-    variantCode: string;
-    quantity: number;
-    quantityDespatched: number;
-    lineGrossMinor: number;
-    lineTaxMinor: number;
-  }[];
-  /** Delivery charges less order discounts: the part of the totals that is not lines. */
-  extrasGrossMinor: number;
-  extrasTaxMinor: number;
-  deliveries: DespatchExportDelivery[];
-  body: unknown;
-}
-
-/** The issues of a failed parse in one line, naming the parameters. */
-const describe = (error: z.ZodError) =>
-  error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
 
 /** Parameters of the `FreeStockChangedSince` and `DespatchesSince` export definitions. */
 const sinceParamsSchema = z.object({
@@ -111,40 +73,9 @@ const stockedVariants = DEMO_CATALOGUE.flatMap((v) => (v.orderwise ? [v.orderwis
   (a, b) => a.variantId - b.variantId,
 );
 
-/** VAT of a line: the amount sent, else OrderWise's own per-line calculation, rounded to the minor unit. */
-const taxOf = (grossMinor: number, rate: number, sent?: string) =>
-  sent === undefined ? grossMinor - Math.round((grossMinor * 100) / (100 + rate)) : fromDecimal(sent);
-
-/** A sales order line as OrderWise stores it, priced from what was sent. */
-const toLine = (l: z.output<typeof lineSchema>): SimSalesOrder['lines'][number] => {
-  const gross = fromDecimal(l.unitPriceGross ?? '0') * l.quantity - fromDecimal(l.discountGross ?? '0');
-  return {
-    variantCode: l.variantCode,
-    quantity: l.quantity,
-    quantityDespatched: 0,
-    lineGrossMinor: gross,
-    lineTaxMinor: taxOf(gross, l.taxRate ?? 0, l.taxAmount),
-  };
-};
-
-/** Whether an order can still change without a return: its status allows and picking has not started. */
-const isCancellable = (order: SimSalesOrder) =>
-  (ORDERWISE_ASSUMPTIONS.cancellableStatuses as readonly string[]).includes(order.orderStatus) &&
-  order.subStatus !== ORDERWISE_ASSUMPTIONS.pickingSubStatus;
-
-/** OrderWise computes an order's totals from its lines and charges, as the real one does. */
-const retotal = (order: SimSalesOrder) => {
-  order.totalGrossMinor = order.lines.reduce((sum, l) => sum + l.lineGrossMinor, order.extrasGrossMinor);
-  order.totalTaxMinor = order.lines.reduce((sum, l) => sum + l.lineTaxMinor, order.extrasTaxMinor);
-};
-
 /**
- * A faithful OrderWise OW API for the local hub (../shared/reference/orderwise.md): the token flow, sales
- * order create with `eCommerceOrderNumber` (409 on a duplicate in a session), the look-up export, status,
- * cancel while the status allows, free stock, per variant and through the free-stock export definitions, and
- * despatches through the `DespatchesSince` export definition.
- * OrderWise computes its own totals from the lines, as the real one does, so a pricing disagreement shows up in
- * the money check.
+ * The simulated OrderWise, not yet listening: the OW API under `/owapi`, the control surface under `/_sim`, and
+ * helpers for tests and the local hub (stock changes, despatches, status moves) that act as OrderWise users would.
  */
 export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}) => {
   const user = {
@@ -179,13 +110,7 @@ export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}
   const sim = new Simulator({
     name: 'orderwise',
     seed: options.seed,
-    // [A] OrderWise publishes no limits; these keep a runaway client visible without shaping normal traffic.
-    rateLimits: Object.fromEntries(
-      ['getToken', 'createSalesOrder', 'runExport', 'getOrderStatus', 'cancelSalesOrder', 'getFreeStock'].map((op) => [
-        op,
-        { rate: 100, burst: 200 },
-      ]),
-    ),
+    rateLimits: RATE_LIMITS,
     errors: {
       throttled: (c) => c.json({ error: 'Too many requests' }, 429),
       injected: (c, _op, status) => c.json({ error: 'An error has occurred.' }, status as 500),
@@ -240,16 +165,17 @@ export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}
       .filter((order) => order.deliveries.length > 0)
       .sort((a, b) => firstDespatchOf(a) - firstDespatchOf(b));
 
-  /** A row of the free-stock export definitions: the columns of the pushed stock export the hub needs. */
-  const freeStockRow = (variant: { variantCode: string; variantId: number }) => ({
-    vad_id: variant.variantId,
-    vad_variant_code: variant.variantCode,
-    vasq_free_stock_quantity: stock.get(variant.variantCode) ?? 0,
-    last_changed: lastChanged.get(variant.variantCode) ?? '',
-  });
+  /** A row of the free-stock export definitions: the columns of the pushed stock export (facts.ts). */
+  const freeStockRow = (variant: { variantCode: string; variantId: number }) =>
+    ({
+      vad_id: variant.variantId,
+      vad_variant_code: variant.variantCode,
+      vasq_free_stock_quantity: stock.get(variant.variantCode) ?? 0,
+      last_changed: lastChanged.get(variant.variantCode) ?? '',
+    }) satisfies Record<(typeof FREE_STOCK_COLUMNS)[number], unknown>;
 
   sim.app.get(
-    '/owapi/token/gettoken',
+    `${OW_API_BASE}${ROUTES.getToken}`,
     sim.operation('getToken', (c) => {
       const expected = `Basic ${Buffer.from(`${user.username}:${user.password}`).toString('base64')}`;
       if (c.req.header('authorization') !== expected) return c.json({ error: 'Invalid username or password' }, 401);
@@ -260,7 +186,7 @@ export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}
   );
 
   sim.app.post(
-    '/owapi/sales/order',
+    `${OW_API_BASE}${ROUTES.createSalesOrder}`,
     authed('createSalesOrder', async (c) => {
       const sessionId = Number(c.req.query('session_id'));
       if (!Number.isInteger(sessionId) || sessionId <= 0) return c.json({ error: 'session_id is required' }, 400);
@@ -274,7 +200,7 @@ export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}
       const body = parsed.data;
       const ref = body.orderHeader.eCommerceOrderNumber;
       if ([...orders.values()].some((o) => o.sessionId === sessionId && o.eCommerceOrderNumber === ref)) {
-        return c.json({ error: 'Duplicate eCommerceOrderNumber' }, 409);
+        return c.json({ error: DUPLICATE_ORDER_ERROR }, 409);
       }
       const unknown = body.orderLines.find((l) => !knownCodes.has(l.variantCode));
       if (unknown) return c.json({ error: `Variant code ${unknown.variantCode} not found` }, 400);
@@ -294,10 +220,10 @@ export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}
       const orderId = nextOrderId++;
       const order: SimSalesOrder = {
         orderId,
-        orderNumber: `SO${String(orderId).padStart(6, '0')}`,
+        orderNumber: orderNumberOf(orderId),
         eCommerceOrderNumber: ref,
         sessionId,
-        orderStatus: 'Awaiting despatch',
+        orderStatus: NEW_ORDER_STATUS,
         subStatus: null,
         totalGrossMinor: 0,
         totalTaxMinor: 0,
@@ -314,10 +240,10 @@ export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}
   );
 
   sim.app.post(
-    `/owapi/system/export-definition/:id`,
+    `${OW_API_BASE}${ROUTES.runExport}`,
     authed('runExport', async (c) => {
       const id = c.req.param('id');
-      if (id === ORDERWISE_ASSUMPTIONS.stockChangedExport) {
+      if (id === EXPORT_DEFINITIONS.freeStockChangedSince) {
         const params = sinceParamsSchema.safeParse(await c.req.json().catch(() => undefined));
         if (!params.success) return c.json({ error: `Invalid parameters: ${describe(params.error)}` }, 400);
         const from = Date.parse(params.data['@since']);
@@ -328,15 +254,15 @@ export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}
             .sort((a, b) => Date.parse(a.last_changed) - Date.parse(b.last_changed) || a.vad_id - b.vad_id),
         );
       }
-      if (id === ORDERWISE_ASSUMPTIONS.despatchesSinceExport) {
+      if (id === EXPORT_DEFINITIONS.despatchesSince) {
         const params = sinceParamsSchema.safeParse(await c.req.json().catch(() => undefined));
         if (!params.success) return c.json({ error: `Invalid parameters: ${describe(params.error)}` }, 400);
-        // [A] This definition answers the despatch export XML, not JSON rows (see ORDERWISE_ASSUMPTIONS).
-        return c.body(buildDespatchExport(despatchedSince(Date.parse(params.data['@since']))), 200, {
+        // [A] This definition answers the despatch export XML, not JSON rows (facts.ts).
+        return c.body(despatchExportXml(despatchedSince(Date.parse(params.data['@since']))), 200, {
           'content-type': 'application/xml; charset=utf-8',
         });
       }
-      if (id === ORDERWISE_ASSUMPTIONS.freeStockPageExport) {
+      if (id === EXPORT_DEFINITIONS.freeStockPage) {
         const params = freeStockPageParamsSchema.safeParse((await c.req.json().catch(() => undefined)) ?? {});
         if (!params.success) return c.json({ error: `Invalid parameters: ${describe(params.error)}` }, 400);
         return c.json(
@@ -346,8 +272,7 @@ export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}
             .map(freeStockRow),
         );
       }
-      if (id !== ORDERWISE_ASSUMPTIONS.salesOrderByRefExport)
-        return c.json({ error: 'Export definition not found' }, 404);
+      if (id !== EXPORT_DEFINITIONS.salesOrderByRef) return c.json({ error: 'Export definition not found' }, 404);
       const params = z.object({ '@ref': z.string().min(1) }).safeParse(await c.req.json().catch(() => undefined));
       if (!params.success) return c.json({ error: 'Parameter @ref is required' }, 400);
       const rows = [...orders.values()]
@@ -363,7 +288,7 @@ export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}
   );
 
   sim.app.get(
-    '/owapi/sales/order/:id/status',
+    `${OW_API_BASE}${ROUTES.getOrderStatus}`,
     authed('getOrderStatus', (c) => {
       const order = findById(c);
       return order ? c.json(statusOf(order)) : c.json({ error: 'Sales order not found' }, 404);
@@ -371,26 +296,26 @@ export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}
   );
 
   sim.app.put(
-    '/owapi/sales/order/:id/cancel',
+    `${OW_API_BASE}${ROUTES.cancelSalesOrder}`,
     authed('cancelSalesOrder', (c) => {
       const order = findById(c);
       if (!order) return c.json({ error: 'Sales order not found' }, 404);
-      if (order.orderStatus === 'Cancelled') return c.json(statusOf(order));
+      if (order.orderStatus === CANCELLED_STATUS) return c.json(statusOf(order));
       if (!isCancellable(order))
         return c.json(
           { error: `Order cannot be cancelled: ${order.orderStatus}${order.subStatus ? ` (${order.subStatus})` : ''}` },
           409,
         );
-      order.orderStatus = 'Cancelled';
+      order.orderStatus = CANCELLED_STATUS;
       order.subStatus = null;
       return c.json(statusOf(order));
     }),
   );
 
   // [A] Lines of an open order replaced per stock code (quantity 0 removes the code), refused with 409 once picking
-  // has started, as a cancel is (ORDERWISE_ASSUMPTIONS.amendLinesPath).
+  // has started, as a cancel is (facts.ts ROUTES.amendSalesOrderLines).
   sim.app.put(
-    '/owapi/sales/order/:id/lines',
+    `${OW_API_BASE}${ROUTES.amendSalesOrderLines}`,
     authed('amendSalesOrderLines', async (c) => {
       const order = findById(c);
       if (!order) return c.json({ error: 'Sales order not found' }, 404);
@@ -416,7 +341,7 @@ export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}
   );
 
   sim.app.get(
-    '/owapi/stock/:variantId/free-stock',
+    `${OW_API_BASE}${ROUTES.getFreeStock}`,
     authed('getFreeStock', (c) => {
       const variant = DEMO_CATALOGUE.find((v) => v.orderwise?.variantId === Number(c.req.param('variantId')));
       if (!variant?.orderwise) return c.json({ error: 'Variant not found' }, 404);
@@ -456,7 +381,7 @@ export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}
     return order;
   };
   sim.app.post('/_sim/orders/:orderNumber/amend', async (c) => {
-    const parsed = z.object({ totalGross: money }).safeParse(await c.req.json().catch(() => undefined));
+    const parsed = z.object({ totalGross: moneySchema }).safeParse(await c.req.json().catch(() => undefined));
     if (!parsed.success) return c.json({ error: 'totalGross must be a decimal string' }, 400);
     const order = amendTotal(c.req.param('orderNumber') ?? '', fromDecimal(parsed.data.totalGross));
     return order ? c.json(statusOf(order)) : c.json({ error: 'no such order' }, 404);
@@ -504,7 +429,7 @@ export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}
       lastChanged.set(change.variantCode, change.changedAt ?? now);
     }
     const rowOf = (code: string) => stockRow(code, lastChanged.get(code) ?? now);
-    if (pushExport) await push('stock', buildStockExport([...new Set(changes.map((c) => c.variantCode))].map(rowOf)));
+    if (pushExport) await push('stock', stockExportXml([...new Set(changes.map((c) => c.variantCode))].map(rowOf)));
     return changes.map((c) => rowOf(c.variantCode));
   };
 
@@ -537,10 +462,10 @@ export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}
     });
     order.deliveries.push(...added);
     order.orderStatus = order.lines.every((l) => l.quantityDespatched >= l.quantity)
-      ? 'Completed'
-      : 'Partially despatched';
+      ? FULLY_DESPATCHED_STATUS
+      : PARTLY_DESPATCHED_STATUS;
     order.subStatus = null;
-    if (pushExport) await push('despatch', buildDespatchExport([exportOrderOf(order, added)]));
+    if (pushExport) await push('despatch', despatchExportXml([exportOrderOf(order, added)]));
     return order;
   };
 
@@ -633,5 +558,5 @@ export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}
 export const startOrderwiseSimulator = async (options: OrderwiseSimulatorOptions = {}) => {
   const simulator = createOrderwiseSimulator(options);
   const server = await simulator.sim.start();
-  return { ...simulator, ...server, apiUrl: `${server.url}/owapi` };
+  return { ...simulator, ...server, apiUrl: `${server.url}${OW_API_BASE}` };
 };
