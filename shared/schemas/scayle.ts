@@ -265,24 +265,36 @@ export const scayleAttributeSchema = z.looseObject({
  * A product as `GET /products/{productIdentifier}` returns it: master, localized name, category paths, attributes
  * and variants. [V] lib/Models/Product.php, fixture ProductGetResponse.json
  */
-export const scayleProductSchema = z.looseObject({
-  id: z.number().int().positive(),
-  referenceKey: z.string().min(1),
-  state: z.string().optional(),
-  master: z.looseObject({ referenceKey: z.string().min(1), attributes: z.array(scayleAttributeSchema).default([]) }),
-  name: z.unknown(),
-  categories: z.array(z.array(z.string())).default([]),
-  attributes: z.array(scayleAttributeSchema).default([]),
-  variants: z
-    .array(
-      z.looseObject({
-        id: z.number().int().positive(),
-        referenceKey: z.string().min(1),
-        attributes: z.array(scayleAttributeSchema).default([]),
-      }),
-    )
-    .default([]),
-});
+export const scayleProductSchema = z
+  .looseObject({
+    id: z.number().int().positive(),
+    referenceKey: z.string().min(1),
+    state: z.string().optional(),
+    master: z.looseObject({
+      referenceKey: z.string().min(1),
+      attributes: z.array(scayleAttributeSchema).default([]),
+      /** The master's category paths. [V] fixture ProductGetResponse.json `master.categories.paths` */
+      categories: z.looseObject({ paths: z.array(z.array(z.string())).default([]) }).nullish(),
+    }),
+    name: z.unknown(),
+    /** Category paths where a response carries them on the product itself. */
+    categories: z.array(z.array(z.string())).default([]),
+    attributes: z.array(scayleAttributeSchema).default([]),
+    variants: z
+      .array(
+        z.looseObject({
+          id: z.number().int().positive(),
+          referenceKey: z.string().min(1),
+          attributes: z.array(scayleAttributeSchema).default([]),
+        }),
+      )
+      .default([]),
+  })
+  // A product's categories are its master's: `categories` is what the catalogue loop maps to a product type.
+  .transform((product) => ({
+    ...product,
+    categories: product.categories.length > 0 ? product.categories : (product.master.categories?.paths ?? []),
+  }));
 
 /** A SCAYLE product. */
 export type ScayleProduct = z.output<typeof scayleProductSchema>;
