@@ -16,7 +16,7 @@ import { startDynamoDbLocal } from '../engines/dynamodb-local';
 import { DEFAULT_LWA_CREDENTIALS, startAmazonSimulator } from '../simulators/amazon';
 import { demoCatalogueMap } from '../simulators/catalogue';
 import { DEFAULT_ORDERWISE_USER, startOrderwiseSimulator } from '../simulators/orderwise';
-import { DEFAULT_SCAYLE_TOKEN, startScayleSimulator } from '../simulators/scayle';
+import { DEFAULT_SCAYLE_TOKEN, type ScayleSimulatorOptions, startScayleSimulator } from '../simulators/scayle';
 import { type ApiRoute, startApiGateway } from './api-gateway';
 import { type BusEvent, startAwsEmulator } from './aws-emulator';
 import { EventSourcePoller } from './event-source';
@@ -45,6 +45,8 @@ export interface HubOptions {
   readonly amazonListings?: 'seeded' | 'none';
   /** The catalogue map at start: the demo catalogue's (default), or empty, for `hub catalogue import` to fill. */
   readonly catalogueMap?: 'demo' | 'empty';
+  /** SCAYLE simulator settings for tests that replay SCAYLE's samples: variants they name, ids they start from. */
+  readonly scayle?: Pick<ScayleSimulatorOptions, 'extraVariants' | 'firstIds'>;
   /** Changes the synthesized templates before anything is built from them (tests use it to break the wiring on purpose). */
   readonly transformTemplates?: (stacks: SynthesizedHub['stacks']) => SynthesizedHub['stacks'];
 }
@@ -91,6 +93,16 @@ export const startHub = async (options: HubOptions = {}) => {
     // The simulator holds the hub's peer configuration as SCAYLE would: its warehouse and the marketplace channels.
     const stage = resolveStage('dev', options.stageOverrides);
     const scayle = await startScayleSimulator({
+      ...options.scayle,
+      // The tenant's shops as the stage knows them: the shop country ids are what webhooks carry as locale.appId.
+      shops: stage.scayle.shops.map((shop, i) => ({
+        id: i + 1,
+        key: shop.key,
+        countryCodes: shop.countries.map((c) => c.countryCode),
+        shopCountryIds: Object.fromEntries(
+          shop.countries.flatMap((c) => (c.id === undefined ? [] : [[c.countryCode, c.id]])),
+        ),
+      })),
       warehouseReferenceKey: stage.scayle.warehouseReferenceKey,
       channels: Object.values(stage.amazon.scayleShops).map((shop, i) => ({
         id: i + 1,
