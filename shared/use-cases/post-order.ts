@@ -101,16 +101,16 @@ export const makePostOrder =
       }
 
       try {
-        // Exceptions first, then the flag: an order the ledger shows as flagged always has its exceptions.
-        const flag = async (reason: string, raise: () => Promise<unknown>): Promise<PostOrderOutcome> => {
-          await raise();
-          await ledger.transition('scayle', orderId, { from: 'pending', to: 'flagged', reason });
-          return 'flagged';
-        };
-
         const located = await locate(orderId, knownShopOf(message, entry.data));
         if (!located) throw new ScayleOrderNotFoundError(`SCAYLE shows no order ${orderId} in any shop country`);
         const { order, shop } = located;
+        // Exceptions first, then the flag: an order the ledger shows as flagged always has its exceptions. The shop
+        // goes with the flag, so a retry and `hub trace` find the order without looking for it.
+        const flag = async (reason: string, raise: () => Promise<unknown>): Promise<PostOrderOutcome> => {
+          await raise();
+          await ledger.transition('scayle', orderId, { from: 'pending', to: 'flagged', reason, data: { ...shop } });
+          return 'flagged';
+        };
         if (isCancelledIn(order)) {
           await ledger.transition('scayle', orderId, {
             from: 'pending',

@@ -54,6 +54,14 @@ describe('makePostOrder', () => {
     expect(commerce.references.get(ORDER_ID)).toBe('SO000001');
   });
 
+  it('records the shop with a flag, so the retry of an order whose event named none need not look for it', async () => {
+    const { ledger, postOrder, message } = setup([{ sku: 'SKU-X' }]);
+
+    expect(await postOrder({ ...message, shopKey: undefined, countryCode: undefined })).toBe('flagged');
+
+    expect((await ledger.get('scayle', ORDER_ID))?.data).toMatchObject({ shopKey: 'ac', countryCode: 'DE' });
+  });
+
   it('records the units OrderWise got, so a unit SCAYLE withdraws later is taken off only if it was sent', async () => {
     const { commerce, ledger, postOrder, message } = setup();
     commerce.withdraw(ORDER_ID, [3]);
