@@ -4,6 +4,7 @@ import type { OrderEventsQueue } from '../adapters/aws/order-events-queue';
 import type { OrderStatus } from '../domain/order-status';
 import type { OrderLedger } from '../ports';
 import { NotFoundError, ValidationError } from '../runtime/errors';
+import { knownShopOf } from './locate-scayle-order';
 
 /** Statuses from which an order can be posted again: never posted, or stuck before OrderWise confirmed it. */
 export const RETRYABLE_STATUSES: readonly OrderStatus[] = ['flagged', 'received', 'pending', 'sent'];
@@ -59,8 +60,8 @@ export const makeRetryOrder =
     await queue.send({
       eventId,
       event: 'order-confirmed',
-      shopKey: String(entry.data.shopKey),
-      countryCode: String(entry.data.countryCode),
+      // An order recorded before its shop was known is looked for again by the consumer.
+      ...knownShopOf(entry.data),
       orderId,
       occurredAt: at,
       receivedAt: at,
