@@ -22,8 +22,8 @@ import {
 import { makeReceiveNotifications } from '../../../shared/use-cases/amazon-orders/receive-notifications';
 import { makeReserveStock } from '../../../shared/use-cases/amazon-orders/reserve-stock';
 import { FakeClock } from '../../helpers/fake-clock';
+import { FakeExceptions, FakeLedger, MORNING } from '../../helpers/order-fakes';
 import { InMemoryStock } from '../../helpers/stock-fakes';
-import { FakeExceptions, FakeLedger, MORNING } from '../orders/fakes';
 
 const UK = 'A1F83G8C2ARO7P';
 const ID = '202-0000001-0000001';

@@ -15,7 +15,7 @@ import {
 } from '../../../shared/use-cases/fulfilment/despatch-steps';
 import { makePullDespatches } from '../../../shared/use-cases/fulfilment/pull-despatches';
 import { FakeClock } from '../../helpers/fake-clock';
-import { FakeExceptions, FakeLedger, MORNING } from '../orders/fakes';
+import { FakeExceptions, FakeLedger, MORNING } from '../../helpers/order-fakes';
 
 type Item = { id: number; status: string; packageId: number | null; legacyCustomData?: { amazonOrderItemId: string } };
 

@@ -3,8 +3,8 @@ import { deliveryAddressOf } from '../../../shared/domain/sales-order';
 import { isRetryable, TimeoutError, UpstreamError } from '../../../shared/runtime/errors';
 import { makePostOrder, OrderBusyError, ScayleOrderNotFoundError } from '../../../shared/use-cases/post-order';
 import { FakeClock } from '../../helpers/fake-clock';
-import { FakeCatalogue, FakeCommerce, FakeErp, FakeExceptions, FakeLedger, MORNING } from './fakes';
-import { orderEvent, scayleOrder } from './scayle-orders';
+import { FakeCatalogue, FakeCommerce, FakeErp, FakeExceptions, FakeLedger, MORNING } from '../../helpers/order-fakes';
+import { orderEvent, scayleOrder } from '../../helpers/scayle-orders';
 
 const ORDER_ID = '10001';
 /** How long a posting worker holds an order; the queue brings a failed message back only after it ran out. */

@@ -3,8 +3,8 @@ import type { ObjectStore } from '../../../shared/adapters/aws/object-store';
 import { makePostOrder } from '../../../shared/use-cases/post-order';
 import { makeReconcileOrderTotals } from '../../../shared/use-cases/reconcile-order-totals';
 import { FakeClock } from '../../helpers/fake-clock';
-import { FakeCatalogue, FakeCommerce, FakeErp, FakeExceptions, FakeLedger, MORNING } from './fakes';
-import { orderEvent, scayleOrder, type UnitSpec } from './scayle-orders';
+import { FakeCatalogue, FakeCommerce, FakeErp, FakeExceptions, FakeLedger, MORNING } from '../../helpers/order-fakes';
+import { orderEvent, scayleOrder, type UnitSpec } from '../../helpers/scayle-orders';
 
 /** The data bucket in memory. */
 class FakeObjectStore implements ObjectStore {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AmazonOrderMessage, OrderEventMessage } from '../../../shared/schemas/queue-messages';
 import { makeRetryFlagged, makeRetryOrder } from '../../../shared/use-cases/retry-order';
 import { FakeClock } from '../../helpers/fake-clock';
-import { FakeLedger, MORNING } from './fakes';
+import { FakeLedger, MORNING } from '../../helpers/order-fakes';
 
 /** A ledger with orders flagged for different reasons, a minute apart, and one posted. */
 const ledgerWithFlags = async () => {

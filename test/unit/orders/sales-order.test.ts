@@ -8,7 +8,7 @@ import {
   toSalesOrder,
 } from '../../../shared/domain/sales-order';
 import type { ScayleOrder } from '../../../shared/schemas/scayle';
-import { type AmountSpec, scayleOrder, type UnitSpec } from './scayle-orders';
+import { type AmountSpec, scayleOrder, type UnitSpec } from '../../helpers/scayle-orders';
 
 const STOCK_CODES: Record<string, string> = { 'SKU-A': 'OW-A', 'SKU-B': 'OW-B', 'SKU-C': 'OW-C', 'SKU-D': 'OW-D' };
 const mapped = (sku: string): string | undefined => STOCK_CODES[sku];

@@ -1,5 +1,5 @@
 import { setTimeout as wait } from 'node:timers/promises';
-import { type ExceptionItem, exceptionId } from '../../../shared/adapters/aws/exceptions-repository';
+import { type ExceptionItem, exceptionId } from '../../shared/adapters/aws/exceptions-repository';
 import {
   type Channel,
   IllegalTransitionError,
@@ -8,11 +8,11 @@ import {
   ledgerKey,
   type SystemName,
   type TransitionRequest,
-} from '../../../shared/adapters/aws/ledger-repository';
-import type { ShopCountry } from '../../../shared/adapters/scayle/shops';
-import { EXCEPTION_TYPES, type ExceptionType, runbookAnchor } from '../../../shared/domain/exception-types';
-import { canTransition, type OrderStatus } from '../../../shared/domain/order-status';
-import type { SalesOrder } from '../../../shared/domain/sales-order';
+} from '../../shared/adapters/aws/ledger-repository';
+import type { ShopCountry } from '../../shared/adapters/scayle/shops';
+import { EXCEPTION_TYPES, type ExceptionType, runbookAnchor } from '../../shared/domain/exception-types';
+import { canTransition, type OrderStatus } from '../../shared/domain/order-status';
+import type { SalesOrder } from '../../shared/domain/sales-order';
 import type {
   CatalogueLookup,
   CommerceGateway,
@@ -22,17 +22,12 @@ import type {
   ErpOrderState,
   ExceptionSink,
   OrderLedger,
-} from '../../../shared/ports';
-import type { Clock } from '../../../shared/runtime/clock';
-import {
-  ConditionFailedError,
-  TimeoutError,
-  UpstreamError,
-  UpstreamRejectedError,
-} from '../../../shared/runtime/errors';
-import type { ScayleOrder } from '../../../shared/schemas/scayle';
-import { type LocateOrder, makeLocateOrder } from '../../../shared/use-cases/locate-scayle-order';
-import { FakeClock } from '../../helpers/fake-clock';
+} from '../../shared/ports';
+import type { Clock } from '../../shared/runtime/clock';
+import { ConditionFailedError, TimeoutError, UpstreamError, UpstreamRejectedError } from '../../shared/runtime/errors';
+import type { ScayleOrder } from '../../shared/schemas/scayle';
+import { type LocateOrder, makeLocateOrder } from '../../shared/use-cases/locate-scayle-order';
+import { FakeClock } from './fake-clock';
 
 /** 2025-03-01T10:00:00Z, the morning every fake starts at. */
 export const MORNING = Date.parse('2025-03-01T10:00:00.000Z');

@@ -1,5 +1,5 @@
-import type { OrderEventMessage } from '../../../shared/schemas/queue-messages';
-import { type ScayleOrder, scayleOrderSchema } from '../../../shared/schemas/scayle';
+import type { OrderEventMessage } from '../../shared/schemas/queue-messages';
+import { type ScayleOrder, scayleOrderSchema } from '../../shared/schemas/scayle';
 
 /** One SCAYLE item (SCAYLE sends one per unit) as a test describes it. */
 export interface UnitSpec {

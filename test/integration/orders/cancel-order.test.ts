@@ -9,8 +9,8 @@ import { makeCancelOrder } from '../../../shared/use-cases/cancel-order';
 import { makePostOrder, OrderBusyError } from '../../../shared/use-cases/post-order';
 import { makeWithdrawItems } from '../../../shared/use-cases/withdraw-items';
 import { recordingClock } from '../../helpers/fake-clock';
-import { FakeCatalogue, FakeCommerce, FakeExceptions, FakeLedger } from './fakes';
-import { orderEvent, scayleOrder } from './scayle-orders';
+import { FakeCatalogue, FakeCommerce, FakeExceptions, FakeLedger } from '../../helpers/order-fakes';
+import { orderEvent, scayleOrder } from '../../helpers/scayle-orders';
 
 const variant = DEMO_CATALOGUE.find((v) => v.orderwise) as DemoVariant;
 /** How long a posting worker holds an order. */

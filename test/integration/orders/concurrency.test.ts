@@ -4,8 +4,8 @@ import type { LedgerRepository } from '../../../shared/adapters/aws/ledger-repos
 import { isRetryable, TimeoutError } from '../../../shared/runtime/errors';
 import { makePostOrder, OrderBusyError } from '../../../shared/use-cases/post-order';
 import { useLedgerTables } from '../../helpers/dynamodb';
-import { FakeCatalogue, FakeCommerce, FakeErp } from './fakes';
-import { orderEvent, scayleOrder } from './scayle-orders';
+import { FakeCatalogue, FakeCommerce, FakeErp } from '../../helpers/order-fakes';
+import { orderEvent, scayleOrder } from '../../helpers/scayle-orders';
 
 /** How long a posting worker holds an order. */
 const LEASE_MS = 120_000;
