@@ -59,6 +59,24 @@ export const LOCAL_ORDERWISE_EXPORT_CREDENTIALS = {
   password: 'local-orderwise-webhook-password',
 };
 
+/** Origins the app is synthesized against in place of the simulators' loopback URLs (`.invalid` never resolves). */
+const PEER_STAND_INS = {
+  scayle: 'http://scayle.peer.invalid',
+  orderwise: 'http://orderwise.peer.invalid',
+  amazon: 'http://amazon.peer.invalid',
+} as const;
+
+/** The synthesized hub with every stand-in origin replaced by the running peer's. */
+const withPeerOrigins = (
+  synthesized: SynthesizedHub,
+  origins: Readonly<Record<keyof typeof PEER_STAND_INS, string>>,
+): SynthesizedHub => {
+  let text = JSON.stringify(synthesized);
+  for (const [peer, standIn] of Object.entries(PEER_STAND_INS))
+    text = text.replaceAll(standIn, origins[peer as keyof typeof PEER_STAND_INS]);
+  return JSON.parse(text) as SynthesizedHub;
+};
+
 /** A running local hub. */
 export type LocalHub = Awaited<ReturnType<typeof startHub>>;
 
@@ -133,17 +151,24 @@ export const startHub = async (options: HubOptions = {}) => {
       return d;
     });
     dynamoStarting.catch(() => {});
-    const cached = synthesizeHubCached({
-      ...options.stageOverrides,
-      scayle: { ...(options.stageOverrides?.scayle as object), adminApiUrl: scayle.apiUrl },
-      orderwise: { ...(options.stageOverrides?.orderwise as object), apiUrl: orderwise.apiUrl },
-      amazon: {
-        usagePlanScale: compression,
-        ...(options.stageOverrides?.amazon as object),
-        endpoint: amazon.url,
-        tokenUrl: `${amazon.url}/auth/o2/token`,
-      },
-    });
+    // Synthesized against stand-ins for the simulators' origins, then pointed at their real (random) ports: the
+    // template cache's key must not change with the ports, or it never hits and every start synthesizes again.
+    const peers = { scayle: scayle.url, orderwise: orderwise.url, amazon: amazon.url };
+    const standIn = (peer: keyof typeof peers, url: string) => url.replace(peers[peer], PEER_STAND_INS[peer]);
+    const cached = withPeerOrigins(
+      synthesizeHubCached({
+        ...options.stageOverrides,
+        scayle: { ...(options.stageOverrides?.scayle as object), adminApiUrl: standIn('scayle', scayle.apiUrl) },
+        orderwise: { ...(options.stageOverrides?.orderwise as object), apiUrl: standIn('orderwise', orderwise.apiUrl) },
+        amazon: {
+          usagePlanScale: compression,
+          ...(options.stageOverrides?.amazon as object),
+          endpoint: PEER_STAND_INS.amazon,
+          tokenUrl: `${PEER_STAND_INS.amazon}/auth/o2/token`,
+        },
+      }),
+      peers,
+    );
     const synthesized = {
       ...cached,
       stacks: options.transformTemplates?.(structuredClone(cached.stacks)) ?? cached.stacks,
