@@ -11,6 +11,7 @@ import { CatalogueRepository } from '../../shared/adapters/aws/catalogue-reposit
 import { makeDocumentClient } from '../../shared/adapters/aws/dynamodb';
 import { ExceptionsRepository } from '../../shared/adapters/aws/exceptions-repository';
 import { LedgerRepository } from '../../shared/adapters/aws/ledger-repository';
+import { SettlementsRepository } from '../../shared/adapters/aws/settlements-repository';
 import { StockRepository } from '../../shared/adapters/aws/stock-repository';
 import { startDynamoDbLocal } from '../engines/dynamodb-local';
 import { DEFAULT_LWA_CREDENTIALS, startAmazonSimulator } from '../simulators/amazon';
@@ -441,6 +442,7 @@ export const startHub = async (options: HubOptions = {}) => {
       exceptions: new ExceptionsRepository(db, tableNamed('ExceptionsTable')),
       catalogue,
       stock: new StockRepository(db, tableNamed('StockTable')),
+      settlements: new SettlementsRepository(db, tableNamed('SettlementsTable')),
       stop,
     };
   } catch (error) {

@@ -71,7 +71,7 @@ export type JournalAnnouncer = (detail: {
  * mapped to accounts. Unmapped kinds go to suspense and raise `SETTLEMENT_UNMAPPED_TYPE`, never blocking; a
  * file that does not sum to its total raises `SETTLEMENT_UNBALANCED` and is not posted; an unreadable file
  * raises `SETTLEMENT_UNREADABLE`. The settlement id's record makes a second run of the same settlement a
- * duplicate.
+ * duplicate, noted on that record (`duplicateSources`).
  */
 export const makeProcessSettlementFile =
   ({
@@ -82,7 +82,7 @@ export const makeProcessSettlementFile =
     mapping,
   }: {
     store: ObjectStore;
-    settlements: Pick<SettlementsRepository, 'claim' | 'finish'>;
+    settlements: Pick<SettlementsRepository, 'claim' | 'finish' | 'recordDuplicate'>;
     exceptions: ExceptionSink;
     announce: JournalAnnouncer;
     mapping?: AccountMapping;
@@ -97,7 +97,10 @@ export const makeProcessSettlementFile =
       return { outcome: 'unreadable', reason: error.message };
     }
     const { settlementId } = journal;
-    if ((await settlements.claim(settlementId, sourceKey)) === 'posted') return { outcome: 'duplicate', settlementId };
+    if ((await settlements.claim(settlementId, sourceKey)) === 'posted') {
+      await settlements.recordDuplicate(settlementId, sourceKey);
+      return { outcome: 'duplicate', settlementId };
+    }
     const json = toSettlementJson(journal);
     for (const unmapped of json.unmapped) {
       const kind = `${unmapped.transactionType}|${unmapped.amountType}|${unmapped.amountDescription}`;

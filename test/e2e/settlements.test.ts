@@ -50,13 +50,22 @@ describe('Amazon settlement reports into journal entries through the local hub',
     simulators.amazon.addReport({ content, charset: 'UTF-8' });
     expect((await fetchNow()).fetched).toHaveLength(1);
     expect((await fetchNow()).fetched).toHaveLength(0);
-    await eventually(async () => {
+    const incoming = await eventually(async () => {
       const { Contents = [] } = await engines.s3.send(
         new ListObjectsV2Command({ Bucket: bucket, Prefix: 'settlements/incoming/' }),
       );
-      return Contents.length === 2;
+      return Contents.length === 2 ? Contents.map((c) => c.Key as string) : undefined;
     });
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    // The parser's own record that it saw the second file and left it alone, not a pause.
+    const { settlements } = hub();
+    await eventually(
+      async () => {
+        const record = await settlements.get('23167452842');
+        return incoming.some((key) => record?.duplicateSources?.includes(key));
+      },
+      30_000,
+      'the second file of settlement 23167452842 handled as a duplicate',
+    );
     expect(await journalKeys()).toEqual([
       'settlements/journals/23167452842.csv',
       'settlements/journals/23167452842.json',

@@ -14,6 +14,8 @@ export interface SettlementRecord {
   readonly updatedAt: string;
   readonly journalKey?: string;
   readonly csvKey?: string;
+  /** Files of this settlement that arrived after it was posted and were deliberately left alone. */
+  readonly duplicateSources?: readonly string[];
 }
 
 const key = (id: string) => ({ [SETTLEMENTS_TABLE.partitionKey]: id });
@@ -109,6 +111,26 @@ export class SettlementsRepository {
           ':at': new Date(this.clock.now()).toISOString(),
           ':journal': keys.journalKey ?? null,
           ':csv': keys.csvKey ?? null,
+        },
+      }),
+    );
+  }
+
+  /**
+   * Notes a file of an already posted settlement that was deliberately left alone: the hub's own record that it
+   * saw the file, so an operator (or a test) can tell "handled, nothing to do" from "never seen".
+   */
+  async recordDuplicate(settlementId: string, sourceKey: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: key(settlementId),
+        UpdateExpression: 'SET #duplicates = list_append(if_not_exists(#duplicates, :none), :source), #updatedAt = :at',
+        ExpressionAttributeNames: { '#duplicates': 'duplicateSources', '#updatedAt': 'updatedAt' },
+        ExpressionAttributeValues: {
+          ':none': [],
+          ':source': [sourceKey],
+          ':at': new Date(this.clock.now()).toISOString(),
         },
       }),
     );

@@ -24,6 +24,7 @@ const world = () => {
   const raised: { type: string; key: string }[] = [];
   const announced: string[] = [];
   const fetchedReports = new Set<string>();
+  const duplicates: [string, string][] = [];
   const settlements = {
     claim: async (id: string) => {
       if (records.get(id) === 'posted') return 'posted' as const;
@@ -31,6 +32,7 @@ const world = () => {
       return 'claimed' as const;
     },
     finish: async (id: string, status: 'posted' | 'unbalanced') => void records.set(id, status),
+    recordDuplicate: async (id: string, sourceKey: string) => void duplicates.push([id, sourceKey]),
     isReportFetched: async (id: string) => fetchedReports.has(id),
     markReportFetched: async (id: string) => !fetchedReports.has(id) && Boolean(fetchedReports.add(id)),
   };
@@ -41,12 +43,12 @@ const world = () => {
     exceptions,
     announce: async (d) => void announced.push(d.settlementId),
   });
-  return { store, records, raised, announced, settlements, processFile };
+  return { store, records, raised, announced, duplicates, settlements, processFile };
 };
 
 describe('makeProcessSettlementFile', () => {
   it('posts one balanced journal as JSON and CSV and announces it, once per settlement', async () => {
-    const { store, announced, processFile } = world();
+    const { store, announced, duplicates, processFile } = world();
     const first = await processFile('settlements/incoming/a.txt', Readable.from([fixture]));
     expect(first).toMatchObject({
       outcome: 'posted',
@@ -57,6 +59,8 @@ describe('makeProcessSettlementFile', () => {
     });
     expect([...store.objects.keys()]).toHaveLength(2);
     expect(announced).toHaveLength(1);
+    // The second file is noted on the settlement's record: handled, and deliberately left alone.
+    expect(duplicates).toEqual([[first.outcome === 'posted' ? first.settlementId : '', 'settlements/incoming/b.txt']]);
   });
 
   it('still posts a file with an unknown row kind, on suspense, and names the kind to finance', async () => {
