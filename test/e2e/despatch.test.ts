@@ -185,7 +185,18 @@ describe('despatches to SCAYLE and Amazon through the local hub', () => {
       await simulators.orderwise.despatch(order.orderNumber, [
         { courierName: 'DPD', consignmentNumbers: [`OK-${order.orderNumber}`], lines: order.lines },
       ]);
-    await new Promise((resolve) => setTimeout(resolve, 10_000));
+    // The packages SCAYLE took are done when their executions end: acknowledged, with no exception of their own.
+    const healthy = await eventually(
+      async () => {
+        const runs = [...hub().stepFunctions.executions.values()].filter((e) =>
+          up.some((o) => e.input.includes(`OK-${o.orderNumber}`)),
+        );
+        return runs.length === up.length && runs.every((e) => e.status !== 'RUNNING') ? runs : undefined;
+      },
+      120_000,
+      'the despatch executions of the packages SCAYLE took ended',
+    );
+    expect(healthy.map((e) => e.status)).toEqual(up.map(() => 'SUCCEEDED'));
     expect((await exceptions.list({ type: 'FULFILMENT_UNACKED' })).map((e) => e.details.orderNumber).sort()).toEqual(
       down.map((o) => o.orderNumber).sort(),
     );
