@@ -8,7 +8,7 @@ import { FifoConsumer } from './fifo-consumer';
 import type { HubApi } from './hub-api';
 import { HubFunction } from './hub-function';
 import type { OperationsDashboard } from './operations-dashboard';
-import { bindOrderwise, bindScayle } from './peers';
+import { bindOrderwise, bindScayle, bindScayleShops } from './peers';
 import { RuleTargets } from './rule-targets';
 
 /** Properties of the order loop. */
@@ -60,13 +60,15 @@ export class OrdersLoop extends Construct {
       dashboard,
     });
 
-    this.webhook = new HubFunction(this, 'ScayleWebhook', {
-      ...common,
-      entry: 'functions/scayle-webhook',
-      description: 'Accepts SCAYLE webhooks and queues them',
-      timeout: Duration.seconds(10),
-    })
-      .setEnv('SCAYLE_SHOPS', JSON.stringify(config.scayle.shops))
+    this.webhook = bindScayleShops(
+      new HubFunction(this, 'ScayleWebhook', {
+        ...common,
+        entry: 'functions/scayle-webhook',
+        description: 'Accepts SCAYLE webhooks and queues them',
+        timeout: Duration.seconds(10),
+      }),
+      config,
+    )
       .bindQueue('ORDER_EVENTS_QUEUE_URL', this.queue.queue)
       .bindBucket('DATA_BUCKET', stateful.dataBucketName, 'rejected/', 'put')
       .bindTable('EXCEPTIONS_TABLE', stateful.exceptionsTable, 'readWrite')

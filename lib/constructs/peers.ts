@@ -9,12 +9,18 @@ export const bindOrderwise = (fn: HubFunction, config: StageConfig): HubFunction
     .setEnv('ORDERWISE_CUSTOMER_ACCOUNT', config.orderwise.customerAccount)
     .bindSecret('ORDERWISE_API_SECRET', config.secrets.orderwiseApi);
 
-/** Gives a function what it needs to call SCAYLE's Admin API: the URL and the API key's secret. */
+/** Gives a function what it needs to call SCAYLE's Admin API: the URL, the shops and the API key's secret. */
 export const bindScayle = (fn: HubFunction, config: StageConfig): HubFunction =>
-  fn
+  bindScayleShops(fn, config)
     .setEnv('SCAYLE_API_URL', config.scayle.adminApiUrl)
-    .setEnv('SCAYLE_SHOPS', JSON.stringify(config.scayle.shops))
     .bindSecret('SCAYLE_API_SECRET', config.secrets.scayleApi);
+
+/**
+ * Gives a function the stage's SCAYLE shops (`SCAYLE_SHOPS`, read with `scayleShopsEnv`): which shop country a
+ * webhook's `locale.appId` names, and where an order of unknown shop is looked for.
+ */
+export const bindScayleShops = (fn: HubFunction, config: StageConfig): HubFunction =>
+  fn.setEnv('SCAYLE_SHOPS', JSON.stringify(config.scayle.shops));
 
 /**
  * Gives a function what it needs to call the SP-API: the regional endpoint, the LWA token URL, the seller and

@@ -135,9 +135,6 @@ export const scayleAddressSchema = z.looseObject({
   collectionPoint: scayleCollectionPointSchema.nullish(),
 });
 
-/** A SCAYLE order address. */
-export type ScayleAddress = z.output<typeof scayleAddressSchema>;
-
 /**
  * An order as `GET /shops/{shopKey}/countries/{countryCode}/orders/{id}` returns it (and as order webhooks carry
  * it). [V] SDK `lib/Models/Order.php`, fixture OrderGetResponse.json. `createdAt` can be absent in lists.

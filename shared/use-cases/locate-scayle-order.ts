@@ -1,4 +1,3 @@
-import type { LedgerEntry } from '../adapters/aws/ledger-repository';
 import type { ShopCountry } from '../adapters/scayle/shops';
 import { toAlpha2 } from '../domain/countries';
 import type { ScayleOrder } from '../schemas/scayle';
@@ -23,9 +22,6 @@ export const knownShopOf = (
       return { shopKey: source.shopKey, countryCode: source.countryCode };
   return undefined;
 };
-
-/** The shop country the ledger recorded for an order. */
-export const ledgerShopOf = (entry: LedgerEntry | undefined): ShopCountry | undefined => knownShopOf(entry?.data);
 
 /**
  * Finds a SCAYLE order and its shop country. Order webhooks in SCAYLE's Admin format carry no shop (only `meta`),
