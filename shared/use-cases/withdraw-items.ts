@@ -1,4 +1,4 @@
-import { type SalesOrderLine, toSalesOrder } from '../domain/sales-order';
+import { OrderTotalsInconsistentError, type SalesOrderLine, toSalesOrder } from '../domain/sales-order';
 import type { CatalogueLookup, ErpGateway, ExceptionSink, OrderLedger } from '../ports';
 import type { OrderEventMessage } from '../schemas/queue-messages';
 import { isCancelledIn, isWithdrawn } from '../schemas/scayle';
@@ -7,7 +7,7 @@ import { knownShopOf, type LocateOrder } from './locate-scayle-order';
 import { OrderBusyError } from './post-order';
 
 /** What became of an item-level event: units taken off the OrderWise order, or why not. */
-export type WithdrawOutcome = 'amended' | 'too_late' | CancelOutcome;
+export type WithdrawOutcome = 'amended' | 'too_late' | 'flagged' | CancelOutcome;
 
 /** The ports taking withdrawn units off a sales order needs. */
 export interface WithdrawItemsDeps {
@@ -51,7 +51,21 @@ export const makeWithdrawItems =
 
     // The order as it now stands, priced as SCAYLE prices it; the lines of the affected SKUs replace OrderWise's.
     const codes = await catalogue.stockCodes(order.items.map((item) => item.variant.referenceKey));
-    const now = toSalesOrder(order, (sku) => codes.get(sku));
+    let now: ReturnType<typeof toSalesOrder>;
+    try {
+      now = toSalesOrder(order, (sku) => codes.get(sku));
+    } catch (error) {
+      // SCAYLE's figures no longer add up: OrderWise is left as it is, and finance decides what it should hold.
+      if (!(error instanceof OrderTotalsInconsistentError)) throw error;
+      await exceptions.raise('ORDER_TOTAL_MISMATCH', orderId, {
+        orderId,
+        stage: 'taking withdrawn units off',
+        scayleTotalMinor: error.expectedMinor,
+        sumOfPartsMinor: error.computedMinor,
+        orderItemIds: fresh.map((item) => item.id),
+      });
+      return 'flagged';
+    }
     const lines = [...new Set(fresh.map((item) => item.variant.referenceKey))].flatMap((sku): SalesOrderLine[] => {
       const left = now.lines.filter((line) => line.sku === sku);
       if (left.length > 0) return left;

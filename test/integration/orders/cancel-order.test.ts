@@ -465,6 +465,20 @@ describe('makeWithdrawItems against the OrderWise simulator', () => {
     expect((await ledger.get('scayle', '23005'))?.data.scayleTotalMinor).toBe(2000 + 2000 + 1500 + 495);
   });
 
+  it("tells finance, and changes nothing in OrderWise, when SCAYLE's figures no longer add up after a withdrawal", async () => {
+    const { withdraw, commerce, exceptions, stored } = await posted(23_007);
+    const order = await commerce.getOrder('ac', 'DE', '23007');
+    commerce.add({ ...order, cost: { ...order.cost, withTax: order.cost.withTax + 1 } });
+
+    expect(await withdraw(23_007, [3])).toBe('flagged');
+
+    expect(exceptions.list()).toMatchObject([
+      { type: 'ORDER_TOTAL_MISMATCH', key: '23007', owner: 'finance', details: { orderItemIds: [3] } },
+    ]);
+    expect(stored()?.lines).toHaveLength(2);
+    expect(await callsTo('amendSalesOrderLines')).toBe(0);
+  });
+
   it('leaves an order not yet posted to the post, which sends only what SCAYLE still has', async () => {
     const w = world();
     w.addOrder(23_006);
