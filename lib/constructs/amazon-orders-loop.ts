@@ -1,7 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { AccountPrincipal } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -11,6 +10,7 @@ import type { StatefulResources } from '../stateful-stack';
 import { alarmOnFirst, hubMetric } from './alarms';
 import { FifoConsumer, VISIBILITY_TIMEOUT_FACTOR } from './fifo-consumer';
 import { HubFunction } from './hub-function';
+import { HubSchedule } from './hub-schedule';
 import type { OperationsDashboard } from './operations-dashboard';
 import { bindAmazon, bindScayle } from './peers';
 import { RuleTargets } from './rule-targets';
@@ -151,20 +151,17 @@ export class AmazonOrdersLoop extends Construct {
         .setEnv('LATE_SHIPMENT_MARGIN_HOURS', String(config.windows.lateShipmentMarginHours)),
       config,
     );
-    new Rule(this, 'PollSchedule', {
+    new HubSchedule(this, 'PollSchedule', config, 'amazonOrderPoll', {
       description: 'getOrders poll: the safety net behind ORDER_CHANGE notifications',
-      schedule: Schedule.expression(config.schedules.amazonOrderPoll),
       targets: [targets.lambda(this.jobs, { job: 'poll' })],
     });
-    new Rule(this, 'GhostMonitorSchedule', {
+    new HubSchedule(this, 'GhostMonitorSchedule', config, 'monitors', {
       description: 'Raises GHOST_ORDER for Amazon orders without a SCAYLE order after the window',
-      schedule: Schedule.expression(config.schedules.monitors),
       targets: [targets.lambda(this.jobs, { job: 'ghost-monitor' })],
     });
 
-    new Rule(this, 'LateShipmentSchedule', {
+    new HubSchedule(this, 'LateShipmentSchedule', config, 'monitors', {
       description: 'Raises LATE_SHIPMENT_RISK for unconfirmed Amazon orders close to their LatestShipDate',
-      schedule: Schedule.expression(config.schedules.monitors),
       targets: [targets.lambda(this.jobs, { job: 'late-shipment' })],
     });
 

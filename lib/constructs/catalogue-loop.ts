@@ -1,11 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config/stage-config';
 import type { StatefulResources } from '../stateful-stack';
 import { alarmOnFirst, hubMetric } from './alarms';
 import { FifoConsumer } from './fifo-consumer';
 import { HubFunction } from './hub-function';
+import { HubSchedule } from './hub-schedule';
 import type { OperationsDashboard } from './operations-dashboard';
 import { bindAmazon, bindScayle } from './peers';
 import { RuleTargets } from './rule-targets';
@@ -87,9 +87,8 @@ export class CatalogueLoop extends Construct {
       }),
     ).bindQueue('LISTINGS_QUEUE_URL', this.queue.queue);
     const targets = new RuleTargets(this, 'Targets', { alarmTopic: topic, what: 'The catalogue sync schedule' });
-    new Rule(this, 'CatalogueSyncSchedule', {
+    new HubSchedule(this, 'CatalogueSyncSchedule', config, 'catalogueSync', {
       description: 'Maps every SCAYLE product to its Amazon listings again; only changes are sent',
-      schedule: Schedule.expression(config.schedules.catalogueSync),
       targets: [targets.lambda(this.jobs, { job: 'sync-all' })],
     });
 

@@ -1,5 +1,4 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import {
   Choice,
@@ -24,6 +23,7 @@ import { alarmOnFirst, hubMetric } from './alarms';
 import { FifoConsumer } from './fifo-consumer';
 import type { HubApi } from './hub-api';
 import { HubFunction, renderForNag } from './hub-function';
+import { HubSchedule } from './hub-schedule';
 import type { OperationsDashboard } from './operations-dashboard';
 import { bindAmazon, bindOrderwise, bindScayle } from './peers';
 import { RuleTargets } from './rule-targets';
@@ -160,9 +160,8 @@ export class FulfilmentLoop extends Construct {
         .bindQueue('DESPATCH_QUEUE_URL', this.despatchQueue.queue),
       config,
     );
-    new Rule(this, 'DespatchPullSchedule', {
+    new HubSchedule(this, 'DespatchPullSchedule', config, 'despatchPull', {
       description: 'Pulls OrderWise despatches behind the pushed exports',
-      schedule: Schedule.expression(config.schedules.despatchPull),
       targets: [
         new RuleTargets(this, 'Targets', { alarmTopic: topic, what: 'The despatch pull schedule' }).lambda(this.pull),
       ],

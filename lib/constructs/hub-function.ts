@@ -11,12 +11,10 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { HubTable } from '../stateful-stack';
+import { ENTRY_METADATA_KEY } from './metadata';
 
 /** Root of the repository, from which function entries are resolved. */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-/** Metadata key naming a function's entry file; the local hub reads it from the template to run the same code. */
-export const ENTRY_METADATA_KEY = 'scayle-hub:entry';
 
 /** The runtime every hub function runs on; tests and the local hub run on the same major version. */
 export const HUB_RUNTIME = Runtime.NODEJS_22_X;

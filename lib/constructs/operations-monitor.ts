@@ -1,11 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
 import { exceptionTypes } from '../../shared/domain/exception-types';
 import type { StageConfig } from '../config/stage-config';
 import type { StatefulResources } from '../stateful-stack';
 import { HubFunction } from './hub-function';
+import { HubSchedule } from './hub-schedule';
 import type { OperationsDashboard } from './operations-dashboard';
 import { bindAmazon, bindOrderwise, bindScayle } from './peers';
 import { RuleTargets } from './rule-targets';
@@ -57,9 +57,8 @@ export class OperationsMonitor extends Construct {
       entry: 'functions/ops-metrics',
       description: 'Publishes the open exceptions by type (OpenExceptions) for the dashboard',
     }).bindTable('EXCEPTIONS_TABLE', stateful.exceptionsTable, 'read');
-    new Rule(this, 'OpenExceptionsSchedule', {
+    new HubSchedule(this, 'OpenExceptionsSchedule', config, 'monitors', {
       description: 'Counts open exceptions by type for the operations dashboard',
-      schedule: Schedule.expression(config.schedules.monitors),
       targets: [targets.lambda(this.metrics)],
     });
     const period = periodOf(config.schedules.monitors);

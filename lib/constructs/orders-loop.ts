@@ -1,5 +1,4 @@
 import { Duration } from 'aws-cdk-lib';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config/stage-config';
 import type { StatefulResources } from '../stateful-stack';
@@ -7,6 +6,7 @@ import { alarmOnFirst, hubMetric } from './alarms';
 import { FifoConsumer } from './fifo-consumer';
 import type { HubApi } from './hub-api';
 import { HubFunction } from './hub-function';
+import { HubSchedule } from './hub-schedule';
 import type { OperationsDashboard } from './operations-dashboard';
 import { bindOrderwise, bindScayle, bindScayleShops } from './peers';
 import { RuleTargets } from './rule-targets';
@@ -87,9 +87,8 @@ export class OrdersLoop extends Construct {
         .bindBucket('DATA_BUCKET', stateful.dataBucketName, 'reports/', 'put')
         .setEnv('TOLERANCE_MINOR', String(config.reconciliation.toleranceMinor)),
     );
-    new Rule(this, 'DailyReconciliation', {
+    new HubSchedule(this, 'DailyReconciliation', config, 'financialReconciliation', {
       description: 'Daily SCAYLE vs OrderWise money check',
-      schedule: Schedule.expression(config.schedules.financialReconciliation),
       targets: [
         new RuleTargets(this, 'Targets', { alarmTopic: stateful.alarmTopic, what: 'The daily money check' }).lambda(
           this.reconciliation,

@@ -1,11 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { Rule } from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
 import { INCOMING_PREFIX } from '../../shared/use-cases/settlements';
 import type { StageConfig } from '../config/stage-config';
 import type { StatefulResources } from '../stateful-stack';
 import { alarmOnFirst, hubMetric } from './alarms';
 import { HubFunction } from './hub-function';
+import { HubSchedule } from './hub-schedule';
 import type { OperationsDashboard } from './operations-dashboard';
 import { bindAmazon } from './peers';
 import { RuleTargets } from './rule-targets';
@@ -49,9 +50,8 @@ export class SettlementsLoop extends Construct {
       .bindBucket('DATA_BUCKET', stateful.dataBucketName, INCOMING_PREFIX, 'put')
       .bindTable('SETTLEMENTS_TABLE', stateful.settlementsTable, 'readWrite');
     bindAmazon(this.fetcher, config);
-    new Rule(this, 'FetchSchedule', {
+    new HubSchedule(this, 'FetchSchedule', config, 'settlementPoll', {
       description: 'Polls the Reports API for new settlement reports (they cannot be requested)',
-      schedule: Schedule.expression(config.schedules.settlementPoll),
       targets: [target(this.fetcher)],
     });
 

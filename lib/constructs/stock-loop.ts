@@ -1,5 +1,4 @@
 import { Duration } from 'aws-cdk-lib';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
 import { SCAYLE_STOCK_WRITERS } from '../../shared/adapters/scayle/client';
 import type { StockPolicy } from '../../shared/use-cases/stock/stock-policy';
@@ -9,6 +8,7 @@ import { alarmOnFirst, hubMetric } from './alarms';
 import { FifoConsumer } from './fifo-consumer';
 import type { HubApi } from './hub-api';
 import { HubFunction } from './hub-function';
+import { HubSchedule } from './hub-schedule';
 import type { OperationsDashboard } from './operations-dashboard';
 import { bindAmazon, bindOrderwise, bindScayle } from './peers';
 import { RuleTargets } from './rule-targets';
@@ -110,14 +110,12 @@ export class StockLoop extends Construct {
         .setEnv('STOCK_POLICY', policy),
     );
     bindOrderwise(this.jobs, config);
-    new Rule(this, 'PullSchedule', {
+    new HubSchedule(this, 'PullSchedule', config, 'stockPull', {
       description: 'Pulls OrderWise stock changes behind the pushed exports',
-      schedule: Schedule.expression(config.schedules.stockPull),
       targets: [targets.lambda(this.jobs, { job: 'pull' })],
     });
-    new Rule(this, 'ReconcileSchedule', {
+    new HubSchedule(this, 'ReconcileSchedule', config, 'stockReconcile', {
       description: 'Full stock reconcile and Amazon sync',
-      schedule: Schedule.expression(config.schedules.stockReconcile),
       targets: [targets.lambda(this.jobs, { job: 'reconcile' })],
     });
 
@@ -136,9 +134,8 @@ export class StockLoop extends Construct {
       .setEnv('AMAZON_PATCH_WINDOW_SECONDS', String(config.stock.amazonPatchWindowSeconds))
       .setEnv('AMAZON_USAGE_PLAN_SHARE', String(AMAZON_PUSH_USAGE_PLAN_SHARE));
     bindAmazon(this.amazonPush, config);
-    new Rule(this, 'AmazonPushSchedule', {
+    new HubSchedule(this, 'AmazonPushSchedule', config, 'amazonStockPush', {
       description: 'Rounds of the Amazon quantity and price push (one at a time, under a lock)',
-      schedule: Schedule.expression(config.schedules.amazonStockPush),
       targets: [targets.lambda(this.amazonPush)],
     });
 

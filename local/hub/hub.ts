@@ -6,7 +6,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { buildApp, interceptLocalhostDns } from 'fauxqs';
 import { resolveStage } from '../../lib/config/stages';
-import { ENTRY_METADATA_KEY } from '../../lib/constructs/hub-function';
+import type { ScheduleName } from '../../lib/constructs/hub-schedule';
+import { ENTRY_METADATA_KEY, SCHEDULE_METADATA_KEY } from '../../lib/constructs/metadata';
 import { CatalogueRepository } from '../../shared/adapters/aws/catalogue-repository';
 import { makeDocumentClient } from '../../shared/adapters/aws/dynamodb';
 import { ExceptionsRepository } from '../../shared/adapters/aws/exceptions-repository';
@@ -21,7 +22,7 @@ import { DEFAULT_SCAYLE_TOKEN, type ScayleSimulatorOptions, startScayleSimulator
 import { type ApiRoute, startApiGateway } from './api-gateway';
 import { type BusEvent, startAwsEmulator } from './aws-emulator';
 import { EventSourcePoller } from './event-source';
-import { bundleFunctions, LocalFunction } from './functions';
+import { bundleFunctionsCached, LocalFunction } from './functions';
 import { LOCAL_REGION, Resolver } from './intrinsics';
 import { createResources, functionIdIn, type ProvisionedStack, registerResources, resourcePath } from './provision';
 import { scheduleEvery } from './schedules';
@@ -48,9 +49,30 @@ export interface HubOptions {
   readonly catalogueMap?: 'demo' | 'empty';
   /** SCAYLE simulator settings for tests that replay SCAYLE's samples: variants they name, ids they start from. */
   readonly scayle?: Pick<ScayleSimulatorOptions, 'extraVariants' | 'firstIds'>;
+  /**
+   * Which of the stage's schedules run: all of them (the default, as deployed), or only those named, each at the
+   * stage's expression (`true`) or at the one given. Applied to the template as it is read, so choosing schedules
+   * never synthesizes the app again; a test hub runs only the schedules its scenarios rely on.
+   */
+  readonly schedules?: 'all' | HubSchedules;
   /** Changes the synthesized templates before anything is built from them (tests use it to break the wiring on purpose). */
   readonly transformTemplates?: (stacks: SynthesizedHub['stacks']) => SynthesizedHub['stacks'];
 }
+
+/** Schedules a hub runs, by the stage's name for each: at the stage's expression (`true`) or at another. */
+export type HubSchedules = Partial<Record<ScheduleName, true | string>>;
+
+/** The expression a schedule rule of the template runs at on this hub, or undefined when it does not run. */
+const scheduleOf = (
+  resource: CfnTemplate['Resources'][string],
+  expression: string,
+  chosen: HubOptions['schedules'],
+): string | undefined => {
+  if (chosen === undefined || chosen === 'all') return expression;
+  const name = resource.Metadata?.[SCHEDULE_METADATA_KEY];
+  const choice = typeof name === 'string' ? chosen[name as ScheduleName] : undefined;
+  return choice === true ? expression : choice;
+};
 
 /** The Basic credentials the local hub gives the webhook senders. */
 export const LOCAL_WEBHOOK_CREDENTIALS = { username: 'scayle', password: 'local-webhook-password' };
@@ -260,7 +282,7 @@ export const startHub = async (options: HubOptions = {}) => {
         }),
       ),
     );
-    const bundles = await bundleFunctions(entries, path.join(workDir, 'build'));
+    const bundles = await bundleFunctionsCached(entries);
     lap('bundle');
 
     const resolver = new Resolver();
@@ -368,9 +390,11 @@ export const startHub = async (options: HubOptions = {}) => {
           return target ? [{ target, input: t.Input }] : [];
         });
         if (typeof p.ScheduleExpression === 'string') {
+          const expression = scheduleOf(resource, p.ScheduleExpression, options.schedules);
+          if (!expression) continue;
           for (const target of targets) {
             stops.push(
-              scheduleEvery(String(p.ScheduleExpression), compression, () =>
+              scheduleEvery(expression, compression, () =>
                 target.target(target.input ? JSON.parse(target.input) : scheduledEvent(id)),
               ),
             );

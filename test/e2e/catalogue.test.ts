@@ -17,7 +17,8 @@ const hub = useHub({
   timeCompression: 60,
   amazonListings: 'none',
   catalogueMap: 'empty',
-  stageOverrides: { schedules: { stockReconcile: 'rate(1 day)' } },
+  // The stock push finds a listing Amazon lost; the catalogue syncs run when a test asks for them.
+  schedules: { amazonStockPush: true },
 });
 
 const UK = 'A1F83G8C2ARO7P';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderDemoReport, runDemo } from '../../local/demo';
 import { useHub } from '../helpers/hub';
 
-const hub = useHub();
+const hub = useHub({ schedules: 'all' });
 
 describe('hub demo', () => {
   it('drives a trading day through every loop and finds every business invariant held', async () => {

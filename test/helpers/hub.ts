@@ -1,5 +1,4 @@
 import { afterAll, beforeAll } from 'vitest';
-import { mergeConfig } from '../../lib/config/stage-config';
 import { type HubOptions, type LocalHub, startHub } from '../../local/hub/hub';
 import type { LedgerEntry } from '../../shared/adapters/aws/ledger-repository';
 
@@ -10,17 +9,9 @@ import type { LedgerEntry } from '../../shared/adapters/aws/ledger-repository';
 export const useHub = (options: HubOptions = {}): (() => LocalHub) => {
   let hub: LocalHub | undefined;
   beforeAll(async () => {
-    // At 360x the hourly stock reconcile (a full Amazon sync) would run every 10 s and the daily catalogue sync every
-    // 4 minutes, keeping a core busy for what most files do not test: files that test them ask for them.
-    const stageOverrides = mergeConfig(
-      { schedules: { catalogueSync: 'rate(30 days)', stockReconcile: 'rate(1 day)' } },
-      options.stageOverrides,
-    );
-    hub = await startHub({
-      timeCompression: 360,
-      ...options,
-      stageOverrides: stageOverrides as HubOptions['stageOverrides'],
-    });
+    // No schedule runs unless the file names it: at 360x the hourly reconcile would run every 10 s, keeping a core
+    // busy for what the file does not test, and a scenario could pass through a schedule instead of the path it names.
+    hub = await startHub({ timeCompression: 360, schedules: {}, ...options });
   }, 180_000);
   afterAll(async () => {
     await hub?.stop();

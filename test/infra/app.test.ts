@@ -5,7 +5,8 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';
 import { resolveStage } from '../../lib/config/stages';
 import { FifoConsumer } from '../../lib/constructs/fifo-consumer';
-import { ENTRY_METADATA_KEY, HubFunction } from '../../lib/constructs/hub-function';
+import { HubFunction } from '../../lib/constructs/hub-function';
+import { ENTRY_METADATA_KEY, SCHEDULE_METADATA_KEY } from '../../lib/constructs/metadata';
 import { addHubStage } from '../../lib/hub-app';
 import { HubTable } from '../../lib/stateful-stack';
 import { FAILURES_TABLE } from '../../shared/adapters/aws/table-schemas';
@@ -18,6 +19,26 @@ describe('the scayle-hub app', () => {
   it('holds every operational invariant in both stacks', () => {
     expect(allInvariants(stateful.toJSON())).toEqual([]);
     expect(allInvariants(stateless.toJSON())).toEqual([]);
+  });
+
+  it('names the stage schedule of every scheduled rule, each schedule used, so the local hub can choose which run', () => {
+    const rules = [stateful, stateless].flatMap((stack) =>
+      Object.values(
+        stack.toJSON().Resources as Record<
+          string,
+          { Type: string; Properties: Record<string, unknown>; Metadata?: Record<string, unknown> }
+        >,
+      ).filter((r) => r.Type === 'AWS::Events::Rule' && r.Properties.ScheduleExpression),
+    );
+    const config = resolveStage('dev');
+    for (const rule of rules) {
+      const name = rule.Metadata?.[SCHEDULE_METADATA_KEY] as keyof typeof config.schedules;
+      expect(Object.keys(config.schedules)).toContain(name);
+      expect(rule.Properties.ScheduleExpression).toBe(config.schedules[name]);
+    }
+    expect(new Set(rules.map((r) => r.Metadata?.[SCHEDULE_METADATA_KEY]))).toEqual(
+      new Set(Object.keys(config.schedules)),
+    );
   });
 
   it('keeps six tables with point-in-time recovery and KMS encryption', () => {

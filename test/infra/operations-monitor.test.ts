@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { ENTRY_METADATA_KEY } from '../../lib/constructs/hub-function';
+import { ENTRY_METADATA_KEY } from '../../lib/constructs/metadata';
 import { exceptionTypes } from '../../shared/domain/exception-types';
 import { synthDevStage } from '../helpers/app';
 
