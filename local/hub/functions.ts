@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +22,59 @@ export interface LocalFunctionSpec {
 
 /** The outcome of one invocation, as Lambda reports it to its caller. */
 export type InvokeResult = { ok: true; result: unknown } | { ok: false; error: { name: string; message: string } };
+
+/** Every file a bundle can be made of: the functions, the code they share, and the locked dependencies. */
+const bundleInputs = (): string[] => {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (/\.(ts|mts|js|mjs|json)$/.test(entry.name)) files.push(full);
+    }
+  };
+  for (const dir of ['functions', 'shared', 'lib']) walk(path.join(root, dir));
+  files.push(path.join(root, 'package-lock.json'));
+  return files.sort();
+};
+
+/**
+ * `bundleFunctions` with a cache in `.hub/cache/bundles`: the bundles are reused while the entries, the code and
+ * the lockfile are unchanged, so a hub start costs no esbuild run (about five seconds of CPU) after the first.
+ * A bundle set is built beside the cache and renamed into it whole, so two hubs starting at once never read a
+ * half-written one.
+ */
+export const bundleFunctionsCached = async (entries: ReadonlyMap<string, string>): Promise<Map<string, string>> => {
+  const hash = createHash('sha256').update(JSON.stringify([...entries].sort()));
+  for (const file of bundleInputs()) hash.update(path.relative(root, file)).update(readFileSync(file));
+  const cache = path.join(root, '.hub', 'cache', 'bundles');
+  const outdir = path.join(cache, hash.digest('hex').slice(0, 24));
+  const bundles = new Map([...entries.keys()].map((id) => [id, path.join(outdir, id, 'index.mjs')]));
+  if (existsSync(outdir)) return bundles;
+  const building = `${outdir}.${process.pid}-${Date.now()}`;
+  await bundleFunctions(entries, building);
+  try {
+    renameSync(building, outdir);
+  } catch (error) {
+    // Another hub finished the same bundles first: theirs are as good.
+    rmSync(building, { recursive: true, force: true });
+    if (!existsSync(outdir)) throw error;
+  }
+  pruneBundleSets(cache, path.basename(outdir));
+  return bundles;
+};
+
+/** Bundle sets kept besides the newest: enough for switching branches back and forth, not a growing folder. */
+const KEPT_BUNDLE_SETS = 3;
+
+/** Removes all but the newest bundle sets (a running hub's set is newer than any edit since it started). */
+const pruneBundleSets = (cache: string, current: string): void => {
+  const sets = readdirSync(cache, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && /^[0-9a-f]{24}$/.test(entry.name) && entry.name !== current)
+    .map((entry) => ({ name: entry.name, mtime: statSync(path.join(cache, entry.name)).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime);
+  for (const old of sets.slice(KEPT_BUNDLE_SETS)) rmSync(path.join(cache, old.name), { recursive: true, force: true });
+};
 
 /**
  * Bundles the functions' entries the way the CDK does for Lambda (ESM, node22, source maps), one
