@@ -23,7 +23,7 @@ const env = parseEnv(
       EXCEPTIONS_TABLE: z.string().min(1),
       AMAZON_ORDERS_QUEUE_URL: z.url(),
       AMAZON_MARKETPLACE_IDS: z.string().transform((ids) => ids.split(',').filter(Boolean)),
-      GHOST_ORDER_MINUTES: z.coerce.number().int().positive(),
+      GHOST_ORDER_MINUTES: z.coerce.number().positive(),
       LATE_SHIPMENT_MARGIN_HOURS: z.coerce.number().positive(),
       POLL_OVERLAP_MINUTES: z.coerce.number().int().min(0).default(5),
       // The first run reads one hour back: older orders at go-live belong to the process the hub replaces.

@@ -111,10 +111,11 @@ export const stageConfigSchema = z
        */
       amazonPatchWindowSeconds: z.number().int().positive().max(3_600).default(120),
     }),
+    /** How long the hub waits before it raises an exception; fractions of a minute are allowed (tests use them). */
     windows: z.object({
-      ghostOrderMinutes: z.number().int().positive(),
-      fulfilmentAckMinutes: z.number().int().positive(),
-      amazonConfirmationAckMinutes: z.number().int().positive(),
+      ghostOrderMinutes: z.number().positive(),
+      fulfilmentAckMinutes: z.number().positive(),
+      amazonConfirmationAckMinutes: z.number().positive(),
       lateShipmentMarginHours: z.number().positive(),
     }),
     /**

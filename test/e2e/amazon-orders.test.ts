@@ -5,11 +5,12 @@ import { eventually, eventuallyLedger, useHub } from '../helpers/hub';
 import { depth, queueOf } from '../helpers/queues';
 
 // Time runs 60 times faster (the stock loop's Amazon push keeps its 5% margin at that speed; at 360 times a timer's
-// millisecond is more than the margin). A one-minute ghost window: the monitor runs every 5 s, the window sets the pace.
+// millisecond is more than the margin). A 15-second ghost window: the monitor runs every 5 s, the window sets the pace.
 const hub = useHub({
   timeCompression: 60,
-  // The hourly stock reconcile (every minute here) is not what this file tests: daily keeps the machine for it.
-  stageOverrides: { windows: { ghostOrderMinutes: 1 }, schedules: { stockReconcile: 'rate(1 day)' } },
+  // The poll finds the orders whose notification was lost; the monitors raise ghosts; the push offers Amazon stock.
+  schedules: { amazonOrderPoll: true, monitors: true, amazonStockPush: true },
+  stageOverrides: { windows: { ghostOrderMinutes: 0.25 } },
 });
 
 const UK = 'A1F83G8C2ARO7P';
@@ -134,6 +135,8 @@ describe('Amazon orders into SCAYLE and OrderWise through the local hub', () => 
     const { simulators, ledger, stock } = hub();
     const variant = sellable[11] as (typeof sellable)[number];
     const sku = variant.sku;
+    // OrderWise exports a change of the SKU's stock, so the hub knows what SCAYLE holds before the order comes.
+    await simulators.orderwise.changeStock([{ variantCode: variant.orderwise?.variantCode as string, delta: 5 }]);
     const before = await eventually(async () => (await stock.get(sku))?.scayle, 60_000, `a SCAYLE figure for ${sku}`);
     const [order] = await simulators.amazon.createOrders({
       orders: [{ status: 'Pending', items: [{ sellerSku: variant.amazon?.sellerSku as string, quantity: 2 }] }],

@@ -4,12 +4,13 @@ import { DEMO_CATALOGUE } from '../../local/simulators/catalogue';
 import { buildDespatchExport } from '../../shared/adapters/orderwise/export-format';
 import { eventually, eventuallyLedger, useHub } from '../helpers/hub';
 
-// Windows of one minute (real time): a SCAYLE outage longer than that must raise FULFILMENT_UNACKED.
+// A window of 30 seconds (real time): a SCAYLE outage longer than that must raise FULFILMENT_UNACKED.
 const hub = useHub({
   timeCompression: 60,
+  // The pull finds the despatches whose export was lost.
+  schedules: { despatchPull: true },
   stageOverrides: {
-    windows: { fulfilmentAckMinutes: 1, amazonConfirmationAckMinutes: 2 },
-    schedules: { stockReconcile: 'rate(1 day)' },
+    windows: { fulfilmentAckMinutes: 0.5, amazonConfirmationAckMinutes: 2 },
   },
 });
 

@@ -37,8 +37,10 @@ export const ghostsAmong = (entries: readonly LedgerEntry[], now: number, window
     if (entry.channel !== 'amazon' || !WITHOUT_SCAYLE_ORDER.includes(entry.status)) return [];
     if (NOT_EXPECTED.has(String(entry.data.amazonStatus ?? ''))) return [];
     const firstSeenAt = String(entry.data.firstSeenAt ?? entry.createdAt);
-    const minutes = Math.floor((now - Date.parse(firstSeenAt)) / 60_000);
-    if (minutes < windowMinutes) return [];
+    const waitedMs = now - Date.parse(firstSeenAt);
+    // Compared in milliseconds: a window may be a fraction of a minute.
+    if (waitedMs < windowMinutes * 60_000) return [];
+    const minutes = Math.floor(waitedMs / 60_000);
     return [
       {
         amazonOrderId: entry.orderId,

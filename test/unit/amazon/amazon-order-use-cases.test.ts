@@ -500,6 +500,13 @@ describe('the ghost-order monitor', () => {
     expect(ghosts[0]).toMatchObject({ latestShipDate: 'L', minutesWithoutScayleOrder: 20, ledgerStatus: 'received' });
   });
 
+  it('holds a window of a fraction of a minute to the second', () => {
+    const at = (seconds: number) => Date.parse('2025-03-01T09:00:00.000Z') + seconds * 1_000;
+    const order = [entry('quick', 'received', seen)];
+    expect(ghostsAmong(order, at(14.999), 0.25)).toEqual([]);
+    expect(ghostsAmong(order, at(15), 0.25)).toMatchObject([{ amazonOrderId: 'quick', minutesWithoutScayleOrder: 0 }]);
+  });
+
   it('closes a ghost it raised if the order reached SCAYLE meanwhile', async () => {
     const exceptions = new FakeExceptions();
     let reads = 0;
