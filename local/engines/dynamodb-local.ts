@@ -63,7 +63,8 @@ export const startDynamoDbLocal = async (options: { port?: number } = {}): Promi
       '-inMemory',
       '-disableTelemetry',
     ],
-    { cwd: jars },
+    // The launcher exits when its standard input closes: DynamoDB Local never outlives the hub that started it.
+    { cwd: jars, stdinLifeline: true },
   );
   const endpoint = `http://127.0.0.1:${port}`;
   try {

@@ -49,9 +49,27 @@ export interface ManagedProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Spawns `command` detached in a new process group and tracks it until it exits. */
-export const startProcess = (command: string, args: string[], options: SpawnOptions = {}): ManagedProcess => {
-  const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Spawns `command` detached in a new process group and tracks it until it exits. With `stdinLifeline` its standard
+ * input is a pipe this process holds open and never writes to: when this process ends, however it ends (even by
+ * SIGKILL, when no stop can run), the child reads end-of-file there, and a child that watches for it exits too.
+ */
+export const startProcess = (
+  command: string,
+  args: string[],
+  options: SpawnOptions & { readonly stdinLifeline?: boolean } = {},
+): ManagedProcess => {
+  const { stdinLifeline, ...spawnOptions } = options;
+  const child = spawn(command, args, {
+    ...spawnOptions,
+    detached: true,
+    stdio: [stdinLifeline ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+  });
+  // The lifeline must not keep this process alive, and a child gone first must not make writes to it throw.
+  if (child.stdin) {
+    child.stdin.on('error', () => {});
+    (child.stdin as unknown as { unref?: () => void }).unref?.();
+  }
   running.add(child);
   let output = '';
   const collect = (chunk: Buffer) => {
