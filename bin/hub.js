@@ -22,4 +22,5 @@ if (major < 22) {
 
 const { register } = await import('tsx/esm/api');
 register();
-await import(pathToFileURL(path.join(root, 'local', 'cli.ts')).href);
+const { runCli } = await import(pathToFileURL(path.join(root, 'local', 'cli.ts')).href);
+process.exitCode = await runCli(process.argv.slice(2));
