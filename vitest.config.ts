@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { LevelTimesReporter } from './test/helpers/level-times';
+import { LevelTimesReporter } from './test/helpers/level-times.ts';
 
 /** One vitest project per level of the test pyramid (STYLE.md), each runnable alone: `npm run test:<level>`. */
 const level = (name: string) => ({ extends: true as const, test: { name, include: [`test/${name}/**/*.test.ts`] } });
