@@ -38,6 +38,8 @@ const toRecord = (message: Message, spec: EventSourceSpec) => ({
 export class EventSourcePoller {
   #running = true;
   #loop: Promise<void> | undefined;
+  /** Ends a long poll in flight at once when the poller stops (it would otherwise wait out its second). */
+  readonly #stopping = new AbortController();
   /** Invocations so far and messages that failed, for the demo summary. */
   readonly stats = { batches: 0, messages: 0, failures: 0 };
 
@@ -53,9 +55,10 @@ export class EventSourcePoller {
     this.#loop = Promise.all(Array.from({ length: this.parallel }, () => this.#poll())).then(() => undefined);
   }
 
-  /** Stops polling after the batches in flight. */
+  /** Stops polling after the batches in flight; a receive still waiting for messages is abandoned. */
   async stop(): Promise<void> {
     this.#running = false;
+    this.#stopping.abort();
     await this.#loop;
   }
 
@@ -70,6 +73,7 @@ export class EventSourcePoller {
             WaitTimeSeconds: 1,
             MessageSystemAttributeNames: ['All'],
           }),
+          { abortSignal: this.#stopping.signal },
         );
         messages = received.Messages ?? [];
       } catch {

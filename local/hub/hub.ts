@@ -413,10 +413,9 @@ export const startHub = async (options: HubOptions = {}) => {
     const api = await startApiGateway(routes, config.stage);
     lap('provision');
     stops.push(api.stop);
-    for (const poller of pollers) {
-      poller.start();
-      stops.push(() => poller.stop());
-    }
+    for (const poller of pollers) poller.start();
+    // All at once: each may be waiting in a long poll.
+    stops.push(async () => void (await Promise.all(pollers.map((poller) => poller.stop()))));
 
     const stateful = provisioned[0] as ProvisionedStack;
     const tableNamed = (prefix: string) =>
