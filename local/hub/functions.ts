@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
+import { sourceCacheKey } from './cache-key';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -23,21 +23,6 @@ export interface LocalFunctionSpec {
 /** The outcome of one invocation, as Lambda reports it to its caller. */
 export type InvokeResult = { ok: true; result: unknown } | { ok: false; error: { name: string; message: string } };
 
-/** Every file a bundle can be made of: the functions, the code they share, and the locked dependencies. */
-const bundleInputs = (): string[] => {
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (/\.(ts|mts|js|mjs|json)$/.test(entry.name)) files.push(full);
-    }
-  };
-  for (const dir of ['functions', 'shared', 'lib']) walk(path.join(root, dir));
-  files.push(path.join(root, 'package-lock.json'));
-  return files.sort();
-};
-
 /**
  * `bundleFunctions` with a cache in `.hub/cache/bundles`: the bundles are reused while the entries, the code and
  * the lockfile are unchanged, so a hub start costs no esbuild run (about five seconds of CPU) after the first.
@@ -45,10 +30,10 @@ const bundleInputs = (): string[] => {
  * half-written one.
  */
 export const bundleFunctionsCached = async (entries: ReadonlyMap<string, string>): Promise<Map<string, string>> => {
-  const hash = createHash('sha256').update(JSON.stringify([...entries].sort()));
-  for (const file of bundleInputs()) hash.update(path.relative(root, file)).update(readFileSync(file));
+  // Every file a bundle can be made of: the functions, the code they share, and the locked dependencies.
+  const key = sourceCacheKey([...entries].sort(), ['functions', 'shared', 'lib'], ['package-lock.json']);
   const cache = path.join(root, '.hub', 'cache', 'bundles');
-  const outdir = path.join(cache, hash.digest('hex').slice(0, 24));
+  const outdir = path.join(cache, key);
   const bundles = new Map([...entries.keys()].map((id) => [id, path.join(outdir, id, 'index.mjs')]));
   if (existsSync(outdir)) return bundles;
   const building = `${outdir}.${process.pid}-${Date.now()}`;

@@ -1,13 +1,12 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import cdkJson from '../../cdk.json' with { type: 'json' };
 import type { StageConfig } from '../../lib/config/stage-config';
 import { resolveStage } from '../../lib/config/stages';
 import { addHubStage } from '../../lib/hub-app';
+import { PROJECT_ROOT, sourceCacheKey } from './cache-key';
 
 /** A CloudFormation resource as the local hub reads it. */
 export interface CfnResource {
@@ -29,35 +28,14 @@ export interface SynthesizedHub {
   readonly stacks: readonly { readonly name: string; readonly template: CfnTemplate }[];
 }
 
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-/** Everything a synthesized template depends on: the CDK code, the stage config, the lockfile. */
-const templateInputs = (): string[] => {
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith('.ts')) files.push(full);
-    }
-  };
-  for (const dir of ['lib', 'bin']) walk(path.join(projectRoot, dir));
-  files.push(
-    path.join(projectRoot, 'shared/adapters/aws/table-schemas.ts'),
-    path.join(projectRoot, 'cdk.json'),
-    path.join(projectRoot, 'package-lock.json'),
-  );
-  return files.sort();
-};
-
 /**
  * `synthesizeHub` with a cache in `.hub/cache`: the first synth in a process costs seconds (aws-cdk-lib loads
  * lazily), so templates are reused while the CDK code, the stage overrides and the lockfile are unchanged.
  */
 export const synthesizeHubCached = (overrides: unknown, stageName = 'dev'): SynthesizedHub => {
-  const hash = createHash('sha256').update(JSON.stringify({ overrides, stageName }));
-  for (const file of templateInputs()) hash.update(file).update(readFileSync(file));
-  const cacheFile = path.join(projectRoot, '.hub', 'cache', `templates-${hash.digest('hex').slice(0, 24)}.json`);
+  // Everything a template depends on: the CDK code, the stage config and the shared code it reads, the lockfile.
+  const key = sourceCacheKey({ overrides, stageName }, ['lib', 'bin', 'shared'], ['cdk.json', 'package-lock.json']);
+  const cacheFile = path.join(PROJECT_ROOT, '.hub', 'cache', `templates-${key}.json`);
   if (existsSync(cacheFile)) return JSON.parse(readFileSync(cacheFile, 'utf8')) as SynthesizedHub;
   const synthesized = synthesizeHub(overrides, stageName);
   mkdirSync(path.dirname(cacheFile), { recursive: true });

@@ -11,15 +11,10 @@ import { startHub } from '../../local/hub/hub';
 import { DEMO_CATALOGUE } from '../../local/simulators/catalogue';
 import { hubCli } from '../helpers/cli';
 import { eventually } from '../helpers/hub';
+import { processesWith } from '../helpers/processes';
 import { depth, queueOf } from '../helpers/queues';
 
 const run = promisify(execFile);
-
-/** Processes whose command line mentions `text` (e.g. DynamoDB Local's port). */
-const processesWith = async (text: string): Promise<string[]> => {
-  const { stdout } = await run('ps', ['-eo', 'pid,args']);
-  return stdout.split('\n').filter((line) => line.includes(text) && !line.includes('ps -eo'));
-};
 
 describe('the local hub', () => {
   it('builds only what the templates wire: a queue without its event source is never consumed', async () => {

@@ -1,16 +1,8 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { promisify } from 'node:util';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { eventually } from '../helpers/hub';
-
-const run = promisify(execFile);
-
-/** Command lines of the processes whose arguments contain `text`. */
-const processesWith = async (text: string): Promise<string[]> => {
-  const { stdout } = await run('ps', ['-eo', 'pid,args']);
-  return stdout.split('\n').filter((line) => line.includes(text) && !line.includes('ps -eo'));
-};
+import { processesWith } from '../helpers/processes';
 
 describe('DynamoDB Local started by the hub', () => {
   it('ends when the process that started it is killed with SIGKILL, when no stop can run', async () => {
