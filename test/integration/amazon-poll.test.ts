@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_LWA_CREDENTIALS, startAmazonSimulator } from '../../local/simulators/amazon';
 import { SpApiClient } from '../../shared/adapters/amazon/client';
 import { AMAZON_ORDERS_CURSOR, makePollAmazonOrders } from '../../shared/use-cases/amazon-orders/poll-orders';
-import { useLedgerTables } from '../helpers/dynamodb';
+import { useFreshLedgerTables } from '../helpers/fresh-ledger-tables';
 
 const UK = 'A1F83G8C2ARO7P';
 
@@ -12,10 +12,14 @@ const UK = 'A1F83G8C2ARO7P';
  * takes costs a re-read, never an order.
  */
 describe('the getOrders poll over a backlog', () => {
-  const tables = useLedgerTables();
+  // Each test starts with no cursor and no orders: none reads what another left.
+  const tables = useFreshLedgerTables();
   let amazon: Awaited<ReturnType<typeof startAmazonSimulator>>;
   beforeAll(async () => {
     amazon = await startAmazonSimulator();
+  });
+  beforeEach(async () => {
+    await fetch(`${amazon.url}/_sim/reset`, { method: 'POST' });
   });
   afterAll(async () => amazon.stop());
 
@@ -66,10 +70,14 @@ describe('the getOrders poll over a backlog', () => {
     expect(await tables().cursors.read(AMAZON_ORDERS_CURSOR)).toEqual({ at: runs[2]?.to });
   });
 
-  it('reads the first half of the search again when Amazon refuses the NextToken a run kept', async () => {
-    const { at } = await tables().cursors.read(AMAZON_ORDERS_CURSOR);
+  it('reads the first half of the search again when Amazon refuses the NextToken a run kept, and loses no order', async () => {
+    // A run that started at the cursor `at` (so searched from `at` less the overlap) kept a NextToken that Amazon
+    // has since forgotten.
     const from = new Date(Date.now() - 3 * 3_600_000).toISOString();
     const to = new Date(Date.now() - 600_000).toISOString();
+    const half = Date.parse(from) + Math.floor((Date.parse(to) - Date.parse(from)) / 2);
+    const at = new Date(Date.parse(from) + 5 * 60_000).toISOString();
+    await tables().cursors.advance(AMAZON_ORDERS_CURSOR, undefined, at);
     await tables().cursors.saveResume(AMAZON_ORDERS_CURSOR, at, {
       from,
       to,
@@ -77,10 +85,24 @@ describe('the getOrders poll over a backlog', () => {
       pages: 12,
       savedAt: new Date().toISOString(),
     });
+    const [early, late] = await amazon.createOrders({
+      orders: [half - 1_800_000, half + 1_800_000].map((purchasedAt) => ({
+        purchaseDate: new Date(purchasedAt).toISOString(),
+        marketplaceId: UK,
+        items: [{ sellerSku: 'ANY-SKU', quantity: 1, unitPrice: '10.00' }],
+      })),
+    });
+
     const queued: string[] = [];
     const outcome = await pollOf(queued)();
+
     expect(outcome).toMatchObject({ resumed: true, complete: true, from });
-    expect(Date.parse(outcome.to)).toBe(Date.parse(from) + Math.floor((Date.parse(to) - Date.parse(from)) / 2));
+    expect(Date.parse(outcome.to)).toBe(half);
+    expect(queued).toEqual([early?.amazonOrderId]);
     expect(await tables().cursors.read(AMAZON_ORDERS_CURSOR)).toEqual({ at: outcome.to });
+    // The next run reads on from the half, so the order of the second half is not lost.
+    const next: string[] = [];
+    await pollOf(next)();
+    expect(next).toEqual([late?.amazonOrderId]);
   });
 });

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_LWA_CREDENTIALS, startAmazonSimulator } from '../../../local/simulators/amazon';
 import { SETTLEMENT_REPORT_TYPE, SpApiClient } from '../../../shared/adapters/amazon/client';
 import { UpstreamRejectedError } from '../../../shared/runtime/errors';
@@ -18,6 +18,10 @@ describe('SpApiClient against the SP-API simulator', () => {
 
   beforeAll(async () => {
     amazon = await startAmazonSimulator();
+  });
+  // Every test counts the reports it added itself.
+  beforeEach(async () => {
+    await fetch(`${amazon.url}/_sim/reset`, { method: 'POST' });
   });
   afterAll(async () => amazon.stop());
 
@@ -41,7 +45,8 @@ describe('SpApiClient against the SP-API simulator', () => {
   });
 
   it('follows nextToken, and only nextToken, through more than one page of reports', async () => {
-    for (let i = 0; i < 100; i++) amazon.addReport({ content: fixture });
+    // More than one page of getReports (at most 100 a page).
+    for (let i = 0; i < 103; i++) amazon.addReport({ content: fixture });
     const reports = await client().listSettlementReports(new Date(Date.now() - 86_400_000));
     expect(reports).toHaveLength(103);
     expect(new Set(reports.map((r) => r.reportId)).size).toBe(103);

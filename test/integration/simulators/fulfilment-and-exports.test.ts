@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { XMLParser } from 'fast-xml-parser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_CATALOGUE } from '../../../local/simulators/catalogue';
 import { DEFAULT_ORDERWISE_USER, startOrderwiseSimulator } from '../../../local/simulators/orderwise';
 import { DEFAULT_SCAYLE_TOKEN, startScayleSimulator } from '../../../local/simulators/scayle';
@@ -45,6 +45,11 @@ describe('OrderWise simulator HTTP exports', () => {
     ow = await startOrderwiseSimulator();
     receiver = await startReceiver();
     ow.setExportTargets({ stockUrl: `${receiver.url}/stock`, despatchUrl: `${receiver.url}/despatch`, ...credentials });
+  });
+  // Each test sees only the pushes it caused, from the seeded stock and no orders.
+  beforeEach(async () => {
+    await fetch(`${ow.url}/_sim/reset`, { method: 'POST' });
+    receiver.received.length = 0;
   });
   afterAll(async () => {
     await ow.stop();
