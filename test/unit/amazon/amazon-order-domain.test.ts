@@ -9,6 +9,7 @@ import {
   SellerSkuUnmappedError,
   splitEvenly,
   toScayleOrderCreate,
+  unmappedOf,
 } from '../../../shared/domain/amazon-order';
 import {
   type AmazonOrder,
@@ -207,5 +208,151 @@ describe("Amazon's sample payloads", () => {
     expect(orders.length).toBeGreaterThan(0);
     expect(nextStepOf(orders[0] as AmazonOrder, items)).toBe('cancel');
     expect([...reservationsOf(items, () => 'SKU-1')]).toEqual([['SKU-1', 1]]);
+  });
+});
+
+describe('toScayleOrderCreate: the customer, the address and the currency', () => {
+  const create = (o: AmazonOrder, items: AmazonOrderItem[] = [item()]) => toScayleOrderCreate(o, items, skuOf, shop);
+
+  it("names the customer as the buyer, and falls back to the address's name and a reserved email", () => {
+    expect(create(order()).customer).toEqual({
+      email: 'abc@marketplace.amazon.co.uk',
+      firstName: 'Jane',
+      lastName: 'Public',
+    });
+    expect(create(order({ BuyerInfo: { BuyerName: '' } })).customer).toEqual({
+      email: '202-1234567-7654321@marketplace.amazon.invalid',
+      firstName: 'Jane Q',
+      lastName: 'Public',
+    });
+  });
+
+  it('uses a one-word name as both first and last name, so the parcel carries the name the buyer gave', () => {
+    const external = create(order({ ShippingAddress: { ...order().ShippingAddress, Name: 'Cher' }, BuyerInfo: {} }));
+
+    expect(external.address.shipping.recipient).toMatchObject({ firstName: 'Cher', lastName: 'Cher' });
+    expect(external.customer).toMatchObject({ firstName: 'Cher', lastName: 'Cher' });
+  });
+
+  it('joins the second and third address lines, and leaves out what Amazon does not give', () => {
+    const address = order().ShippingAddress;
+    expect(
+      create(order({ ShippingAddress: { ...address, AddressLine3: 'Rear entrance' } })).address.shipping,
+    ).toMatchObject({ additional: 'Flat 2, Rear entrance', phone: '+44 113 000000' });
+
+    const bare = create(
+      order({
+        ShippingAddress: { Name: 'Jane Q Public', AddressLine1: '1 High St', City: 'Leeds', CountryCode: 'GB' },
+      }),
+    ).address.shipping;
+    expect(bare).toEqual({
+      recipient: { firstName: 'Jane Q', lastName: 'Public', type: 'personal' },
+      street: '1 High St',
+      city: 'Leeds',
+      countryCode: 'GBR',
+    });
+  });
+
+  it('says the address is not released yet when Amazon gives none', () => {
+    expect(() => create(order({ ShippingAddress: undefined }))).toThrow(
+      new AddressMissingError('Amazon order 202-1234567-7654321 has no shipping address yet'),
+    );
+  });
+
+  it('refuses an address in a country it cannot name', () => {
+    expect(() => create(order({ ShippingAddress: { ...order().ShippingAddress, CountryCode: 'XX' } }))).toThrow(
+      new AddressMissingError('Amazon order 202-1234567-7654321 names no known country'),
+    );
+  });
+
+  it("takes the currency from the total, else the first priced item, else the marketplace's own, else EUR", () => {
+    const unpriced = item({ ItemPrice: undefined, ItemTax: undefined });
+    const priced = item({ OrderItemId: '2', ItemPrice: { CurrencyCode: 'SEK', Amount: '0.00' }, ItemTax: undefined });
+    expect(create(order(), [unpriced, priced]).currencyCode).toBe('SEK');
+    expect(create(order(), [unpriced]).currencyCode).toBe('GBP');
+    expect(create(order({ MarketplaceId: undefined }), [unpriced]).currencyCode).toBe('EUR');
+  });
+
+  it('records an empty marketplace, and takes prices as tax-inclusive, for an order that names none', () => {
+    const external = create(order({ MarketplaceId: undefined }));
+
+    expect(external.legacyCustomData).toMatchObject({ marketplaceId: '' });
+    expect(external.items[0]?.price.withTax).toBe(2000);
+  });
+
+  it('adds no fee and no reduction when there is no shipping to charge', () => {
+    expect(create(order()).cost).toMatchObject({ withTax: 2000, appliedFees: [], appliedReductions: [] });
+  });
+
+  it('creates no unit and charges no shipping for an item with nothing ordered', () => {
+    const external = create(order(), [
+      item(),
+      item({ OrderItemId: '2', QuantityOrdered: 0, ShippingPrice: gbp('3.99') }),
+    ]);
+
+    expect(external.items).toHaveLength(1);
+    expect(external.cost.appliedFees).toEqual([]);
+  });
+
+  it('gives a free unit a VAT rate of 0 rather than a division by zero', () => {
+    const external = create(order(), [item({ ItemPrice: gbp('0.00'), ItemTax: gbp('0.00') })]);
+
+    expect(external.items[0]?.price.tax.vat).toEqual({ amount: 0, rate: 0 });
+  });
+
+  it('takes a promotion and its tax off the price where tax comes on top (US)', () => {
+    const usd = (amount: string) => ({ CurrencyCode: 'USD', Amount: amount });
+    const external = toScayleOrderCreate(
+      order({ MarketplaceId: US }),
+      [
+        item({
+          ItemPrice: usd('10.00'),
+          ItemTax: usd('1.00'),
+          PromotionDiscount: usd('2.00'),
+          PromotionDiscountTax: usd('0.20'),
+        }),
+      ],
+      skuOf,
+      { ...shop, countryCode: 'US' },
+    );
+
+    expect(external.items[0]?.price).toMatchObject({ withTax: 880, withoutTax: 800, undiscountedWithTax: 1100 });
+  });
+
+  it('does not hold a cancelled order to its total', () => {
+    expect(() => create(order({ OrderStatus: 'Canceled', OrderTotal: gbp('0.00') }))).not.toThrow();
+  });
+
+  it('names every unmapped SellerSKU with its ASIN in the message the flag carries', () => {
+    expect(() =>
+      create(order(), [
+        item({ SellerSKU: 'LEGACY-1', ASIN: 'B0LEGACY01' }),
+        item({ SellerSKU: 'LEGACY-2', ASIN: 'B0LEGACY02' }),
+      ]),
+    ).toThrow('SellerSKU without a SCAYLE variant: LEGACY-1 (B0LEGACY01), LEGACY-2 (B0LEGACY02)');
+  });
+});
+
+describe('the next step and the units of an Amazon order, at the edges', () => {
+  const cancelRequested = { BuyerRequestedCancel: { IsBuyerRequestedCancel: 'true' as const } };
+
+  it('cancels only when the buyer asked to cancel every item, and never for an order without items', () => {
+    expect(nextStepOf(order(), [item(cancelRequested), item({ OrderItemId: '2' })])).toBe('create');
+    expect(nextStepOf(order(), [item(cancelRequested), item({ OrderItemId: '2', ...cancelRequested })])).toBe('cancel');
+    expect(nextStepOf(order(), [])).toBe('create');
+  });
+
+  it('reserves an order Amazon holds as PendingAvailability (a pre-order)', () => {
+    expect(nextStepOf(order({ OrderStatus: 'PendingAvailability' }), [item()])).toBe('reserve');
+  });
+
+  it('holds nothing for an item already shipped in full', () => {
+    expect(reservationsOf([item({ QuantityOrdered: 2, QuantityShipped: 2 })], skuOf)).toEqual(new Map());
+  });
+
+  it('names an item without a SellerSKU as unmapped under an empty SellerSKU', () => {
+    expect(unmappedOf([item({ SellerSKU: undefined, ASIN: 'B0NOSKU' })], skuOf)).toEqual([
+      { sellerSku: '', asin: 'B0NOSKU' },
+    ]);
   });
 });

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { deliveryAddressOf } from '../../../shared/domain/sales-order';
-import { isRetryable, TimeoutError, UpstreamError } from '../../../shared/runtime/errors';
+import {
+  ConditionFailedError,
+  isRetryable,
+  TimeoutError,
+  UpstreamError,
+  UpstreamRejectedError,
+} from '../../../shared/runtime/errors';
 import { makePostOrder, OrderBusyError, ScayleOrderNotFoundError } from '../../../shared/use-cases/post-order';
 import { FakeClock } from '../../helpers/fake-clock';
 import { FakeCatalogue, FakeCommerce, FakeErp, FakeExceptions, FakeLedger, MORNING } from '../../helpers/order-fakes';
@@ -382,5 +388,131 @@ describe('makePostOrder', () => {
     await expect(postOrder(message)).rejects.toBeInstanceOf(OrderBusyError);
     expect(await postOrder(message)).toBe('duplicate');
     expect(erp.calls.create).toBe(0);
+  });
+
+  it('records the shop and arrival time the event names before SCAYLE is read, with the event on the history', async () => {
+    const { ledger, postOrder } = setup();
+
+    await expect(postOrder(orderEvent('99999'))).rejects.toThrow('SCAYLE shows no order 99999 in any shop country');
+
+    const entry = await ledger.get('scayle', '99999');
+    expect(entry?.data).toEqual({ shopKey: 'ac', countryCode: 'DE', receivedAt: '2025-03-01T10:00:01.000Z' });
+    expect(entry?.history.map((h) => h.note)).toEqual([
+      'order-confirmed evt-confirmed-99999',
+      'posting for evt-confirmed-99999',
+    ]);
+  });
+
+  it('records the shop of an order SCAYLE shows cancelled, with the reason it was closed', async () => {
+    const { commerce, ledger, postOrder, message } = setup();
+    commerce.withdraw(ORDER_ID);
+
+    expect(await postOrder({ ...message, shopKey: undefined, countryCode: undefined })).toBe('cancelled');
+
+    expect(await ledger.get('scayle', ORDER_ID)).toMatchObject({
+      reason: 'cancelled in SCAYLE before it reached OrderWise',
+      data: { shopKey: 'ac', countryCode: 'DE' },
+    });
+  });
+
+  it('holds the order for the lease time while OrderWise is asked', async () => {
+    const { erp, ledger, postOrder, message } = setup();
+    const release = erp.holdCreates();
+    const posting = postOrder(message);
+    await erp.createsStarted(1);
+
+    expect((await ledger.get('scayle', ORDER_ID))?.leaseUntil).toBe(new Date(MORNING + LEASE_MS).toISOString());
+
+    release();
+    expect(await posting).toBe('acknowledged');
+  });
+
+  it('answers an order whose return was asked for as a duplicate', async () => {
+    const { erp, ledger, postOrder, message } = setup();
+    await ledger.create({ channel: 'scayle', orderId: ORDER_ID });
+    await ledger.transition('scayle', ORDER_ID, { from: 'received', to: 'pending' });
+    await ledger.transition('scayle', ORDER_ID, { from: 'pending', to: 'return_required' });
+
+    expect(await postOrder(message)).toBe('duplicate');
+    expect(erp.calls).toEqual({ find: 0, create: 0, get: 0 });
+  });
+
+  it('lets a ledger outage, while recording or while taking the order, through as it is', async () => {
+    const { ledger, postOrder, message } = setup();
+    const outage = new UpstreamError('DynamoDB answered 500', 500);
+    ledger.beforeNextTransition = async () => {
+      throw outage;
+    };
+    await expect(postOrder(message)).rejects.toBe(outage);
+
+    ledger.create = async () => {
+      throw outage;
+    };
+    await expect(postOrder(orderEvent('10002'))).rejects.toBe(outage);
+  });
+
+  it('lets a lost race the ledger cannot explain (no stored entry) through as it is', async () => {
+    const { ledger, postOrder, message } = setup();
+    const raced = new ConditionFailedError('the ledger refused the create', undefined);
+    ledger.create = async () => {
+      throw raced;
+    };
+
+    await expect(postOrder(message)).rejects.toBe(raced);
+  });
+
+  it('says which order moved when another worker took it first', async () => {
+    const { ledger, postOrder, message } = setup();
+    ledger.beforeNextTransition = () => ledger.transition('scayle', ORDER_ID, { from: 'received', to: 'pending' });
+
+    await expect(postOrder(message)).rejects.toThrow(`order ${ORDER_ID} moved while being taken`);
+  });
+
+  it('looks an order OrderWise refuses outright up only once, and flags it', async () => {
+    const { erp, postOrder, message } = setup();
+    erp.createSalesOrder = async () => {
+      throw new UpstreamRejectedError('OrderWise createSalesOrder answered 422', 422, { error: 'Bad postcode' });
+    };
+
+    expect(await postOrder(message)).toBe('flagged');
+    expect(erp.calls.find).toBe(1);
+  });
+
+  it('lets go of no reservation for an order that did not come from Amazon', async () => {
+    const { commerce, erp, ledger, catalogue, exceptions, message } = setup();
+    const released: string[] = [];
+    const postOrder = makePostOrder({
+      commerce,
+      locate: commerce.locate(),
+      erp,
+      ledger,
+      catalogue,
+      exceptions,
+      releaseReservation: async (amazonOrderId) => void released.push(amazonOrderId),
+    });
+
+    expect(await postOrder(message)).toBe('acknowledged');
+    expect(released).toEqual([]);
+    expect((await ledger.get('scayle', ORDER_ID))?.ids.amazon).toBeUndefined();
+  });
+
+  it('links no Amazon order when the custom data holds no AmazonOrderId string', async () => {
+    const order = { ...scayleOrder({ id: 30004, units: [{ sku: 'SKU-A', grossMinor: 2990 }] }) };
+    const commerce = new FakeCommerce();
+    commerce.add({ ...order, legacyCustomData: { amazonOrderId: 2021 } });
+    const clock = new FakeClock(MORNING);
+    const ledger = new FakeLedger(clock);
+    const postOrder = makePostOrder({
+      commerce,
+      locate: commerce.locate(),
+      erp: new FakeErp(),
+      ledger,
+      catalogue: new FakeCatalogue({ 'SKU-A': 'OW-A' }),
+      exceptions: new FakeExceptions(clock),
+      now: () => clock.now(),
+    });
+
+    expect(await postOrder(orderEvent(30004))).toBe('acknowledged');
+    expect((await ledger.get('scayle', '30004'))?.ids.amazon).toBeUndefined();
   });
 });

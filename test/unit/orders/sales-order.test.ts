@@ -567,3 +567,145 @@ describe('deliveryAddressOf', () => {
     });
   });
 });
+
+describe('toSalesOrder at the edges', () => {
+  /** Marks the units with these ids withdrawn in SCAYLE, as an out-of-stock event would. */
+  const withdrawing = (order: ScayleOrder, ids: readonly number[]): ScayleOrder => ({
+    ...order,
+    items: order.items.map((item) => (ids.includes(item.id) ? { ...item, status: 'cancelled' } : item)),
+  });
+  const withTotal = (order: ScayleOrder, withTax: number): ScayleOrder => ({
+    ...order,
+    cost: { ...order.cost, withTax },
+  });
+
+  it('takes a fee without tax or net as untaxed, and a fee of nothing at rate 0 rather than a division by zero', () => {
+    const order = scayleOrder({
+      units: [{ sku: 'SKU-A', grossMinor: 1000 }],
+      fees: [
+        { key: 'no-net', grossMinor: 300 },
+        { key: 'unknown-net', grossMinor: 200 },
+        { key: 'free', grossMinor: 0 },
+      ],
+    });
+    const [noNet, unknownNet, free] = order.cost.appliedFees;
+    const bare = {
+      ...order,
+      cost: {
+        ...order.cost,
+        appliedFees: [
+          { ...noNet, amount: { withTax: 300, withoutTax: null } },
+          { ...unknownNet, amount: { withTax: 200 } },
+          { ...free, amount: { withTax: 0, withoutTax: 0 } },
+        ],
+      },
+    } as ScayleOrder;
+
+    expect(toSalesOrder(bare, mapped).shipping).toEqual([
+      { key: 'no-net', grossMinor: 300, taxMinor: 0, taxRate: 0 },
+      { key: 'unknown-net', grossMinor: 200, taxMinor: 0, taxRate: 0 },
+      { key: 'free', grossMinor: 0, taxMinor: 0, taxRate: 0 },
+    ]);
+  });
+
+  it('takes a voucher off on top of the items when units are withdrawn, whether or not the total still counts them', () => {
+    const order = withdrawing(
+      scayleOrder({
+        units: [
+          { sku: 'SKU-A', grossMinor: 2000 },
+          { sku: 'SKU-B', grossMinor: 1000 },
+        ],
+        reductions: [{ grossMinor: 500 }],
+      }),
+      [2],
+    );
+
+    for (const total of [2500, 1500]) {
+      const salesOrder = toSalesOrder(withTotal(order, total), mapped);
+      expect(
+        salesOrder.vouchers.map((v) => v.grossMinor),
+        String(total),
+      ).toEqual([500]);
+      expect(salesOrder.totalGrossMinor, String(total)).toBe(1500);
+    }
+  });
+
+  it('reads a total equal to items + fees as reductions in the items, even when a withdrawn unit is worth the voucher', () => {
+    // The voucher of 750 is spread as 500 + 250 over units of 2000 and 1000: the withdrawn unit paid exactly 750.
+    const order = scayleOrder({
+      units: [
+        { sku: 'SKU-A', grossMinor: 2000 },
+        { sku: 'SKU-B', grossMinor: 1000 },
+      ],
+      reductions: [{ grossMinor: 750 }],
+      reductionsInItems: true,
+    });
+
+    const salesOrder = toSalesOrder(withTotal(withdrawing(order, [2]), 1500), mapped);
+
+    expect(salesOrder.vouchers).toEqual([]);
+    expect(salesOrder.totalGrossMinor).toBe(1500);
+  });
+
+  it('prices a line at its dearest unit, so a price change between units never gives a negative discount', () => {
+    const order = scayleOrder({
+      units: [
+        { sku: 'SKU-A', grossMinor: 1800 },
+        { sku: 'SKU-A', grossMinor: 2000 },
+      ],
+    });
+
+    expect(toSalesOrder(order, mapped).lines).toMatchObject([
+      { quantity: 2, unitGrossMinor: 2000, discountMinor: 200, lineGrossMinor: 3800 },
+    ]);
+  });
+
+  it('gives a voucher on an order of free items no tax, rather than a division by zero', () => {
+    const order = scayleOrder({
+      units: [{ sku: 'SKU-A', grossMinor: 0 }],
+      fees: [{ key: 'standard', grossMinor: 495, taxRate: 19 }],
+      reductions: [{ grossMinor: 100 }],
+    });
+
+    expect(toSalesOrder(order, mapped).vouchers).toEqual([
+      { key: 'voucher', grossMinor: 100, taxMinor: 0, taxRate: 0 },
+    ]);
+  });
+
+  it('gives a voucher of nothing beside a real one a VAT rate of 0 rather than a division by zero', () => {
+    const order = scayleOrder({
+      units: [{ sku: 'SKU-A', grossMinor: 2000 }],
+      reductions: [{ grossMinor: 500 }, { category: 'zero', grossMinor: 0 }],
+    });
+
+    expect(toSalesOrder(order, mapped).vouchers[1]).toEqual({ key: 'zero', grossMinor: 0, taxMinor: 0, taxRate: 0 });
+  });
+
+  it('names a reduction without a category by its place', () => {
+    const order = scayleOrder({ units: [{ sku: 'SKU-A', grossMinor: 2000 }], reductions: [{ grossMinor: 500 }] });
+    const [reduction] = order.cost.appliedReductions;
+    const uncategorised = { ...order, cost: { ...order.cost, appliedReductions: [{ ...reduction, category: null }] } };
+
+    expect(toSalesOrder(uncategorised as ScayleOrder, mapped).vouchers.map((v) => v.key)).toEqual(['reduction-1']);
+  });
+
+  it('says both totals when SCAYLE figures do not add up', () => {
+    const order = scayleOrder({ units: [{ sku: 'SKU-A', grossMinor: 1990 }], totalErrorMinor: 1 });
+
+    expect(() => toSalesOrder(order, mapped)).toThrow(
+      'SCAYLE total 1991 differs from items + fees - reductions = 1990',
+    );
+  });
+});
+
+describe('deliveryAddressOf at the edges', () => {
+  it("names a company's parcel after the customer when the address has no recipient and there is no billing address", () => {
+    const order = scayleOrder({
+      units: [{ sku: 'SKU-A', grossMinor: 1000 }],
+      address: { shipping: { companyName: 'ACME GmbH', street: 'Hafenweg', city: 'Hamburg', countryCode: 'DEU' } },
+      customer: { firstName: 'Anna', lastName: 'Schmidt' },
+    });
+
+    expect(deliveryAddressOf(order)).toMatchObject({ name: 'Anna Schmidt', company: 'ACME GmbH' });
+  });
+});

@@ -103,3 +103,9 @@ describe('DEFAULT_ACCOUNT_MAPPING', () => {
     expect(account('Order_Retrocharge', 'Base Tax', 'Tax')).toBeUndefined();
   });
 });
+
+describe('parseAccountMapping errors', () => {
+  it('says what it refused, so the operator knows which file to fix', () => {
+    expect(() => parseAccountMapping({})).toThrow(/^invalid settlement account mapping: /);
+  });
+});

@@ -363,3 +363,91 @@ describe('renderJournalCsv', () => {
     );
   });
 });
+
+describe('aggregateSettlement and renderJournalCsv at the edges', () => {
+  const journalOfLines = (lines: readonly string[], mapping = DEFAULT_ACCOUNT_MAPPING) =>
+    aggregateSettlement(readSettlementRows(Readable.from([[COLUMNS.join('\t'), ...lines].join('\n')])), mapping);
+  const failureOf = async (lines: readonly string[]) => {
+    const error = await journalOfLines(lines).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SettlementFormatError);
+    return (error as SettlementFormatError).message;
+  };
+
+  it('refuses a first row without settlement-id or total-amount, or with a transaction-type, as no summary row', async () => {
+    const summary = summaryLine('1.00');
+    const cells = summary.split('\t');
+    const without = (column: string, value = '') =>
+      cells.map((cell, i) => (COLUMNS[i] === column ? value : cell)).join('\t');
+
+    for (const first of [without('settlement-id'), without('total-amount'), without('transaction-type', 'Order')]) {
+      expect(await failureOf([first])).toBe(
+        'line 2: no summary row: the first data row must carry settlement-id and total-amount and no transaction-type',
+      );
+    }
+  });
+
+  it('accepts detail rows that leave the settlement-id blank', async () => {
+    const detail = detailLine('Order', 'ItemPrice', 'Principal', '1.00').replace('777', '');
+
+    expect(await journalOfLines([summaryLine('1.00'), detail])).toMatchObject({ balanced: true, rowCount: 1 });
+  });
+
+  it('keeps apart kinds that share a transaction type and description but not their amount type', async () => {
+    const journal = await journalOfLines([
+      summaryLine('3.00'),
+      detailLine('Order', 'ItemPrice', 'Tax', '1.00'),
+      detailLine('Order', 'Promotion', 'Tax', '2.00'),
+    ]);
+
+    expect(new Map(journal.lines.map((l) => [l.description, l.amount]))).toEqual(
+      new Map([
+        ['Order / ItemPrice / Tax', 100],
+        ['Order / Promotion / Tax', 200],
+      ]),
+    );
+  });
+
+  it('sorts a journal of many kinds the same whatever order the rows came in', async () => {
+    const kinds = Array.from({ length: 80 }, (_, i) => `Kind-${String(i).padStart(2, '0')}`);
+    // A fixed shuffle (37 and 80 are coprime): long enough for the sort to merge runs, not only insert.
+    const rows = kinds.map((_, i) => detailLine('Other', 'misc', kinds[(i * 37) % 80] as string, '1.00'));
+
+    const journal = await journalOfLines([summaryLine('80.00'), ...rows]);
+
+    expect(journal.lines.map((l) => l.description)).toEqual(kinds.map((kind) => `Other / misc / ${kind}`));
+  });
+
+  it('refuses amounts whose sum a minor-unit count cannot hold exactly', async () => {
+    const huge = detailLine('Order', 'ItemPrice', 'Principal', '90071992547409.91');
+
+    expect(await failureOf([summaryLine('1.00'), huge, huge])).toBe('line 4: amounts sum out of range');
+  });
+
+  it('doubles the quotes of a field it quotes, and writes no deposit line for a settlement that nets to nothing', async () => {
+    const mapping = parseAccountMapping({
+      depositAccount: 'Bank',
+      suspenseAccount: 'Suspense',
+      rules: [
+        { amountDescription: 'Principal', account: 'Sales "Amazon"' },
+        { amountDescription: 'Commission', account: 'Fees' },
+      ],
+    });
+    const journal = await journalOfLines(
+      [
+        summaryLine('0.00', ['2024-10-09', '2024-10-23']),
+        detailLine('Order', 'ItemPrice', 'Principal', '3.00'),
+        detailLine('Order', 'ItemFees', 'Commission', '-3.00'),
+      ],
+      mapping,
+    );
+
+    expect(renderJournalCsv(journal)).toBe(
+      [
+        'date,account,description,debit,credit,currency,settlement-id',
+        '2024-10-25,Fees,Order / ItemFees / Commission,3.00,,EUR,777',
+        '2024-10-25,"Sales ""Amazon""",Order / ItemPrice / Principal,,3.00,EUR,777',
+        '',
+      ].join('\n'),
+    );
+  });
+});

@@ -82,3 +82,17 @@ describe('toDecimal', () => {
     expect(toDecimal(0)).toBe('0.00');
   });
 });
+
+describe('parseAmount and parseSettlementDate at the edges', () => {
+  it.each(['.50', '-.50', '1a.00', '12345678901234567.89', '-12345678901234567,89'])(
+    "refuses '%s': no digits before the decimal, a letter, or more digits than an amount can hold exactly",
+    (text) => {
+      expect(parseAmount(text)).toBeUndefined();
+    },
+  );
+
+  it('reads a date with spaces around it, and an offset with minutes', () => {
+    expect(parseSettlementDate(' 2024-10-23 14:28:39 UTC ')).toBe('2024-10-23T14:28:39Z');
+    expect(parseSettlementDate('2025-06-05T22:07:18+05:30')).toBe('2025-06-05T16:37:18Z');
+  });
+});

@@ -174,3 +174,26 @@ describe("SCAYLE's sellable quantity as the hub knows it", () => {
     expect(scayleSellableOf(item)).toBe(19);
   });
 });
+
+describe('stock rules at their boundaries', () => {
+  it('stops counting a reservation at the moment it expires', () => {
+    const now = Date.parse('2026-11-23T12:00:00Z');
+
+    expect(reservedUnits({ a: { quantity: 2, expiresAt: '2026-11-23T12:00:00Z' } }, now)).toBe(0);
+  });
+
+  it('keeps the later of two changes of one key made at the same time (it was sent later)', () => {
+    const events = [
+      { sku: 'A', at: '2026-11-23T10:00:00Z', q: 1 },
+      { sku: 'A', at: '2026-11-23T10:00:00Z', q: 2 },
+    ];
+
+    expect(
+      newestPerKey(
+        events,
+        (e) => e.sku,
+        (e) => e.at,
+      ),
+    ).toEqual([{ sku: 'A', at: '2026-11-23T10:00:00Z', q: 2 }]);
+  });
+});
