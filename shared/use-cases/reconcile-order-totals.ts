@@ -38,7 +38,9 @@ const CSV_HEADER = 'scayle_order_id,orderwise_order_number,currency,field,scayle
 export const makeReconcileOrderTotals =
   ({ ledger, erp, exceptions, reports, toleranceMinor }: ReconcileDeps) =>
   async (window: { from: string; to: string }, reportDate: string): Promise<ReconcileResult> => {
-    const entries = await ledger.listByStatus('acknowledged', window);
+    // An Amazon order's own entry (channel amazon) is acknowledged once SCAYLE has it and holds no OrderWise order:
+    // its SCAYLE-channel entry is the one OrderWise holds a sales order for, and is checked like any web order.
+    const entries = (await ledger.listByStatus('acknowledged', window)).filter((entry) => entry.channel === 'scayle');
     const rows: string[] = [CSV_HEADER];
     let mismatches = 0;
     for (const entry of entries) {

@@ -146,6 +146,18 @@ describe('makeReconcileOrderTotals', () => {
     expect(beyond.exceptions.list('ORDER_TOTAL_MISMATCH')).toHaveLength(1);
   });
 
+  it("leaves out an Amazon order's own entry: its SCAYLE order is the one checked against OrderWise", async () => {
+    const { reconcile, ledger, exceptions } = await world(0, [ORDER_A]);
+    // The Amazon order became SCAYLE order 10001; its own entry names no OrderWise order.
+    await ledger.create({ channel: 'amazon', orderId: '026-1234567-1234567', ids: { scayle: '10001' } });
+    await ledger.transition('amazon', '026-1234567-1234567', { from: 'received', to: 'pending' });
+    await ledger.transition('amazon', '026-1234567-1234567', { from: 'pending', to: 'sent' });
+    await ledger.transition('amazon', '026-1234567-1234567', { from: 'sent', to: 'acknowledged' });
+
+    expect(await reconcile(WINDOW, '2025-03-01')).toMatchObject({ checked: 1, mismatches: 0 });
+    expect(exceptions.list()).toEqual([]);
+  });
+
   it('checks only the orders acknowledged in the window and still writes a report when there are none', async () => {
     const { reconcile, reports, erp } = await world(0, [ORDER_A, ORDER_B]);
     erp.reprice('SO000001', 1, 0);
