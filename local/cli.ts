@@ -35,9 +35,10 @@ export const buildProgram = (): Command => {
       'start a local hub, drive a scripted trading day through every loop, print a summary; exit 0 only if the invariants hold',
     )
     .option('--orders <n>', 'orders in the day', '60')
-    .action(async (options: { orders: string }) => {
+    .option('--seed <n>', 'seed of the day: the same seed replays the same day', '2026')
+    .action(async (options: { orders: string; seed: string }) => {
       const { demo } = await import('./demo');
-      if (!(await demo({ orders: Number(options.orders) }))) process.exitCode = 1;
+      if (!(await demo({ orders: Number(options.orders), seed: Number(options.seed) }))) process.exitCode = 1;
     });
 
   registerSettlementCommands(program);

@@ -91,14 +91,9 @@ describe('hub demo: the trading day', () => {
     }, 300_000);
   });
 
-  it.each([
-    {
-      source: 'StockStockEvents',
-      loops: [3, 5],
-      why: 'OrderWise exports and SCAYLE changes both reach Amazon through it',
-    },
-    { source: 'CatalogueListings', loops: [8], why: 'only product changes go through it' },
-  ])(
+  // One loop switched off is enough to show the demo cannot pass with a loop broken (each such run costs a minute:
+  // the stock events queue, switched off the same way, fails loops 3 and 5, which it feeds both).
+  it.each([{ source: 'CatalogueListings', loops: [8], why: 'only product changes go through it' }])(
     'fails loops $loops, and only those, when the $source queue has no consumer ($why)',
     async ({ source, loops }) => {
       const removed: string[] = [];
