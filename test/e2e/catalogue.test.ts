@@ -128,12 +128,14 @@ describe('SCAYLE catalogue -> Amazon listings through the local hub', () => {
         },
       ],
     });
-    // The stock loop gives each new listing its offer.
+    // The stock loop gives each new listing its offer: a quantity and SCAYLE's price (they may come in two rounds).
     await eventually(
-      async () =>
-        simulators.amazon.listing(child.amazon?.sellerSku as string)?.marketplaces[UK]?.quantity !== undefined,
+      async () => {
+        const offer = simulators.amazon.listing(child.amazon?.sellerSku as string)?.marketplaces[UK];
+        return offer?.quantity !== undefined && offer.priceMinor !== undefined;
+      },
       120_000,
-      'the new listing has a quantity',
+      'the new listing has its quantity and price',
     );
 
     // An order for a listed SKU flows through the Amazon order loop without a mapping exception.
