@@ -5,37 +5,12 @@
  */
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { SettlementJournalJson } from '../../shared/domain/settlement/journal';
+import { V2_SETTLEMENT_COLUMNS as COLUMNS } from '../simulators/amazon/facts';
 import type { PlacedAmazonOrder } from './amazon-act';
 import { type DayContext, invokeJob } from './context';
 import { plural, waitUntil } from './day-log';
 
 const DE = 'A1PA6795UKMFR9';
-const COLUMNS = [
-  'settlement-id',
-  'settlement-start-date',
-  'settlement-end-date',
-  'deposit-date',
-  'total-amount',
-  'currency',
-  'transaction-type',
-  'order-id',
-  'merchant-order-id',
-  'adjustment-id',
-  'shipment-id',
-  'marketplace-name',
-  'amount-type',
-  'amount-description',
-  'amount',
-  'fulfillment-id',
-  'posted-date',
-  'posted-date-time',
-  'order-item-code',
-  'merchant-order-item-id',
-  'merchant-adjustment-item-id',
-  'sku',
-  'quantity-purchased',
-  'promotion-id',
-] as const;
 
 /** The journal of the day's settlement, for the report: amounts in minor units. */
 export interface DemoJournal {

@@ -15,6 +15,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { V2_SETTLEMENT_COLUMNS as COLUMNS } from '../../local/simulators/amazon/facts';
 import { readSettlementRows } from '../../shared/adapters/settlement-file';
 import { toDecimal } from '../../shared/domain/money';
 import { aggregateSettlement } from '../../shared/domain/settlement/journal';
@@ -25,33 +26,6 @@ const MAX_PEAK_RSS = 150 * 1024 * 1024;
 // What the larger file may add to the peak heap: sampling and GC timing move the peak by a few MB, while rows
 // kept in memory would add hundreds of MB.
 const MAX_HEAP_GROWTH = 16 * 1024 * 1024;
-
-const COLUMNS = [
-  'settlement-id',
-  'settlement-start-date',
-  'settlement-end-date',
-  'deposit-date',
-  'total-amount',
-  'currency',
-  'transaction-type',
-  'order-id',
-  'merchant-order-id',
-  'adjustment-id',
-  'shipment-id',
-  'marketplace-name',
-  'amount-type',
-  'amount-description',
-  'amount',
-  'fulfillment-id',
-  'posted-date',
-  'posted-date-time',
-  'order-item-code',
-  'merchant-order-item-id',
-  'merchant-adjustment-item-id',
-  'sku',
-  'quantity-purchased',
-  'promotion-id',
-];
 
 const KINDS = [
   ['Order', 'ItemPrice', 'Principal', 1],

@@ -7,6 +7,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { V2_SETTLEMENT_COLUMNS } from '../../local/simulators/amazon/facts';
 import { SpApiClient } from '../../shared/adapters/amazon/client';
 import { listingsFeedDocument, type OfferUpdate } from '../../shared/adapters/amazon/listings';
 import type { ObjectStore } from '../../shared/adapters/aws/object-store';
@@ -614,5 +615,17 @@ describe('the Amazon samples', () => {
       .sort();
     expect(files.filter((name) => !described.has(name))).toEqual([]);
     expect([...described].sort()).toEqual(files);
+  });
+});
+
+describe('the V2 settlement columns the simulator and the demo write', () => {
+  it("are the header of every real settlement report, in Amazon's order", () => {
+    const folder = new URL('../fixtures/settlement/', import.meta.url);
+    const reports = readdirSync(folder).filter((name) => name.endsWith('.v2.txt'));
+    expect(reports.length).toBeGreaterThan(0);
+    for (const name of reports) {
+      const [header = ''] = readFileSync(new URL(name, folder), 'utf8').split(/\r?\n/);
+      expect(header.split('\t'), name).toEqual([...V2_SETTLEMENT_COLUMNS]);
+    }
   });
 });

@@ -189,3 +189,34 @@ export const SETTLEMENT_REPORT_TYPES: readonly string[] = [
  * `Other` needs a `carrierName`.
  */
 export const CARRIER_CODE_OTHER = 'Other';
+
+/**
+ * The columns of a V2 settlement flat file, in order, as the header of every real report in
+ * ../shared/fixtures (observed: Amazon UK, DE and US settlements, October 2024).
+ */
+export const V2_SETTLEMENT_COLUMNS = [
+  'settlement-id',
+  'settlement-start-date',
+  'settlement-end-date',
+  'deposit-date',
+  'total-amount',
+  'currency',
+  'transaction-type',
+  'order-id',
+  'merchant-order-id',
+  'adjustment-id',
+  'shipment-id',
+  'marketplace-name',
+  'amount-type',
+  'amount-description',
+  'amount',
+  'fulfillment-id',
+  'posted-date',
+  'posted-date-time',
+  'order-item-code',
+  'merchant-order-item-id',
+  'merchant-adjustment-item-id',
+  'sku',
+  'quantity-purchased',
+  'promotion-id',
+] as const;
