@@ -17,8 +17,9 @@ const hub = useHub({
   timeCompression: 60,
   amazonListings: 'none',
   catalogueMap: 'empty',
-  // The stock push finds a listing Amazon lost; the catalogue syncs run when a test asks for them.
-  schedules: { amazonStockPush: true },
+  // The stock pull gives every SKU OrderWise's figure (the hub starts with none), so the push can make each new
+  // listing its offer and finds a listing Amazon lost; the catalogue syncs run when a test asks for them.
+  schedules: { stockPull: true, amazonStockPush: true },
 });
 
 const UK = 'A1F83G8C2ARO7P';
@@ -131,8 +132,9 @@ describe('SCAYLE catalogue -> Amazon listings through the local hub', () => {
     // The stock loop gives each new listing its offer: a quantity and SCAYLE's price (they may come in two rounds).
     await eventually(
       async () => {
+        // The simulator shows an offer not sent yet as null.
         const offer = simulators.amazon.listing(child.amazon?.sellerSku as string)?.marketplaces[UK];
-        return offer?.quantity !== undefined && offer.priceMinor !== undefined;
+        return typeof offer?.quantity === 'number' && typeof offer.priceMinor === 'number';
       },
       120_000,
       'the new listing has its quantity and price',
@@ -185,7 +187,7 @@ describe('SCAYLE catalogue -> Amazon listings through the local hub', () => {
     await eventually(
       async () =>
         MARKETPLACES.every(
-          (m) => simulators.amazon.listing(sellerSkuOf(byPush))?.marketplaces[m]?.quantity !== undefined,
+          (m) => typeof simulators.amazon.listing(sellerSkuOf(byPush))?.marketplaces[m]?.quantity === 'number',
         ),
       180_000,
       'the listing deleted on Amazon listed again with its offer',
@@ -193,7 +195,7 @@ describe('SCAYLE catalogue -> Amazon listings through the local hub', () => {
     // A sync the team asks for looks every listing of the product up and sends what Amazon lost.
     await jobs().invoke({ job: 'sync', products: [productKeyOf(bySync.sku)] });
     await eventually(
-      async () => simulators.amazon.listing(sellerSkuOf(bySync))?.marketplaces[UK]?.quantity !== undefined,
+      async () => typeof simulators.amazon.listing(sellerSkuOf(bySync))?.marketplaces[UK]?.quantity === 'number',
       180_000,
       'the listing deleted in one marketplace listed there again by the manual sync',
     );
@@ -217,7 +219,7 @@ describe('SCAYLE catalogue -> Amazon listings through the local hub', () => {
     await jobs().invoke({ job: 'retire', listings: report.retired });
     await eventually(
       async () =>
-        simulators.amazon.listing(newSellerSku)?.marketplaces[UK]?.quantity !== undefined &&
+        typeof simulators.amazon.listing(newSellerSku)?.marketplaces[UK]?.quantity === 'number' &&
         simulators.amazon.listing(oldSellerSku)?.marketplaces[UK] === undefined,
       180_000,
       'the new SellerSKU listed with its offer and the old one taken down in the UK',
