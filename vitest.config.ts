@@ -2,7 +2,10 @@ import { defineConfig } from 'vitest/config';
 import { LevelTimesReporter } from './test/helpers/level-times.ts';
 
 /** One vitest project per level of the test pyramid (STYLE.md), each runnable alone: `npm run test:<level>`. */
-const level = (name: string) => ({ extends: true as const, test: { name, include: [`test/${name}/**/*.test.ts`] } });
+const level = (name: string, test: Record<string, unknown> = {}) => ({
+  extends: true as const,
+  test: { name, include: [`test/${name}/**/*.test.ts`], ...test },
+});
 
 export default defineConfig({
   test: {
@@ -13,6 +16,13 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     reporters: ['default', new LevelTimesReporter()],
-    projects: ['unit', 'contract', 'infra', 'integration', 'e2e'].map(level),
+    projects: [
+      level('unit'),
+      level('contract'),
+      level('infra'),
+      level('integration'),
+      // The hubs of the run share one DynamoDB Local, started before the first e2e file and stopped after the last.
+      level('e2e', { globalSetup: ['test/helpers/shared-dynamodb.ts'] }),
+    ],
   },
 });

@@ -45,7 +45,13 @@ const launcher = (jars: string): { classPath: string[]; main: string } => {
  * Starts DynamoDB Local in memory on a free loopback port (Java 17 needed). It is launched through
  * `LoopbackDynamoDbLocal.java` so that it listens on 127.0.0.1 only, with telemetry off (no network here).
  */
-export const startDynamoDbLocal = async (options: { port?: number } = {}): Promise<DynamoDbLocal> => {
+export const startDynamoDbLocal = async (
+  options: {
+    port?: number;
+    /** Serves many hubs for minutes (a test run's): worth the JVM's optimising compiler, which a short life is not. */
+    longLived?: boolean;
+  } = {},
+): Promise<DynamoDbLocal> => {
   const port = options.port ?? (await freePort());
   const jars = jarFolder();
   const start = launcher(jars);
@@ -54,7 +60,7 @@ export const startDynamoDbLocal = async (options: { port?: number } = {}): Promi
     [
       `-Djava.library.path=${path.join(jars, 'DynamoDBLocal_lib')}`,
       // Short-lived test JVMs start faster without the optimising compiler.
-      '-XX:TieredStopAtLevel=1',
+      ...(options.longLived ? [] : ['-XX:TieredStopAtLevel=1']),
       '-cp',
       start.classPath.join(path.delimiter),
       start.main,

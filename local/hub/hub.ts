@@ -1,7 +1,7 @@
 import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { buildApp, interceptLocalhostDns } from 'fauxqs';
@@ -57,6 +57,12 @@ export interface HubOptions {
   readonly schedules?: 'all' | HubSchedules;
   /** Changes the synthesized templates before anything is built from them (tests use it to break the wiring on purpose). */
   readonly transformTemplates?: (stacks: SynthesizedHub['stacks']) => SynthesizedHub['stacks'];
+  /**
+   * A DynamoDB Local already running, shared by several hubs, instead of one started for this hub. DynamoDB Local
+   * keeps a database per access key and region, so the hub takes an access key of its own: hubs sharing the engine
+   * never see each other's tables, and this hub deletes its tables when it stops.
+   */
+  readonly dynamodb?: { readonly endpoint: string };
 }
 
 /** Schedules a hub runs, by the stage's name for each: at the stage's expression (`true`) or at another. */
@@ -103,7 +109,8 @@ const withPeerOrigins = (
 /** A running local hub. */
 export type LocalHub = Awaited<ReturnType<typeof startHub>>;
 
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+/** Access keys of the hubs this process started on a shared DynamoDB Local, each its own database there. */
+let sharedEngineHubs = 0;
 
 /**
  * Starts the whole hub on this machine: the simulators, DynamoDB Local, fauxqs (SQS and S3), the AWS
@@ -114,6 +121,10 @@ const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
  */
 export const startHub = async (options: HubOptions = {}) => {
   const compression = options.timeCompression ?? 1;
+  const credentials = {
+    accessKeyId: options.dynamodb ? `hub${process.pid}n${++sharedEngineHubs}` : 'local',
+    secretAccessKey: 'local',
+  };
   const workDir = options.workDir ?? path.join(tmpdir(), `scayle-hub-${process.pid}-${Date.now()}`);
   mkdirSync(path.join(workDir, 'logs'), { recursive: true });
   const stops: (() => Promise<void>)[] = [];
@@ -168,11 +179,14 @@ export const startHub = async (options: HubOptions = {}) => {
     });
     stops.push(amazon.stop);
 
-    // DynamoDB Local (a JVM) starts while the app is synthesized.
-    const dynamoStarting = startDynamoDbLocal().then((d) => {
-      stops.push(d.stop);
-      return d;
-    });
+    // DynamoDB Local (a JVM) starts while the app is synthesized, unless the hub shares one already running.
+    const shared = options.dynamodb;
+    const dynamoStarting = shared
+      ? Promise.resolve({ endpoint: shared.endpoint })
+      : startDynamoDbLocal().then((d) => {
+          stops.push(d.stop);
+          return d;
+        });
     dynamoStarting.catch(() => {});
     // Synthesized against stand-ins for the simulators' origins, then pointed at their real (random) ports: the
     // template cache's key must not change with the ports, or it never hits and every start synthesizes again.
@@ -261,6 +275,8 @@ export const startHub = async (options: HubOptions = {}) => {
       sqs: new SQSClient({ endpoint: sqsEndpoint, region: LOCAL_REGION, credentials }),
       s3: new S3Client({ endpoint: s3Endpoint, region: LOCAL_REGION, credentials }),
     };
+    // On a shared engine the hub's database outlives it: its tables go when it stops (after everything using them).
+    if (shared) stops.push(() => deleteTables(engines.dynamodb));
     const awsEnv = {
       AWS_REGION: LOCAL_REGION,
       AWS_DEFAULT_REGION: LOCAL_REGION,
@@ -444,6 +460,8 @@ export const startHub = async (options: HubOptions = {}) => {
       /** Stack outputs by name, as `cdk deploy` would print them; the `hub` command line reads these. */
       outputs,
       endpoints: { dynamodb: dynamoLocal.endpoint, sqs: sqsEndpoint, s3: s3Endpoint, lambda: emulator.url },
+      /** The credentials the hub's clients use: on a shared DynamoDB Local, the access key names its database. */
+      credentials,
       urls: { api: api.url, scayle: scayle.url, orderwise: orderwise.url, amazon: amazon.url },
       config,
       simulators: { scayle, orderwise, amazon },
@@ -472,6 +490,18 @@ export const startHub = async (options: HubOptions = {}) => {
     await stop();
     throw error;
   }
+};
+
+/** Deletes every table the client's access key sees (its own database on DynamoDB Local). */
+const deleteTables = async (dynamodb: DynamoDBClient): Promise<void> => {
+  let start: string | undefined;
+  do {
+    const page = await dynamodb.send(new ListTablesCommand({ ExclusiveStartTableName: start }));
+    await Promise.all(
+      (page.TableNames ?? []).map((name) => dynamodb.send(new DeleteTableCommand({ TableName: name }))),
+    );
+    start = page.LastEvaluatedTableName;
+  } while (start);
 };
 
 const scheduledEvent = (ruleId: string) => ({

@@ -10,7 +10,7 @@ import {
   writeDemoReport,
 } from '../../local/demo';
 import { type HubOptions, startHub } from '../../local/hub/hub';
-import { useHub } from '../helpers/hub';
+import { sharedEngines, useHub } from '../helpers/hub';
 
 const LOOPS = Object.keys(LOOP_NAMES).map(Number) as LoopNumber[];
 
@@ -97,7 +97,11 @@ describe('hub demo: the trading day', () => {
     'fails loops $loops, and only those, when the $source queue has no consumer ($why)',
     async ({ source, loops }) => {
       const removed: string[] = [];
-      const broken = await startHub({ ...DEMO_HUB_OPTIONS, transformTemplates: withoutEventSource(source, removed) });
+      const broken = await startHub({
+        ...DEMO_HUB_OPTIONS,
+        ...sharedEngines(),
+        transformTemplates: withoutEventSource(source, removed),
+      });
       try {
         expect(removed).toHaveLength(1);
         const report = await runDemo(broken, { orders: 5, patienceMs: 60_000 });

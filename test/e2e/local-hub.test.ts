@@ -6,20 +6,26 @@ import { promisify } from 'node:util';
 import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { SCHEDULE_METADATA_KEY } from '../../lib/constructs/metadata';
 import { LOCAL_HUB_FILE } from '../../local/commands/target';
-import { startHub } from '../../local/hub/hub';
+import { type HubSchedules, startHub } from '../../local/hub/hub';
 import { DEMO_CATALOGUE } from '../../local/simulators/catalogue';
 import { hubCli } from '../helpers/cli';
-import { eventually } from '../helpers/hub';
+import { eventually, sharedEngines } from '../helpers/hub';
 import { processesWith } from '../helpers/processes';
 import { depth, queueOf } from '../helpers/queues';
 
 const run = promisify(execFile);
 
+/** The name the state machine test's own schedule goes by, so that it runs alone. */
+const TEST_SCHEDULE = 'localHubTest';
+
 describe('the local hub', () => {
   it('builds only what the templates wire: a queue without its event source is never consumed', async () => {
     const hub = await startHub({
       timeCompression: 360,
+      schedules: {},
+      ...sharedEngines(),
       transformTemplates: (stacks) =>
         stacks.map((stack) => ({
           ...stack,
@@ -54,6 +60,9 @@ describe('the local hub', () => {
   it('runs the state machines and S3 notifications the templates declare', async () => {
     const hub = await startHub({
       timeCompression: 3_600,
+      // Only the test's own schedule: the stage's would run every few milliseconds at this speed.
+      schedules: { [TEST_SCHEDULE]: true } as HubSchedules,
+      ...sharedEngines(),
       transformTemplates: (stacks) =>
         stacks.map((stack) => {
           const resources = stack.template.Resources;
@@ -83,6 +92,7 @@ describe('the local hub', () => {
                 },
                 TestSchedule: {
                   Type: 'AWS::Events::Rule',
+                  Metadata: { [SCHEDULE_METADATA_KEY]: TEST_SCHEDULE },
                   Properties: {
                     ScheduleExpression: 'rate(1 hour)',
                     State: 'ENABLED',

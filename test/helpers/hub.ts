@@ -1,4 +1,4 @@
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { type HubOptions, type LocalHub, startHub } from '../../local/hub/hub';
 import type { LedgerEntry } from '../../shared/adapters/aws/ledger-repository';
 
@@ -11,7 +11,7 @@ export const useHub = (options: HubOptions = {}): (() => LocalHub) => {
   beforeAll(async () => {
     // No schedule runs unless the file names it: at 360x the hourly reconcile would run every 10 s, keeping a core
     // busy for what the file does not test, and a scenario could pass through a schedule instead of the path it names.
-    hub = await startHub({ timeCompression: 360, schedules: {}, ...options });
+    hub = await startHub({ timeCompression: 360, schedules: {}, ...sharedEngines(), ...options });
   }, 180_000);
   afterAll(async () => {
     await hub?.stop();
@@ -20,6 +20,12 @@ export const useHub = (options: HubOptions = {}): (() => LocalHub) => {
     if (!hub) throw new Error('the local hub is not running');
     return hub;
   };
+};
+
+/** The engines the run's hubs share (see shared-dynamodb.ts), where the level provides them. */
+export const sharedEngines = (): Pick<HubOptions, 'dynamodb'> => {
+  const endpoint = inject('sharedDynamoDb');
+  return endpoint ? { dynamodb: { endpoint } } : {};
 };
 
 /**
