@@ -22,7 +22,7 @@ export default defineConfig({
       level('infra'),
       level('integration'),
       // The hubs of the run share one DynamoDB Local, started before the first e2e file and stopped after the last.
-      level('e2e', { globalSetup: ['test/helpers/shared-dynamodb.ts'] }),
+      level('e2e', { globalSetup: ['test/helpers/shared-dynamodb.ts'], isolate: false }),
     ],
   },
 });

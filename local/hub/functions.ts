@@ -99,6 +99,8 @@ export class LocalFunction {
   readonly #waiting: ((worker: Worker) => void)[] = [];
   #nextId = 1;
   #stopped = false;
+  /** Containers started so far (cold starts), for profiling the hub. */
+  coldStarts = 0;
 
   constructor(
     readonly spec: LocalFunctionSpec,
@@ -170,6 +172,7 @@ export class LocalFunction {
   }
 
   async #start(): Promise<Worker> {
+    this.coldStarts++;
     const worker = new Worker(path.join(here, 'lambda-worker.mjs'), {
       workerData: {
         bundle: this.bundle,
@@ -178,8 +181,8 @@ export class LocalFunction {
       },
       env: this.spec.environment,
       // The bundle is plain ESM: the parent's loader flags (tsx when run from source) would only make every
-      // container slower to start and to run.
-      execArgv: [],
+      // container slower to start and to run. HUB_CPU_PROF=<dir> writes each container's CPU profile there.
+      execArgv: process.env.HUB_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.HUB_CPU_PROF}`] : [],
       stdout: true,
       stderr: true,
     });

@@ -128,7 +128,12 @@ export const startHub = async (options: HubOptions = {}) => {
   const workDir = options.workDir ?? path.join(tmpdir(), `scayle-hub-${process.pid}-${Date.now()}`);
   mkdirSync(path.join(workDir, 'logs'), { recursive: true });
   const stops: (() => Promise<void>)[] = [];
+  const functions = new Map<string, LocalFunction>();
   const stop = async () => {
+    if (process.env.HUB_PROFILE) {
+      const starts = [...functions.values()].map((fn) => [fn.spec.logicalId, fn.coldStarts] as const);
+      console.error(`[hub] cold starts: ${starts.reduce((n, [, c]) => n + c, 0)} ${JSON.stringify(starts)}`);
+    }
     for (const fn of stops.reverse()) await fn().catch(() => {});
     stops.length = 0;
     if (!options.workDir) rmSync(workDir, { recursive: true, force: true });
@@ -216,7 +221,6 @@ export const startHub = async (options: HubOptions = {}) => {
     const fauxqs = buildApp({ logger: false, defaultRegion: LOCAL_REGION });
 
     const rules: { pattern: Record<string, unknown>; bus: string; target: Target }[] = [];
-    const functions = new Map<string, LocalFunction>();
     const stepFunctions = new LocalStepFunctions(
       async (arnOrName, payload) => functions.get(arnOrName.split(':').pop() ?? '')?.invoke(payload),
       compression,

@@ -1,4 +1,6 @@
-import countries from 'i18n-iso-countries';
+// The codes only: the package's Node entry also loads the country names in every language it knows (a megabyte and a
+// half of JSON each function bundle would carry and parse at every cold start), and no code here needs a name.
+import countries from 'i18n-iso-countries/index.js';
 
 /**
  * Country codes between the systems' forms: SCAYLE addresses use ISO 3166-1 alpha-3 (`DEU`) [V SDK

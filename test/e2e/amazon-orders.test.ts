@@ -225,6 +225,15 @@ describe('Amazon orders into SCAYLE and OrderWise through the local hub', () => 
       120_000,
       'the refused orders created once SCAYLE is back',
     );
+    // The consumer closes each ghost just after it records the order acknowledged: wait for the closing write.
+    await eventually(
+      async () =>
+        (await Promise.all(broken.map((id) => exceptions.get(`GHOST_ORDER#${id}`)))).every(
+          (e) => e?.status === 'resolved',
+        ),
+      30_000,
+      'every GHOST_ORDER of the refused orders closed',
+    );
     const open = (await exceptions.list({ type: 'GHOST_ORDER', status: 'open' })).map((e) => e.key);
     expect(open.filter((key) => broken.includes(key))).toEqual([]);
   }, 300_000);

@@ -24,6 +24,20 @@ export type ScayleWebhookWork = { readonly eventId: string } & (
 );
 
 const ITEM_EVENTS: readonly string[] = SCAYLE_ORDER_ITEM_EVENTS;
+
+/**
+ * The envelope schema with `payload` as given, built once per payload schema: zod compiles a schema the first
+ * time it parses with it, and an envelope extended anew for every webhook was compiled anew for every webhook.
+ */
+const envelopesByPayload = new WeakMap<z.ZodType, z.ZodType>();
+const envelopeWith = (payload: z.ZodType): z.ZodType => {
+  let schema = envelopesByPayload.get(payload);
+  if (!schema) {
+    schema = scayleEnvelopeSchema.extend({ payload });
+    envelopesByPayload.set(payload, schema);
+  }
+  return schema;
+};
 const ORDER_EVENTS: readonly string[] = [...SCAYLE_ORDER_EVENTS, ...SCAYLE_ORDER_ITEM_EVENTS];
 
 /**
@@ -38,7 +52,7 @@ export const readScayleWebhook = (body: unknown, shops: ScayleShops, receivedAt:
   const { type, key: eventId } = envelope;
   // Parsed again with the type's payload schema, so a failing field is named as it stands in the body.
   const payload = <S extends z.ZodType>(schema: S): z.output<S> =>
-    parseWith(scayleEnvelopeSchema.extend({ payload: schema }), body, `SCAYLE ${type} webhook`).payload as z.output<S>;
+    (parseWith(envelopeWith(schema), body, `SCAYLE ${type} webhook`) as { payload: z.output<S> }).payload;
 
   if (!SCAYLE_HANDLED_EVENTS.includes(type)) return { queue: 'none', type, eventId };
   if (ORDER_EVENTS.includes(type)) {
