@@ -15,6 +15,10 @@ export default defineConfig({
     // Synthesizing the CDK app is CPU-heavy; two workers match the machine's two cores.
     pool: 'forks',
     maxWorkers: 2,
+    // A worker runs file after file in one module graph: aws-cdk-lib, the AWS SDK and zod load once per worker
+    // instead of once per file (seconds of CPU each for aws-cdk-lib). Every file sets up its own state; nothing
+    // here relies on a fresh module (shuffled runs pass: `--sequence.shuffle`).
+    isolate: false,
     reporters: ['default', new LevelTimesReporter()],
     projects: [
       level('unit'),
@@ -22,7 +26,7 @@ export default defineConfig({
       level('infra'),
       level('integration'),
       // The hubs of the run share one DynamoDB Local, started before the first e2e file and stopped after the last.
-      level('e2e', { globalSetup: ['test/helpers/shared-dynamodb.ts'], isolate: false }),
+      level('e2e', { globalSetup: ['test/helpers/shared-dynamodb.ts'] }),
     ],
   },
 });

@@ -1,20 +1,41 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Aws, type CfnResource, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import {
+  AssetHashType,
+  Aws,
+  type CfnResource,
+  DockerImage,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  Token,
+  Validations,
+} from 'aws-cdk-lib';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { HubTable } from '../stateful-stack';
+import { FunctionBundles } from './function-bundles';
 import { ENTRY_METADATA_KEY } from './metadata';
 
 /** Root of the repository, from which function entries are resolved. */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Every function's handler: `functions/<name>/handler.ts`. */
+const entryOf = (folder: string): string => path.join(folder, 'handler.ts');
+
+/** The Lambda bundles of this process's synths: every function of `functions/`, in one esbuild run. */
+const LAMBDA_BUNDLES = new FunctionBundles(PROJECT_ROOT, () =>
+  readdirSync(path.join(PROJECT_ROOT, 'functions'))
+    .map((name) => entryOf(path.join('functions', name)))
+    .filter((entryPath) => existsSync(path.join(PROJECT_ROOT, entryPath))),
+);
+process.once('exit', () => LAMBDA_BUNDLES.clean());
 
 /** The runtime every hub function runs on; tests and the local hub run on the same major version. */
 export const HUB_RUNTIME = Runtime.NODEJS_22_X;
@@ -78,16 +99,17 @@ const retentionOf = (days: number): RetentionDays => {
 
 /**
  * The base of every hub Lambda: Node 22 on arm64, an ESM bundle with source maps built by the locally installed
- * esbuild (no Docker), its own log group with retention, active tracing and the Powertools environment. The
+ * esbuild (no Docker; all functions in one run, see FunctionBundles), its own log group with retention, active
+ * tracing and the Powertools environment. The
  * `bind*` helpers grant least-privilege access and set the environment variable that names the resource in
  * one call, so a handler never has a permission without knowing the resource or the other way round.
  */
-export class HubFunction extends NodejsFunction {
+export class HubFunction extends LambdaFunction {
   /** The entry file, relative to the repository root. */
   readonly entryPath: string;
 
   constructor(scope: Construct, id: string, props: HubFunctionProps) {
-    const entryPath = path.join(props.entry, 'handler.ts');
+    const entryPath = entryOf(props.entry);
     const entry = path.join(PROJECT_ROOT, entryPath);
     if (!existsSync(entry)) throw new Error(`HubFunction ${id}: no handler at ${entryPath}`);
     const logGroup = new LogGroup(scope, `${id}LogGroup`, {
@@ -95,8 +117,21 @@ export class HubFunction extends NodejsFunction {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     super(scope, id, {
-      entry,
-      handler: 'handler',
+      // The asset is the function's folder; what is uploaded is its bundle, named by the bundle's own hash.
+      code: Code.fromAsset(path.dirname(entry), {
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: {
+          // Never pulled: the local bundling below always answers (esbuild is a dependency of the project).
+          image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs22.x'),
+          local: {
+            tryBundle: (outputDir) => {
+              LAMBDA_BUNDLES.bundleInto(entryPath, outputDir);
+              return true;
+            },
+          },
+        },
+      }),
+      handler: 'index.handler',
       description: props.description,
       runtime: HUB_RUNTIME,
       architecture: Architecture.ARM_64,
@@ -105,29 +140,12 @@ export class HubFunction extends NodejsFunction {
       tracing: Tracing.ACTIVE,
       logGroup,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
       environment: {
         POWERTOOLS_SERVICE_NAME: props.serviceName ?? 'scayle-hub',
         POWERTOOLS_LOG_LEVEL: 'INFO',
         POWERTOOLS_METRICS_NAMESPACE: 'ScayleHub',
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
-      },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        platform: 'node',
-        mainFields: ['module', 'main'],
-        minify: true,
-        // Error class names are what Step Functions' ErrorEquals and the logs match: minified, they would be `a`.
-        keepNames: true,
-        sourceMap: true,
-        sourceMapMode: SourceMapMode.DEFAULT,
-        // Some dependencies still call require(); ESM bundles need it defined.
-        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-        // The runtime ships AWS SDK v3, but bundling our pinned version keeps tests and Lambda on the same code.
-        externalModules: [],
       },
     });
     this.entryPath = entryPath;

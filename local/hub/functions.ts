@@ -4,6 +4,7 @@ import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
+import { FUNCTION_BUNDLE_OPTIONS } from '../../lib/constructs/function-bundles';
 import { sourceCacheKey } from './cache-key';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -62,7 +63,7 @@ const pruneBundleSets = (cache: string, current: string): void => {
 };
 
 /**
- * Bundles the functions' entries the way the CDK does for Lambda (ESM, node22, source maps), one
+ * Bundles the functions' entries as for Lambda (the same esbuild options, not minified: the logs stay readable), one
  * `<outdir>/<id>/index.mjs` each, in a single esbuild run so shared code is parsed once.
  * @param entries logical id -> entry file relative to the repository root.
  * @returns logical id -> bundle path.
@@ -73,17 +74,9 @@ export const bundleFunctions = async (
 ): Promise<Map<string, string>> => {
   mkdirSync(outdir, { recursive: true });
   await build({
+    ...FUNCTION_BUNDLE_OPTIONS,
     entryPoints: [...entries].map(([id, entry]) => ({ in: path.join(root, entry), out: `${id}/index` })),
     outdir,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    sourcemap: true,
-    mainFields: ['module', 'main'],
-    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-    logLevel: 'error',
   });
   return new Map([...entries.keys()].map((id) => [id, path.join(outdir, id, 'index.mjs')]));
 };

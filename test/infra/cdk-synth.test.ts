@@ -6,6 +6,8 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
+
+type Resource = { Type: string; Properties: Record<string, unknown>; Metadata?: Record<string, unknown> };
 const out = mkdtempSync(path.join(tmpdir(), 'hub-synth-'));
 
 afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -21,5 +23,16 @@ describe('cdk synth from the command line', () => {
     );
     const report = JSON.parse(readFileSync(path.join(out, 'validation-report.json'), 'utf8'));
     expect(report.pluginReports).toEqual([]);
+    // Every function's asset is its bundle: an ES module exporting the `index.handler` the function names.
+    const template = JSON.parse(readFileSync(path.join(out, 'ScayleHub-dev-Stateless.template.json'), 'utf8'));
+    const functions = Object.values(template.Resources as Record<string, Resource>).filter(
+      (r) => r.Type === 'AWS::Lambda::Function' && r.Metadata?.['aws:asset:path'],
+    );
+    expect(functions.length).toBeGreaterThan(20);
+    for (const fn of functions) {
+      expect(fn.Properties.Handler).toBe('index.handler');
+      const bundle = readFileSync(path.join(out, String(fn.Metadata?.['aws:asset:path']), 'index.mjs'), 'utf8');
+      expect(bundle).toMatch(/export\s*\{[^}]*\bas handler\b[^}]*\}/);
+    }
   }, 120_000);
 });
