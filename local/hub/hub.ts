@@ -36,6 +36,12 @@ type Target = (event: unknown) => Promise<unknown>;
 export interface HubOptions {
   /** How much faster schedules run and failed messages come back (e.g. 60: a 15-minute schedule every 15 s). */
   readonly timeCompression?: number;
+  /**
+   * How much faster a failed message comes back than its queue's visibility timeout says, when not as fast as
+   * everything else (`timeCompression`): a test of a retry budget (ten receives, then the dead-letter queue) need
+   * not wait out ten visibility timeouts at the pace its schedules and windows need.
+   */
+  readonly redeliveryCompression?: number;
   /** Stage overrides on top of the dev stage (the peers' URLs are always the simulators'). */
   readonly stageOverrides?: Record<string, unknown>;
   /** Where function logs go; a temporary folder by default. */
@@ -109,6 +115,24 @@ const withPeerOrigins = (
 /** A running local hub. */
 export type LocalHub = Awaited<ReturnType<typeof startHub>>;
 
+/** Hubs of this process resolving *.localhost to loopback, and how to stop when the last one stops. */
+let loopbackDnsUsers = 0;
+let restoreDns: (() => void) | undefined;
+
+/**
+ * Resolves *.localhost (fauxqs's queue and bucket hosts) to loopback while any hub of the process runs: hubs that
+ * stop in another order than they started must not take the resolution from one still running.
+ */
+const useLoopbackDns = (): (() => void) => {
+  if (loopbackDnsUsers++ === 0) restoreDns = interceptLocalhostDns();
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    if (--loopbackDnsUsers === 0) restoreDns?.();
+  };
+};
+
 /** Access keys of the hubs this process started on a shared DynamoDB Local, each its own database there. */
 let sharedEngineHubs = 0;
 
@@ -145,8 +169,8 @@ export const startHub = async (options: HubOptions = {}) => {
     lapStarted = Date.now();
   };
   try {
-    const restoreDns = interceptLocalhostDns();
-    stops.push(async () => restoreDns());
+    const releaseDns = useLoopbackDns();
+    stops.push(async () => releaseDns());
     // The simulator holds the hub's peer configuration as SCAYLE would: its warehouse and the marketplace channels.
     const stage = resolveStage('dev', options.stageOverrides);
     const scayle = await startScayleSimulator({
@@ -358,7 +382,7 @@ export const startHub = async (options: HubOptions = {}) => {
             reportBatchItemFailures: ((p.FunctionResponseTypes as string[] | undefined) ?? []).includes(
               'ReportBatchItemFailures',
             ),
-            retryAfterSeconds: Math.round(queue.visibilityTimeout / compression),
+            retryAfterSeconds: Math.round(queue.visibilityTimeout / (options.redeliveryCompression ?? compression)),
           },
           fn,
           // The mapping's cap, as Lambda honours it (the stock consumer's SCAYLE budget is split by it).

@@ -22,6 +22,9 @@ import { depth } from '../helpers/queues';
 // reconcile runs when a scenario asks for it, as the runbook tells operations to.
 const hub = useHub({
   timeCompression: 60,
+  // A failed Amazon confirmation comes back after a second (its 6-minute visibility timeout at 360x): the retry
+  // budget (ten receives) is spent in ten seconds, not a minute.
+  redeliveryCompression: 360,
   // Amazon's push, its order poll and the monitors; the stock pull and reconcile stay off (see above).
   schedules: { amazonStockPush: true, amazonOrderPoll: true, monitors: true },
   stageOverrides: {

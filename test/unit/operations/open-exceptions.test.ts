@@ -69,6 +69,9 @@ describe('ops-metrics handler', () => {
 
   it('publishes OpenExceptions once per type with a type dimension, and the total without it', async () => {
     twoPages();
+    // Loaded afresh, as in a new container: the metrics singleton reads its service name from the environment
+    // above when its module first runs, and another file of this worker may have loaded it already.
+    vi.resetModules();
     const { handler } = await import('../../../functions/ops-metrics/handler');
     const result = await handler({}, lambdaContext());
     expect(result).toMatchObject({ total: 4, open: { SKU_UNMAPPED: 2, STOCK_DRIFT: 0 } });
