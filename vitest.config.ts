@@ -12,9 +12,10 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // Synthesizing the CDK app is CPU-heavy; two workers match the machine's two cores.
+    // Three workers on two cores: the end-to-end files spend much of their time waiting (SCAYLE's rate limits,
+    // retry budgets, windows), and a third file uses what they leave (two left the machine 35% idle).
     pool: 'forks',
-    maxWorkers: 2,
+    maxWorkers: 3,
     // A worker runs file after file in one module graph: aws-cdk-lib, the AWS SDK and zod load once per worker
     // instead of once per file (seconds of CPU each for aws-cdk-lib). Every file sets up its own state; nothing
     // here relies on a fresh module (shuffled runs pass: `--sequence.shuffle`).
