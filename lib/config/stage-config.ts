@@ -41,6 +41,8 @@ export const stageConfigSchema = z
        */
       shops: scayleShopsConfigSchema,
       warehouseReferenceKey: z.string().min(1),
+      /** Multiplies every Admin API per-minute limit the client keeps to: 1 unless SCAYLE raised this tenant's. */
+      rateLimitScale: z.number().positive().default(1),
     }),
     orderwise: z.object({
       /** `https://{instance}.orderwisecloud.com/owapi` */

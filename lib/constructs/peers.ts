@@ -13,6 +13,7 @@ export const bindOrderwise = (fn: HubFunction, config: StageConfig): HubFunction
 export const bindScayle = (fn: HubFunction, config: StageConfig): HubFunction =>
   bindScayleShops(fn, config)
     .setEnv('SCAYLE_API_URL', config.scayle.adminApiUrl)
+    .setEnv('SCAYLE_RATE_LIMIT_SCALE', String(config.scayle.rateLimitScale))
     .bindSecret('SCAYLE_API_SECRET', config.secrets.scayleApi);
 
 /**

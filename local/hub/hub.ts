@@ -175,6 +175,8 @@ export const startHub = async (options: HubOptions = {}) => {
     const stage = resolveStage('dev', options.stageOverrides);
     const scayle = await startScayleSimulator({
       ...options.scayle,
+      // SCAYLE's per-minute limits run as fast as the hub's time; the hub's client is told so (rateLimitScale).
+      rateScale: compression,
       // The tenant's shops as the stage knows them: the shop country ids are what webhooks carry as locale.appId.
       shops: stage.scayle.shops.map((shop, i) => ({
         id: i + 1,
@@ -224,7 +226,11 @@ export const startHub = async (options: HubOptions = {}) => {
     const cached = withPeerOrigins(
       synthesizeHubCached({
         ...options.stageOverrides,
-        scayle: { ...(options.stageOverrides?.scayle as object), adminApiUrl: standIn('scayle', scayle.apiUrl) },
+        scayle: {
+          rateLimitScale: compression,
+          ...(options.stageOverrides?.scayle as object),
+          adminApiUrl: standIn('scayle', scayle.apiUrl),
+        },
         orderwise: { ...(options.stageOverrides?.orderwise as object), apiUrl: standIn('orderwise', orderwise.apiUrl) },
         amazon: {
           usagePlanScale: compression,

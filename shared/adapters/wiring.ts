@@ -15,7 +15,12 @@ import { scayleShopsEnv } from './scayle/shops';
 
 /** Environment of a function that talks to SCAYLE. */
 export const scayleEnv = z
-  .object({ SCAYLE_API_URL: z.url(), SCAYLE_API_SECRET: z.string().min(1) })
+  .object({
+    SCAYLE_API_URL: z.url(),
+    SCAYLE_API_SECRET: z.string().min(1),
+    /** Stage config `scayle.rateLimitScale`: 1 unless SCAYLE raised the tenant's limits. */
+    SCAYLE_RATE_LIMIT_SCALE: z.coerce.number().positive().default(1),
+  })
   .extend(scayleShopsEnv.shape);
 
 /** Environment of a function that talks to OrderWise. */
@@ -52,6 +57,7 @@ export const scayleFrom = (env: z.output<typeof scayleEnv>): ScayleClient =>
   new ScayleClient({
     baseUrl: env.SCAYLE_API_URL,
     credentials: () => readSecret(env.SCAYLE_API_SECRET, scayleCredentialsSchema),
+    rateScale: env.SCAYLE_RATE_LIMIT_SCALE,
   });
 
 /** The OrderWise client of a function. */

@@ -27,12 +27,13 @@ describe('Amazon settlement reports into journal entries through the local hub',
     simulators.amazon.addReport({ content, gzip: true, charset: 'UTF-8' });
     expect((await fetchNow()).fetched).toHaveLength(1);
 
-    const journal = await eventually(
-      async () => (await journalKeys()).find((k) => k.endsWith('.json')),
-      30_000,
-      'a journal',
-    );
-    expect(journal).toBe('settlements/journals/23167452842.json');
+    // The parser writes the journal, then its CSV, then announces it: the announcement says both are there.
+    await eventually(async () => events.some((e) => e.detailType === 'SettlementJournalCreated'), 30_000, 'a journal');
+    expect(await journalKeys()).toEqual([
+      'settlements/journals/23167452842.csv',
+      'settlements/journals/23167452842.json',
+    ]);
+    const journal = 'settlements/journals/23167452842.json';
     const body = JSON.parse(
       (await (
         await engines.s3.send(new GetObjectCommand({ Bucket: bucket, Key: journal }))
@@ -44,7 +45,6 @@ describe('Amazon settlement reports into journal entries through the local hub',
         await engines.s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'settlements/journals/23167452842.csv' }))
       ).Body?.transformToString()) ?? '';
     expect(csv.split('\n')[0]).toBe('date,account,description,debit,credit,currency,settlement-id');
-    await eventually(async () => events.some((e) => e.detailType === 'SettlementJournalCreated'));
 
     // Amazon lists the same settlement again (a second report of it): nothing new is posted.
     simulators.amazon.addReport({ content, charset: 'UTF-8' });

@@ -61,6 +61,11 @@ export interface ScayleSimulatorOptions {
   readonly extraVariants?: readonly ExtraVariant[];
   /** The first order and order item ids handed out (tests replaying vendor samples that name ids). */
   readonly firstIds?: FirstIds;
+  /**
+   * Multiplies every per-minute limit's rate (not the minute's budget at once); default 1. The local hub passes its
+   * time compression, and the hub's client is told the same (`scayle.rateLimitScale`), so both still agree.
+   */
+  readonly rateScale?: number;
 }
 
 /** Body of `POST /_sim/webhooks`. */
@@ -77,7 +82,12 @@ export const createScayleSimulator = (options: ScayleSimulatorOptions = {}) => {
   const sim = new Simulator({
     name: 'scayle',
     seed: options.seed,
-    rateLimits: RATE_LIMITS,
+    rateLimits: Object.fromEntries(
+      Object.entries(RATE_LIMITS).map(([operation, plan]) => [
+        operation,
+        { ...plan, rate: plan.rate * (options.rateScale ?? 1) },
+      ]),
+    ) as typeof RATE_LIMITS,
     errors: {
       throttled: (c, operation) => {
         c.header('X-RateLimit-Limit', String(RATE_LIMITS[operation as ScayleOperation]?.burst ?? 0));

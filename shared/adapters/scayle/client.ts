@@ -103,6 +103,8 @@ export interface ScayleClientOptions {
   readonly timeoutMs?: number;
   readonly retry?: RetryPolicy;
   readonly clock?: Clock;
+  /** Multiplies every limit's rate (not its burst): SCAYLE raised the tenant's limits; default 1. */
+  readonly rateScale?: number;
 }
 
 const id = (value: string | number) => encodeURIComponent(String(value));
@@ -113,7 +115,11 @@ export class ScayleClient implements CommerceGateway {
   readonly #limiters: RateLimiters;
 
   constructor(options: ScayleClientOptions) {
-    this.#limiters = new RateLimiters(SCAYLE_RATE_PLANS, options.clock, SCAYLE_SCOPES);
+    const scale = options.rateScale ?? 1;
+    const plans = Object.fromEntries(
+      Object.entries(SCAYLE_RATE_PLANS).map(([scope, plan]) => [scope, { ...plan, rate: plan.rate * scale }]),
+    );
+    this.#limiters = new RateLimiters(plans, options.clock, SCAYLE_SCOPES);
     this.#http = new HttpClient({
       peer: 'SCAYLE',
       baseUrl: options.baseUrl,
