@@ -12,10 +12,9 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // Three workers on two cores: the end-to-end files spend much of their time waiting (SCAYLE's rate limits,
-    // retry budgets, windows), and a third file uses what they leave (two left the machine 35% idle).
+    // Two workers for two cores: a third (tried) made the run slower, every hub fighting for the same cores.
     pool: 'forks',
-    maxWorkers: 3,
+    maxWorkers: 2,
     // A worker runs file after file in one module graph: aws-cdk-lib, the AWS SDK and zod load once per worker
     // instead of once per file (seconds of CPU each for aws-cdk-lib). Every file sets up its own state; nothing
     // here relies on a fresh module (shuffled runs pass: `--sequence.shuffle`).
