@@ -25,7 +25,7 @@ import type {
 } from '../../shared/ports';
 import type { Clock } from '../../shared/runtime/clock';
 import { ConditionFailedError, TimeoutError, UpstreamError, UpstreamRejectedError } from '../../shared/runtime/errors';
-import type { ScayleOrder } from '../../shared/schemas/scayle';
+import type { ScayleOrder, ScayleOrderCreate } from '../../shared/schemas/scayle';
 import { type LocateOrder, makeLocateOrder } from '../../shared/use-cases/locate-scayle-order';
 import { FakeClock } from './fake-clock';
 
@@ -277,6 +277,23 @@ export class FakeErp implements ErpGateway {
 }
 
 /** The dev stage's SCAYLE shop countries. */
+/** The order SCAYLE makes of an external order create: every unit an item, available, as created. */
+export const externalOrderOf = (body: ScayleOrderCreate, id: number): ScayleOrder =>
+  ({
+    id,
+    publicKey: body.publicKey,
+    status: 'payment_reserved',
+    currencyCode: body.currencyCode,
+    createdAt: body.confirmedAt,
+    cost: { ...body.cost, appliedFees: [], appliedReductions: [] },
+    items: body.items.map((unit, i) => ({
+      id: i + 1,
+      status: 'available',
+      variant: { id: 1, referenceKey: unit.variant.referenceKey },
+      price: unit.price,
+    })),
+  }) as ScayleOrder;
+
 export const DEV_SHOP_COUNTRIES: readonly ShopCountry[] = [
   { shopKey: 'ac', countryCode: 'DE' },
   { shopKey: 'ac', countryCode: 'GB' },

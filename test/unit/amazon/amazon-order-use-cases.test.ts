@@ -22,7 +22,7 @@ import {
 import { makeReceiveNotifications } from '../../../shared/use-cases/amazon-orders/receive-notifications';
 import { makeReserveStock } from '../../../shared/use-cases/amazon-orders/reserve-stock';
 import { FakeClock } from '../../helpers/fake-clock';
-import { FakeExceptions, FakeLedger, MORNING } from '../../helpers/order-fakes';
+import { externalOrderOf, FakeExceptions, FakeLedger, MORNING } from '../../helpers/order-fakes';
 import { InMemoryStock } from '../../helpers/stock-fakes';
 
 const UK = 'A1F83G8C2ARO7P';
@@ -81,20 +81,7 @@ class FakeScayle implements ExternalOrderTarget {
     if (fail === 'invalid') throw new ValidationError('zipCode: required', [{ field: 'zipCode', message: 'required' }]);
     if (this.orders.some((o) => o.publicKey === body.publicKey))
       throw new UpstreamRejectedError('exists', 409, undefined);
-    const order = {
-      id: 1000 + this.orders.length,
-      publicKey: body.publicKey,
-      status: 'payment_reserved',
-      currencyCode: body.currencyCode,
-      createdAt: body.confirmedAt,
-      cost: { ...body.cost, appliedFees: [], appliedReductions: [] },
-      items: body.items.map((unit, i) => ({
-        id: i + 1,
-        status: 'available',
-        variant: { id: 1, referenceKey: unit.variant.referenceKey },
-        price: unit.price,
-      })),
-    } as ScayleOrder;
+    const order = externalOrderOf(body, 1000 + this.orders.length);
     this.orders.push(order);
     if (fail === 'after') throw new Error('the answer was lost');
     return order;

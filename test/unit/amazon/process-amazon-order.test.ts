@@ -16,7 +16,7 @@ import {
 } from '../../../shared/use-cases/amazon-orders/process-amazon-order';
 import type { ReserveStock } from '../../../shared/use-cases/amazon-orders/reserve-stock';
 import { FakeClock } from '../../helpers/fake-clock';
-import { FakeExceptions, FakeLedger, MORNING } from '../../helpers/order-fakes';
+import { externalOrderOf, FakeExceptions, FakeLedger, MORNING } from '../../helpers/order-fakes';
 
 const UK = 'A1F83G8C2ARO7P';
 const ID = '202-0000001-0000001';
@@ -77,20 +77,7 @@ class FakeScayle implements ExternalOrderTarget {
     const fault = this.nextCreate;
     this.nextCreate = undefined;
     if (fault instanceof Error) throw fault;
-    const order = {
-      id: 1000 + this.orders.length,
-      publicKey: body.publicKey,
-      status: 'payment_reserved',
-      currencyCode: body.currencyCode,
-      createdAt: body.confirmedAt,
-      cost: { ...body.cost, appliedFees: [], appliedReductions: [] },
-      items: body.items.map((unit, i) => ({
-        id: i + 1,
-        status: 'available',
-        variant: { id: 1, referenceKey: unit.variant.referenceKey },
-        price: unit.price,
-      })),
-    } as ScayleOrder;
+    const order = externalOrderOf(body, 1000 + this.orders.length);
     this.orders.push(order);
     if (fault === 'answer-lost') throw new UpstreamError('SCAYLE timed out', 504);
     if (fault === 'duplicate-after-commit') throw new UpstreamRejectedError('exists', 409);
