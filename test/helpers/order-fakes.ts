@@ -25,6 +25,7 @@ import type {
 } from '../../shared/ports';
 import type { Clock } from '../../shared/runtime/clock';
 import { ConditionFailedError, TimeoutError, UpstreamError, UpstreamRejectedError } from '../../shared/runtime/errors';
+import type { AmazonOrderMessage } from '../../shared/schemas/queue-messages';
 import type { ScayleOrder, ScayleOrderCreate } from '../../shared/schemas/scayle';
 import { type LocateOrder, makeLocateOrder } from '../../shared/use-cases/locate-scayle-order';
 import { FakeClock } from './fake-clock';
@@ -277,6 +278,22 @@ export class FakeErp implements ErpGateway {
 }
 
 /** The dev stage's SCAYLE shop countries. */
+/** The queue message of an Amazon order notification: Unshipped, seen now. */
+export const amazonOrderMessageOf = (
+  amazonOrderId: string,
+  marketplaceId: string,
+  clock: Clock,
+  overrides: Partial<AmazonOrderMessage> = {},
+): AmazonOrderMessage => ({
+  amazonOrderId,
+  eventId: 'notification#n-1',
+  source: 'notification',
+  marketplaceId,
+  orderStatus: 'Unshipped',
+  seenAt: new Date(clock.now()).toISOString(),
+  ...overrides,
+});
+
 /** The order SCAYLE makes of an external order create: every unit an item, available, as created. */
 export const externalOrderOf = (body: ScayleOrderCreate, id: number): ScayleOrder =>
   ({

@@ -22,7 +22,7 @@ import {
 import { makeReceiveNotifications } from '../../../shared/use-cases/amazon-orders/receive-notifications';
 import { makeReserveStock } from '../../../shared/use-cases/amazon-orders/reserve-stock';
 import { FakeClock } from '../../helpers/fake-clock';
-import { externalOrderOf, FakeExceptions, FakeLedger, MORNING } from '../../helpers/order-fakes';
+import { amazonOrderMessageOf, externalOrderOf, FakeExceptions, FakeLedger, MORNING } from '../../helpers/order-fakes';
 import { InMemoryStock } from '../../helpers/stock-fakes';
 
 const UK = 'A1F83G8C2ARO7P';
@@ -109,15 +109,8 @@ describe('processing an Amazon order', () => {
   let repushed: StockEventMessage[];
   let process: ReturnType<typeof makeProcessAmazonOrder>;
 
-  const message = (overrides: Partial<AmazonOrderMessage> = {}): AmazonOrderMessage => ({
-    amazonOrderId: ID,
-    eventId: 'notification#n-1',
-    source: 'notification',
-    marketplaceId: UK,
-    orderStatus: 'Unshipped',
-    seenAt: new Date(clock.now()).toISOString(),
-    ...overrides,
-  });
+  const message = (overrides: Partial<AmazonOrderMessage> = {}): AmazonOrderMessage =>
+    amazonOrderMessageOf(ID, UK, clock, overrides);
 
   beforeEach(() => {
     clock = new FakeClock(MORNING);

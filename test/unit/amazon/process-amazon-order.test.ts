@@ -16,7 +16,7 @@ import {
 } from '../../../shared/use-cases/amazon-orders/process-amazon-order';
 import type { ReserveStock } from '../../../shared/use-cases/amazon-orders/reserve-stock';
 import { FakeClock } from '../../helpers/fake-clock';
-import { externalOrderOf, FakeExceptions, FakeLedger, MORNING } from '../../helpers/order-fakes';
+import { amazonOrderMessageOf, externalOrderOf, FakeExceptions, FakeLedger, MORNING } from '../../helpers/order-fakes';
 
 const UK = 'A1F83G8C2ARO7P';
 const ID = '202-0000001-0000001';
@@ -128,15 +128,8 @@ describe('makeProcessAmazonOrder', () => {
   let handOverFailure: Error | undefined;
   let process: ReturnType<typeof makeProcessAmazonOrder>;
 
-  const message = (overrides: Partial<AmazonOrderMessage> = {}): AmazonOrderMessage => ({
-    amazonOrderId: ID,
-    eventId: 'notification#n-1',
-    source: 'notification',
-    marketplaceId: UK,
-    orderStatus: 'Unshipped',
-    seenAt: new Date(clock.now()).toISOString(),
-    ...overrides,
-  });
+  const message = (overrides: Partial<AmazonOrderMessage> = {}): AmazonOrderMessage =>
+    amazonOrderMessageOf(ID, UK, clock, overrides);
   const entry = () => ledger.get('amazon', ID);
   /** Makes every ledger move to `status` fail as a DynamoDB outage would; returns the error. */
   const failTransitionsTo = (status: string) => {
