@@ -24,6 +24,7 @@ export type ScayleWebhookWork = { readonly eventId: string } & (
 );
 
 const ITEM_EVENTS: readonly string[] = SCAYLE_ORDER_ITEM_EVENTS;
+const ORDER_EVENTS: readonly string[] = [...SCAYLE_ORDER_EVENTS, ...SCAYLE_ORDER_ITEM_EVENTS];
 
 /**
  * The envelope schema with `payload` as given, built once per payload schema: zod compiles a schema the first
@@ -38,7 +39,6 @@ const envelopeWith = (payload: z.ZodType): z.ZodType => {
   }
   return schema;
 };
-const ORDER_EVENTS: readonly string[] = [...SCAYLE_ORDER_EVENTS, ...SCAYLE_ORDER_ITEM_EVENTS];
 
 /**
  * Reads a SCAYLE webhook body (parsed JSON) into the hub's work. The envelope and the payload of every event type
