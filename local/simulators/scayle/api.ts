@@ -74,7 +74,18 @@ export const parseIdentifier = (
  * `limit` and `cursor` of a collection; the answer carries `cursor.next`, null on the last page [V reference §1.2].
  * [A] The cursor is the offset.
  */
-export const pageSchema = z.object({
+const pageSchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   cursor: z.coerce.number().int().min(0).default(0),
 });
+
+/** The page of a collection that `limit` and `cursor` ask for, `{entities, cursor: {next}}`; 400 for bad ones. */
+export const pageOf = <T>(c: Context<SimEnv>, all: readonly T[], view: (entity: T) => unknown = (entity) => entity) => {
+  const page = pageSchema.safeParse({ limit: c.req.query('limit'), cursor: c.req.query('cursor') });
+  if (!page.success) return invalid(c, page.error);
+  const { limit, cursor } = page.data;
+  return c.json({
+    entities: all.slice(cursor, cursor + limit).map(view),
+    cursor: { next: cursor + limit < all.length ? String(cursor + limit) : null },
+  });
+};

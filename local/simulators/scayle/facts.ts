@@ -24,7 +24,11 @@ const perMinute = (limit: number): RatePlan => ({ rate: limit / 60, burst: limit
 /**
  * Per-minute limits of each simulated operation, by the scope the published OpenAPI puts it in [V reference §1.2].
  * [A] A bulk request counts once against stocksWrite, whatever the number of its operations; shop reads count
- * against globalRead. [A] The whole minute's budget may come at once (a bucket of one minute's calls).
+ * against globalRead. [A] Webhook events, webhook subscriptions and carriers: which scope the OpenAPI gives them was
+ * not found (the stored `x-rateLimit` excerpt is cut off after stocksWrite and shows no per-endpoint scopes), and
+ * "if the scope is not given, there are no rate limits" [V scayle.dev api-guides/admin-api/getting-started/rate-limits];
+ * the general scopes, globalRead (1000) for reads and globalWrite (300) for writes, are the best supported guess and
+ * still stop a runaway client. [A] The whole minute's budget may come at once (a bucket of one minute's calls).
  */
 export const RATE_LIMITS = {
   getOrder: perMinute(1000), // ordersRead
@@ -44,6 +48,14 @@ export const RATE_LIMITS = {
   listProducts: perMinute(1000),
   listShops: perMinute(1000), // globalRead
   listShopCountries: perMinute(1000),
+  listWebhookEvents: perMinute(1000), // globalRead [A, see above]
+  listWebhookSubscriptions: perMinute(1000),
+  getWebhookSubscription: perMinute(1000),
+  createWebhookSubscription: perMinute(300), // globalWrite [A, see above]
+  updateWebhookSubscription: perMinute(300),
+  deleteWebhookSubscription: perMinute(300),
+  listCarriers: perMinute(1000), // globalRead [A, see above]
+  getCarrier: perMinute(1000),
 } as const satisfies Record<string, RatePlan>;
 
 /** The name of a simulated Admin API operation (for `/_sim/faults` and `/_sim/calls`). */
@@ -149,6 +161,97 @@ export const localeOf = (shopCountry: {
 
 /** A webhook event the simulator delivers. */
 export type WebhookEvent = keyof typeof WEBHOOK_ENVELOPES;
+
+/**
+ * What `GET /webhooks/events` says of each event the simulator delivers [V SDK `lib/Models/WebhookEvent.php`:
+ * `event`, `version`, `description`, `isDeprecated` ("not allowed for new subscriptions"), `isBlocking`,
+ * `supportedFilters {merchants}`; fixture WebhookEventAllResponse.json, which leaves `isBlocking` out].
+ * - `version`: the envelope's (see {@link WEBHOOK_ENVELOPES}); 1 for `order-confirmed`, whose envelope shows none [A].
+ * - `description`: the words of scayle.dev where quoted [V developer-guide/transactions-and-orders/processing for
+ *   order-confirmed and order-item-out-of-stock; developer-guide/customise-extend/webhooks/events/<event> for
+ *   order-cancelled, order-item-unshippable and product-variant-stock-updated]; the others are [A] in the same style.
+ * - [A] none is deprecated or blocking (the blocking hooks documented are merchant callbacks such as the order
+ *   cancellation URL [O scayle.dev developer-guide/products/manage-merchants/order-cancellation], not these events),
+ *   and none can be filtered by merchant: the simulator's events name no merchant, so it could not apply such a
+ *   filter (the fixture's `customer-created` has `merchants: false` too).
+ */
+export const WEBHOOK_EVENT_DESCRIPTIONS: Readonly<Record<WebhookEvent, string>> = {
+  'order-confirmed': 'Occurs when payment reservation has been successfully completed, and the order is confirmed.',
+  'order-cancelled': 'Get notified when all items of an order have been canceled.',
+  'order-canceled': 'Get notified when all items of an order have been canceled.',
+  'order-item-out-of-stock':
+    'Occurs during order delegation whenever an item is removed from the order, due to being out-of-stock when delegated to the merchant.',
+  'order-item-canceled': 'Get notified whenever an order item is canceled.',
+  'order-item-unshippable': 'Get notified whenever an order item is unshippable.',
+  'product-updated': 'Get notified when the attributes of a product change.',
+  'product-variant-deleted': 'Get notified when a product variant is deleted.',
+  'product-variant-stock-updated': 'Get notified when the stock of a product variant changes.',
+  'product-variant-prices-updated': 'Get notified when the prices of a product variant change.',
+};
+
+/** `isDeprecated`, `isBlocking` and `supportedFilters` of every event the simulator sends [A, see above]. */
+export const WEBHOOK_EVENT_FLAGS = { isDeprecated: false, isBlocking: false, supportedFilters: { merchants: false } };
+
+/** The version a subscription to an event gets and its deliveries carry (see {@link WEBHOOK_EVENT_DESCRIPTIONS}). */
+export const webhookVersionOf = (event: WebhookEvent): number => {
+  const format: { envelope: 'locale' | 'meta'; version?: number } = WEBHOOK_ENVELOPES[event];
+  return format.version ?? 1;
+};
+
+/**
+ * Webhook subscriptions [V SDK `lib/Services/WebhookSubscriptionService.php`: `POST /webhooks/subscriptions`,
+ * `GET /webhooks/subscriptions`, `GET|PATCH|DELETE /webhooks/subscriptions/{subscriptionId}` (an integer);
+ * `lib/Models/WebhookSubscription.php` `{id, event, version, url, filters}`; `WebhookSubscriptionPatch` `{url,
+ * filters}` with `include|exclude: {add, remove}`; fixtures WebhookSubscription*.json]. Subscriptions are global, not
+ * per shop [V scayle.dev developer-guide/customise-and-extend/webhooks/overview: "Webhook subscriptions for the Admin
+ * API are always global"].
+ * - The URL's user info is the Basic credentials of the deliveries [V reference §1.7], and answers show it as
+ *   `***:***` ("Sensitive data will be obfuscated in responses" [V model], fixtures Create/Get/All
+ *   `https://***:***@foobar.tld/notifiy`). The Update fixture shows `foo:bar` in the clear; taken as the fixture
+ *   echoing its request [A], so every answer obfuscates.
+ * - [A] `event` and `url` are required (the SDK marks nothing required); the event must be one `GET /webhooks/events`
+ *   lists, `version` defaults to the event's and any other is refused; `filters` defaults to `[]`; the URL must be
+ *   http(s) (the local hub listens on http) with valid percent-encoding in its user info.
+ * - [A] PATCH filter `i` changes the subscription's filter `i` (the fixture has one on each side): `add` appends the
+ *   keys not yet there, `remove` drops keys; `event` and `version` cannot change (the patch model has neither).
+ * - [A] Answers: 201 with the subscription on create, 200 on read and change, 204 without a body on delete (the SDK
+ *   returns void), 404 for an id that names no subscription. Ids are integers [V model] from 1, never reused [A].
+ * - [A] Filters are kept and shown, not applied: no event the simulator sends supports them (see above).
+ * - [A] The list is paged like the other collections (`limit`, `cursor`, `cursor.next` [V reference §1.2]) although
+ *   the fixture shows no cursor; the events list is not, as in its fixture.
+ */
+export const WEBHOOK_SUBSCRIPTIONS = { createdStatus: 201, deletedStatus: 204 } as const;
+
+/** A carrier as the Admin API shows it [V SDK `lib/Models/Carrier.php`]. */
+export interface Carrier {
+  /** "The ID of the carrier created by SCAYLE." [V model] */
+  readonly id: number;
+  /** The carrier key a shipment names in `carrier` [V reference §1.4]. */
+  readonly key: string;
+  readonly name: string;
+  readonly trackingUrl: string;
+}
+
+/**
+ * The tenant's carriers unless the simulator is given others: the one of the SDK's fixture [V scayle/admin-api-php-sdk
+ * `tests/fixtures/CarrierAllResponse.json` at 063fe14: `{id: 1, key: "DHL_STD_NATIONAL", name: "DHL", trackingUrl:
+ * "http://nolp.dhl.de/nextt-online-public/set_identcodes.do"}`].
+ */
+export const DEFAULT_CARRIERS: readonly Carrier[] = [
+  {
+    id: 1,
+    key: 'DHL_STD_NATIONAL',
+    name: 'DHL',
+    trackingUrl: 'http://nolp.dhl.de/nextt-online-public/set_identcodes.do',
+  },
+];
+
+/**
+ * [A] The tracking URL of a carrier the simulator is given without one: the Panel requires one [V scayle.dev
+ * user-guide/settings/checkout/checkout-config/carriers: name, carrier code, group name and tracking URL "all
+ * required"], so the simulator makes one up under the reserved `example` domain.
+ */
+export const carrierTrackingUrlOf = (key: string): string => `https://tracking.example/${encodeURIComponent(key)}`;
 
 /** The item-level events a `POST /_sim/orders/{id}/items/cancel` can announce [V scayle.dev developer-guide/customise-and-extend/webhooks/events]. */
 export const ITEM_EVENTS = ['order-item-out-of-stock', 'order-item-canceled', 'order-item-unshippable'] as const;

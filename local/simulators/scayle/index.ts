@@ -2,15 +2,16 @@
  * A SCAYLE Admin API for the local hub, written from SCAYLE's own material (../shared/reference/scayle.md, the
  * Admin API SDK's models and fixtures, scayle.dev's webhook pages): `X-Access-Token` auth, orders with one item per
  * unit in SCAYLE's order shape, cursor paging, the reference key, external order creation, fulfilment, absolute
- * per-warehouse stock with `changedAt`, prices, products, per-minute scope limits, and webhooks in SCAYLE's envelopes
- * delivered with Basic credentials. What it takes to be true about SCAYLE lives in ./facts.ts. It imports nothing of
- * the hub (shared/, lib/), so it can disagree with the hub.
+ * per-warehouse stock with `changedAt`, prices, products, carriers, per-minute scope limits, webhook subscriptions,
+ * and webhooks in SCAYLE's envelopes delivered to their subscriptions with Basic credentials. What it takes to be true
+ * about SCAYLE lives in ./facts.ts. It imports nothing of the hub (shared/, lib/), so it can disagree with the hub.
  */
 import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { type SimEnv, Simulator } from '../sim-server';
 import { type ApiContext, apiError, type Handler, readJson } from './api';
+import { CarrierDirectory, type CarrierOption } from './carriers';
 import {
   ADMIN_API_BASE,
   DEFAULT_SCAYLE_TOKEN,
@@ -30,22 +31,28 @@ import { Products } from './products';
 import { ShopOrders } from './shop-orders';
 import { ShopDirectory } from './shops';
 import { type SimPriceChange, type SimStockChange, StockAndPrices } from './stock-and-prices';
+import { WebhookSubscriptions, type WebhookTarget } from './subscriptions';
 import { type ExtraVariant, VariantDirectory } from './variants';
-import { WebhookSender, type WebhookTarget } from './webhooks';
+import { WebhookSender } from './webhooks';
 
-export type { ItemEvent, ShopOption } from './facts';
+export type { CarrierOption } from './carriers';
+export type { Carrier, ItemEvent, ShopOption } from './facts';
 export { DEFAULT_SCAYLE_TOKEN } from './facts';
 export type { Channel, FirstIds, OrderItem, ScayleOrder } from './orders';
 export type { SimOrderInput } from './shop-orders';
 export type { BulkRequestResult, StockWrite, VariantPrice } from './stock-and-prices';
+export type { SubscriptionFilter, WebhookSubscription, WebhookTarget } from './subscriptions';
 export type { ExtraVariant } from './variants';
-export type { Delivery, WebhookTarget } from './webhooks';
+export type { Delivery } from './webhooks';
 
 /** Options of the SCAYLE simulator. */
 export interface ScayleSimulatorOptions {
   /** The Admin API key it accepts; default {@link DEFAULT_SCAYLE_TOKEN}. */
   readonly accessToken?: string;
-  /** Where webhooks go; none are sent until one is set (here, `setWebhook` or `POST /_sim/webhooks`). */
+  /**
+   * Subscribes every event to this target (as `setWebhook` does); without it, and without subscriptions made later
+   * (`setWebhook`, `POST /_sim/webhooks`, `POST /webhooks/subscriptions`), no webhook is sent.
+   */
   readonly webhook?: WebhookTarget;
   /** Seed of the made-up customers and of fault injection. */
   readonly seed?: number;
@@ -61,6 +68,8 @@ export interface ScayleSimulatorOptions {
   readonly extraVariants?: readonly ExtraVariant[];
   /** The first order and order item ids handed out (tests replaying vendor samples that name ids). */
   readonly firstIds?: FirstIds;
+  /** The tenant's carriers (`GET /carriers`); default the SDK fixture's one, `DHL_STD_NATIONAL`. */
+  readonly carriers?: readonly CarrierOption[];
   /**
    * Multiplies every per-minute limit's rate (not the minute's budget at once); default 1. The local hub passes its
    * time compression, and the hub's client is told the same (`scayle.rateLimitScale`), so both still agree.
@@ -68,15 +77,21 @@ export interface ScayleSimulatorOptions {
   readonly rateScale?: number;
 }
 
-/** Body of `POST /_sim/webhooks`. */
-const webhookTargetSchema = z.object({ url: z.url(), username: z.string(), password: z.string() });
+/** Body of `POST /_sim/webhooks`: an http(s) URL, as subscriptions need. */
+const webhookTargetSchema = z.object({
+  url: z.url({ protocol: /^https?$/ }),
+  username: z.string(),
+  password: z.string(),
+});
 
 /** Builds the SCAYLE simulator (not yet listening; see {@link startScayleSimulator}). */
 export const createScayleSimulator = (options: ScayleSimulatorOptions = {}) => {
   const accessToken = options.accessToken ?? DEFAULT_SCAYLE_TOKEN;
   const variants = new VariantDirectory(options.extraVariants);
   const shops = new ShopDirectory(options.shops ?? DEFAULT_SHOPS);
-  const webhooks = new WebhookSender(options.tenantKey ?? DEFAULT_TENANT_KEY, options.webhook);
+  const subscriptions = new WebhookSubscriptions(options.webhook);
+  const webhooks = new WebhookSender(options.tenantKey ?? DEFAULT_TENANT_KEY, subscriptions);
+  const carriers = new CarrierDirectory(options.carriers);
   const book = new OrderBook(options.firstIds);
 
   const sim = new Simulator({
@@ -100,6 +115,7 @@ export const createScayleSimulator = (options: ScayleSimulatorOptions = {}) => {
       orders: book.all(),
       stocks: stock.allStock(),
       deliveries: webhooks.deliveries,
+      subscriptions: subscriptions.all(),
       // A count, not the history: a stock run writes thousands; `stockHistory(sku)` has the detail.
       stockWrites: stock.writes,
     }),
@@ -109,6 +125,7 @@ export const createScayleSimulator = (options: ScayleSimulatorOptions = {}) => {
       products.reset();
       shopOrders.reset();
       webhooks.reset();
+      subscriptions.reset();
     },
   });
 
@@ -141,10 +158,12 @@ export const createScayleSimulator = (options: ScayleSimulatorOptions = {}) => {
   stock.register();
   products.register();
   activity.register(sim.app);
+  subscriptions.register(api);
+  carriers.register(api);
   sim.app.post('/_sim/webhooks', async (c) => {
     const parsed = webhookTargetSchema.safeParse(await readJson(c));
-    if (!parsed.success) return c.json({ error: 'url, username and password are required' }, 400);
-    webhooks.setTarget(parsed.data);
+    if (!parsed.success) return c.json({ error: 'an http(s) url, username and password are required' }, 400);
+    subscriptions.subscribeAll(parsed.data);
     return c.json({ webhook: parsed.data.url });
   });
 
@@ -176,8 +195,15 @@ export const createScayleSimulator = (options: ScayleSimulatorOptions = {}) => {
     updateProduct: (...args: Parameters<Products['updateProduct']>) => products.updateProduct(...args),
     /** A variant deleted in SCAYLE itself, with `product-variant-deleted`; `DELETE /_sim/variants/{referenceKey}`. */
     deleteVariant: (sku: string) => products.deleteVariant(sku),
-    /** Where webhooks go from now on. */
-    setWebhook: (target: WebhookTarget) => webhooks.setTarget(target),
+    /**
+     * Subscribes every event the simulator sends to `target`, its credentials in the URL's user info, replacing the
+     * subscriptions an earlier call (or the `webhook` option, or `POST /_sim/webhooks`) made; `POST /_sim/webhooks`.
+     */
+    setWebhook: (target: WebhookTarget) => subscriptions.subscribeAll(target),
+    /** Every webhook subscription, oldest first, with its URL in the clear (`GET /webhooks/subscriptions` hides it). */
+    subscriptions: () => subscriptions.all(),
+    /** The tenant's carriers, as `GET /carriers` lists them. */
+    carriers: () => carriers.all(),
     /** A stable hash of the order ids and reference keys, for asserting a run changed nothing. */
     fingerprint: () =>
       createHash('sha256')

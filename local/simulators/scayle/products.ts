@@ -8,16 +8,7 @@
  */
 import { z } from 'zod';
 import { DEMO_PRODUCTS, type DemoProduct, type ScayleAttribute } from '../catalogue';
-import {
-  type ApiContext,
-  controlInvalid,
-  invalid,
-  notFound,
-  pageSchema,
-  param,
-  parseIdentifier,
-  timestamp,
-} from './api';
+import { type ApiContext, controlInvalid, notFound, pageOf, param, parseIdentifier, timestamp } from './api';
 import type { VariantPrice } from './stock-and-prices';
 import type { VariantDirectory } from './variants';
 import type { WebhookSender } from './webhooks';
@@ -127,14 +118,8 @@ export class Products {
     app.get(
       `${base}/products`,
       authed('listProducts', (c) => {
-        const page = pageSchema.safeParse({ limit: c.req.query('limit'), cursor: c.req.query('cursor') });
-        if (!page.success) return invalid(c, page.error);
-        const { limit, cursor } = page.data;
         const all = [...this.#products.values()].sort((a, b) => a.id - b.id);
-        return c.json({
-          entities: all.slice(cursor, cursor + limit).map((p) => this.#view(p)),
-          cursor: { next: cursor + limit < all.length ? String(cursor + limit) : null },
-        });
+        return pageOf(c, all, (p) => this.#view(p));
       }),
     );
     app.get(

@@ -628,6 +628,8 @@ describe('SCAYLE simulator: control surface', () => {
       stocks: {},
       deliveries: [],
       stockWrites: 0,
+      // The harness's webhook subscriptions are its wiring, not state of the run: reset keeps them.
+      subscriptions: expect.arrayContaining([expect.objectContaining({ event: 'order-confirmed', origin: 'control' })]),
     });
     expect((await harness.control('GET', '/_sim/calls')).body).toEqual({});
     expect((await oneOrder()).id).toBe(10_001);
