@@ -1,8 +1,9 @@
 /**
  * The Amazon Selling Partner API as the local hub meets it: LWA tokens and restricted data tokens, Orders API v0,
  * Listings Items 2021-08-01, JSON_LISTINGS_FEED through Feeds 2021-06-30, settlement reports through Reports
- * 2021-06-30, Product Type Definitions and the ORDER_CHANGE notification, each operation with Amazon's usage plan
- * and error shapes, so that the hub's SP-API adapter is exercised against the same rules it meets in production.
+ * 2021-06-30, Product Type Definitions, the Sellers API's marketplace participations and the ORDER_CHANGE
+ * notification, each operation with Amazon's usage plan and error shapes, so that the hub's SP-API adapter is
+ * exercised against the same rules it meets in production.
  * What the simulator takes to be true about Amazon lives in ./amazon/facts.ts.
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -25,7 +26,8 @@ import {
 import { FeedStore } from './amazon/feeds';
 import { type AddListingsInput, ListingStore } from './amazon/listings';
 import { registerListingsApi } from './amazon/listings-api';
-import { NotificationStore, registerNotificationsApi } from './amazon/notifications-api';
+import { registerListingsSearchApi } from './amazon/listings-search-api';
+import { NotificationStore, registerNotificationsApi, type SqsDestination } from './amazon/notifications-api';
 import {
   type CreateOrdersInput,
   createOrdersInputSchema,
@@ -39,6 +41,7 @@ import {
 } from './amazon/orders';
 import { registerOrdersApi } from './amazon/orders-api';
 import { type AddReportInput, addReportInputSchema, ReportStore } from './amazon/reports';
+import { registerSellersApi } from './amazon/sellers-api';
 import { IdSource, readJson, spApiError } from './amazon/support';
 import { Simulator } from './sim-server';
 
@@ -57,9 +60,26 @@ export interface AmazonSimulatorOptions {
   readonly sellerId?: string;
   /** Default UK and DE. */
   readonly marketplaceIds?: readonly string[];
+  /**
+   * The marketplaces getMarketplaceParticipations names, in this order; default every marketplace the simulator
+   * knows (MARKETPLACES). Independent of `marketplaceIds`, so a seller not participating where the hub sells can be
+   * set up.
+   */
+  readonly participations?: readonly string[];
   readonly lwa?: LwaCredentials;
-  /** Receives every ORDER_CHANGE notification; the local hub sends it to its SQS queue. */
-  readonly notify?: (notification: unknown) => Promise<void>;
+  /**
+   * Receives every ORDER_CHANGE notification Amazon would send, with the SQS queue it would go to: that of the
+   * ORDER_CHANGE subscription's destination. Nothing is delivered while there is no subscription (see
+   * `orderChangeSubscription` and `subscribeOrderChange`); ORDER_CHANGE cannot be subscribed to an EventBridge
+   * destination [V reference §3.8], so the destination is always a queue. The local hub sends it to the queue with
+   * that ARN.
+   */
+  readonly notify?: (notification: unknown, destination: SqsDestination) => Promise<void>;
+  /**
+   * An ORDER_CHANGE subscription to this queue at start and after every reset, as `subscribeOrderChange` makes it;
+   * default none.
+   */
+  readonly orderChangeSubscription?: SqsDestination;
   /**
    * How far behind now getOrders' upper bound must be; default Amazon's two minutes. The local hub may shorten it
    * so a demo's polling backstop sees orders in seconds.
@@ -123,6 +143,7 @@ const injectedError = (c: Context, operation: string, status: number): Response 
 export const createAmazonSimulator = (options: AmazonSimulatorOptions = {}) => {
   const sellerId = options.sellerId ?? 'A2SELLERDEV';
   const marketplaceIds = [...(options.marketplaceIds ?? DEFAULT_MARKETPLACES)];
+  const participations = [...(options.participations ?? Object.keys(MARKETPLACES))];
   const unknown = marketplaceIds.filter((id) => !MARKETPLACES[id]);
   if (marketplaceIds.length === 0 || unknown.length > 0) {
     throw new RangeError(`the SP-API simulator knows no marketplace ${unknown.join(', ') || '(none given)'}`);
@@ -155,7 +176,7 @@ export const createAmazonSimulator = (options: AmazonSimulatorOptions = {}) => {
   const orders = new OrderStore(marketplaceIds, ids, listings);
   const feeds = new FeedStore(sellerId, ids, documents, listings);
   const reports = new ReportStore(ids, documents);
-  const notifications = new NotificationStore();
+  const notifications = new NotificationStore(ids, applicationId);
   const deliveries = { delivered: 0, failed: [] as string[] };
 
   const reset = () => {
@@ -167,6 +188,7 @@ export const createAmazonSimulator = (options: AmazonSimulatorOptions = {}) => {
     feeds.clear();
     reports.clear();
     notifications.clear();
+    if (options.orderChangeSubscription) notifications.subscribeOrderChange(options.orderChangeSubscription.sqsArn);
     deliveries.delivered = 0;
     deliveries.failed = [];
   };
@@ -174,6 +196,7 @@ export const createAmazonSimulator = (options: AmazonSimulatorOptions = {}) => {
   const state = () => ({
     sellerId,
     marketplaceIds,
+    participations,
     orders: orders.all().map(orderSummary),
     confirmations: Object.fromEntries(
       orders
@@ -209,19 +232,20 @@ export const createAmazonSimulator = (options: AmazonSimulatorOptions = {}) => {
   reset();
 
   /**
-   * Delivers a change's ORDER_CHANGE notification `duplicates` times with one NotificationId, as an at-least-once
-   * queue redelivers. A failing consumer is recorded in the state and rethrown to the caller.
+   * Delivers a change's ORDER_CHANGE notification to the subscription's queue `duplicates` times with one
+   * NotificationId, as an at-least-once queue redelivers. A failing consumer is recorded in the state and rethrown
+   * to the caller.
    */
   const deliver = async (change: OrderChange): Promise<void> => {
-    if (!change.notify || !options.notify) return;
-    const subscription = notifications.orderChange();
-    const filter = subscription?.processingDirective?.eventFilter;
+    const route = notifications.orderChangeRoute();
+    if (!change.notify || !options.notify || !route) return;
+    const filter = route.subscription.processingDirective?.eventFilter;
     if (filter?.orderChangeTypes && !filter.orderChangeTypes.includes(change.changeType)) return;
     if (filter?.marketplaceIds && !filter.marketplaceIds.includes(change.order.marketplaceId)) return;
     const notification = orderChangeNotification(change, {
       sellerId,
       applicationId,
-      subscriptionId: subscription?.subscriptionId ?? stableUuid(`${applicationId}/ORDER_CHANGE`),
+      subscriptionId: route.subscription.subscriptionId,
       notificationId: randomUUID(),
       changeReason:
         change.changeType === 'BuyerRequestedChange'
@@ -230,7 +254,7 @@ export const createAmazonSimulator = (options: AmazonSimulatorOptions = {}) => {
     });
     for (let i = 0; i < change.duplicates; i++) {
       try {
-        await options.notify(structuredClone(notification));
+        await options.notify(structuredClone(notification), route.destination);
       } catch (error) {
         deliveries.failed.push(`${change.order.amazonOrderId}: ${error instanceof Error ? error.message : error}`);
         throw error;
@@ -295,8 +319,10 @@ export const createAmazonSimulator = (options: AmazonSimulatorOptions = {}) => {
   );
   registerOrdersApi(api, { tokens, orders, lagMs: options.ordersLagMs ?? ORDERS_LAG_MS, deliver });
   registerListingsApi(api, listings);
+  registerListingsSearchApi(api, listings);
   registerDocumentsApi(api, { documents, feeds, reports });
-  registerNotificationsApi(api, notifications, applicationId);
+  registerNotificationsApi(api, notifications);
+  registerSellersApi(api, participations);
 
   /** Runs a control action: bad input answers 400 with the issues, an impossible request its own status. */
   const control = async (c: Context, action: () => Promise<unknown> | unknown): Promise<Response> => {
@@ -329,7 +355,20 @@ export const createAmazonSimulator = (options: AmazonSimulatorOptions = {}) => {
     sim,
     sellerId,
     marketplaceIds,
+    participations,
     lwa,
+    /**
+     * A new access token of the app, as LWA's refresh-token (`seller`, the default) or client-credentials
+     * (`grantless`) grant hands it out; for tests of an operation rather than of LWA.
+     */
+    accessToken: (kind: 'seller' | 'grantless' = 'seller') => tokens.issue(kind),
+    /**
+     * Subscribes ORDER_CHANGE to the queue `sqsArn` as a seller's setup through the Notifications API would (its
+     * destination, reused if the ARN has one, and a new subscription in place of any other), and answers both as
+     * getDestinations and getSubscription show them. Called again with another queue's ARN it re-points delivery
+     * there: a mis-set destination for a test. A reset forgets it (`orderChangeSubscription` survives resets).
+     */
+    subscribeOrderChange: (sqsArn: string) => notifications.subscribeOrderChange(sqsArn),
     /** Creates orders (and delivers their ORDER_CHANGE unless `notify: false`); `POST /_sim/orders`. */
     createOrders,
     /** Moves an order or records a buyer's cancel request; `POST /_sim/orders/{id}/status`. */

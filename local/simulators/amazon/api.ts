@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { SimEnv } from '../sim-server';
 import type { Access, Grant } from './auth';
 import { ERRORS, type SpApiOperation } from './facts';
-import { describeIssues, type IdSource, spApiError } from './support';
+import { describeIssues, type IdSource, invalidInput, spApiError } from './support';
 
 /** An HTTP method SP-API uses. */
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -41,6 +41,13 @@ export const param = (c: Context, name: string): string => c.req.param(name) ?? 
 
 /** Scheme, host and port the caller used, for the URLs the simulator hands out. */
 export const origin = (c: Context): string => new URL(c.req.url).origin;
+
+/**
+ * The answer to a Listings Items call whose path names another seller than the one who authorised the token (see
+ * ERRORS.foreignSeller), or undefined on the seller's own path.
+ */
+export const foreignSeller = (api: ApiContext, c: Context): Response | undefined =>
+  param(c, 'sellerId') === api.sellerId ? undefined : invalidInput(c, ERRORS.foreignSeller);
 
 /** What is wrong with a request's marketplace ids (missing, too many, not the seller's), or undefined. */
 export const marketplaceProblem = (

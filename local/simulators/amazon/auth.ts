@@ -85,14 +85,14 @@ export class TokenIssuer {
     if (params.client_id !== this.lwa.clientId || params.client_secret !== this.lwa.clientSecret) {
       return { ok: false, body: lwaError('invalid_client', 'Client authentication failed') };
     }
-    const expiresAt = Date.now() + TOKEN_TTL_SECONDS * 1000;
     if (grantType === 'client_credentials') {
       if (!GRANTLESS_SCOPES.some((scope) => scope === params.scope)) {
         return { ok: false, body: lwaError('invalid_scope', 'An unknown scope was requested') };
       }
-      const token = newToken('Atza|');
-      this.#tokens.set(token, { kind: 'grantless', expiresAt });
-      return { ok: true, body: { access_token: token, token_type: 'bearer', expires_in: TOKEN_TTL_SECONDS } };
+      return {
+        ok: true,
+        body: { access_token: this.issue('grantless'), token_type: 'bearer', expires_in: TOKEN_TTL_SECONDS },
+      };
     }
     if (params.refresh_token !== this.lwa.refreshToken) {
       return {
@@ -100,17 +100,22 @@ export class TokenIssuer {
         body: lwaError('invalid_grant', 'The request has an invalid grant parameter : refresh_token'),
       };
     }
-    const token = newToken('Atza|');
-    this.#tokens.set(token, { kind: 'seller', expiresAt });
     return {
       ok: true,
       body: {
-        access_token: token,
+        access_token: this.issue('seller'),
         token_type: 'bearer',
         expires_in: TOKEN_TTL_SECONDS,
         refresh_token: this.lwa.refreshToken,
       },
     };
+  }
+
+  /** A new access token of the app, valid one hour: what a refresh-token or client-credentials grant buys. */
+  issue(kind: 'seller' | 'grantless'): string {
+    const token = newToken('Atza|');
+    this.#tokens.set(token, { kind, expiresAt: Date.now() + TOKEN_TTL_SECONDS * 1000 });
+    return token;
   }
 
   /** createRestrictedDataToken: an RDT for the given resources. */

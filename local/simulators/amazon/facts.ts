@@ -17,6 +17,7 @@ export const USAGE_PLANS = {
   putListingsItem: { rate: 5, burst: 10 },
   patchListingsItem: { rate: 5, burst: 5 },
   deleteListingsItem: { rate: 5, burst: 5 },
+  searchListingsItems: { rate: 5, burst: 5 },
   createFeedDocument: { rate: 0.5, burst: 15 },
   createFeed: { rate: 0.0083, burst: 15 },
   getFeed: { rate: 2, burst: 15 },
@@ -32,6 +33,8 @@ export const USAGE_PLANS = {
   createSubscription: { rate: 1, burst: 5 },
   getSubscription: { rate: 1, burst: 5 },
   deleteSubscriptionById: { rate: 1, burst: 5 },
+  /** Not in the reference table: [V models/sellers-api-model/sellers.json operation description]. */
+  getMarketplaceParticipations: { rate: 0.016, burst: 15 },
 } as const satisfies Record<string, RatePlan>;
 
 /** The name of a simulated SP-API operation. */
@@ -42,10 +45,14 @@ export const rateLimitHeader = (rate: number): string => (Number.isInteger(rate)
 
 /** What the simulator needs to know of a marketplace. */
 export interface MarketplaceFacts {
+  /** ISO 3166-1 alpha-2, so `GB` where Amazon's marketplace id table writes `UK` (see MARKETPLACES). */
   readonly countryCode: string;
   readonly currency: string;
+  /** The marketplace's name: an order's SalesChannel and getMarketplaceParticipations' `name`. */
   readonly salesChannel: string;
+  /** The marketplace's default language, written `en_GB` as getMarketplaceParticipations does. */
   readonly languageTag: string;
+  readonly domainName: string;
   /** Standard VAT / sales tax rate in percent used for ItemTax [A]. */
   readonly taxRate: number;
   /** Whether ItemPrice already contains the tax (EU/UK VAT) or tax comes on top (US sales tax) [A]. */
@@ -58,9 +65,24 @@ const fact = (
   salesChannel: string,
   languageTag: string,
   taxRate: number,
-): MarketplaceFacts => ({ countryCode, currency, salesChannel, languageTag, taxRate, pricesIncludeTax: true });
+): MarketplaceFacts => ({
+  countryCode,
+  currency,
+  salesChannel,
+  languageTag,
+  // Every observed domain is the name, lowercase, behind `www.`.
+  domainName: `www.${salesChannel.toLowerCase()}`,
+  taxRate,
+  pricesIncludeTax: true,
+});
 
-/** Marketplaces the simulator can serve [V ids, reference §3.1; currency, channel, tax: A]. */
+/**
+ * Marketplaces the simulator can serve. Ids [V developer-docs "Marketplace IDs", reference §3.1]. Country code,
+ * name, currency, language and domain as getMarketplaceParticipations answers them: the US row is the example of
+ * [V models/sellers-api-model/sellers.json]; the European rows are a real EU seller's participations [O
+ * openbridge/embedded-api README], which write the UK `GB` (the model asks for ISO 3166-1 alpha-2 [V]; the id table's
+ * `UK` is a documentation slip [O amzn/selling-partner-api-models#2872]). Tax: [A].
+ */
 export const MARKETPLACES: Readonly<Record<string, MarketplaceFacts>> = {
   A1F83G8C2ARO7P: fact('GB', 'GBP', 'Amazon.co.uk', 'en_GB', 20),
   A1PA6795UKMFR9: fact('DE', 'EUR', 'Amazon.de', 'de_DE', 19),
@@ -72,6 +94,9 @@ export const MARKETPLACES: Readonly<Record<string, MarketplaceFacts>> = {
   A1C3SOZRARQ6R3: fact('PL', 'PLN', 'Amazon.pl', 'pl_PL', 23),
   ATVPDKIKX0DER: { ...fact('US', 'USD', 'Amazon.com', 'en_US', 8), pricesIncludeTax: false },
 };
+
+/** The seller's store name in every marketplace it participates in [A]. */
+export const STORE_NAME = 'SCAYLE Demo Store';
 
 /** LWA access tokens and restricted data tokens live one hour [V]. */
 export const TOKEN_TTL_SECONDS = 3600;
@@ -146,7 +171,20 @@ export const ERRORS = {
   internal: 'InternalFailure',
   internalMessage: 'We encountered an internal error. Please try again.',
   conflict: 'Conflict',
+  /** The message of Notifications' 409 [O amzn/selling-partner-api-docs#2072, #1800]. */
+  conflictMessage: 'The requested resource conflict with a resource in the server.',
+  /**
+   * A Listings Items call whose path names a sellerId the token's seller cannot use in the marketplace: 400
+   * InvalidInput with this message [O jlevers/selling-partner-api#777, a vendor code on patchListingsItem]; that a
+   * different seller's id is answered the same way, rather than with 403 Unauthorized, is [A].
+   */
+  foreignSeller: "Invalid 'sellerId' and 'marketplaceId' combination provided.",
+  /** searchListingsItems given another search's pageToken [O amzn/selling-partner-api-models#4977]. */
+  pageTokenMismatch: "Search parameters do not match the provided 'pageToken'.",
 } as const;
+
+/** searchListingsItems pages: `pageSize` 1 to 20, default 10, and no more than 1000 SKUs paged through [V]. */
+export const LISTINGS_SEARCH = { defaultPageSize: 10, maxPageSize: 20, maxResults: 1000 } as const;
 
 /** Listings issue codes [O real responses, amzn/selling-partner-api-models issues #5009, #5219]. */
 export const ISSUE_CODES = {

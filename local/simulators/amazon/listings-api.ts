@@ -1,9 +1,9 @@
 /**
- * Listings Items API 2021-08-01 (get, put, patch, delete with VALIDATION_PREVIEW) and the Product Type
- * Definitions API 2020-09-01 whose schemas say what a listing needs.
+ * Listings Items API 2021-08-01 (get, put, patch, delete with VALIDATION_PREVIEW; search is in
+ * ./listings-search-api.ts) and the Product Type Definitions API 2020-09-01 whose schemas say what a listing needs.
  */
 import type { Context } from 'hono';
-import { type ApiContext, marketplaceProblem, origin, param, unparsable } from './api';
+import { type ApiContext, foreignSeller, marketplaceProblem, origin, param, unparsable } from './api';
 import { s3Error } from './documents';
 import { ERRORS, MARKETPLACES } from './facts';
 import { changesOfPatches, type ListingStore, type ListingsOutcome, patchBodySchema, putBodySchema } from './listings';
@@ -21,15 +21,21 @@ const INCLUDED_DATA = [
   'productTypes',
 ];
 
+/** The sections a listings read asks for (`includedData`, default `summaries`), or the answer to an unknown one. */
+export const includedDataOf = (c: Context): string[] | Response => {
+  const includedData = queryList(c, 'includedData') ?? ['summaries'];
+  const unknown = includedData.find((section) => !INCLUDED_DATA.includes(section));
+  return unknown ? invalidInput(c, `Invalid includedData value ${unknown}.`) : includedData;
+};
+
 /** Registers the Listings Items and Product Type Definitions operations. */
 export const registerListingsApi = (api: ApiContext, listings: ListingStore): void => {
   const { app, route } = api;
 
-  /** SKU and marketplace of a listings call, or the error answer (another seller's path is forbidden). */
+  /** SKU and marketplace of a listings call, or the error answer (another seller's path is refused). */
   const targetOf = (c: Context): { sku: string; marketplaces: string[] } | Response => {
-    if (param(c, 'sellerId') !== api.sellerId) {
-      return spApiError(c, 403, ERRORS.unauthorized, ERRORS.unauthorizedMessage);
-    }
+    const refused = foreignSeller(api, c);
+    if (refused) return refused;
     const marketplaces = queryList(c, 'marketplaceIds');
     const problem = marketplaceProblem(api, marketplaces, 1);
     return problem ? invalidInput(c, problem) : { sku: param(c, 'sku'), marketplaces: marketplaces ?? [] };
@@ -48,9 +54,8 @@ export const registerListingsApi = (api: ApiContext, listings: ListingStore): vo
   route('GET', '/listings/2021-08-01/items/:sellerId/:sku', 'getListingsItem', 'seller', (c) => {
     const target = targetOf(c);
     if (target instanceof Response) return target;
-    const includedData = queryList(c, 'includedData') ?? ['summaries'];
-    const unknown = includedData.find((section) => !INCLUDED_DATA.includes(section));
-    if (unknown) return invalidInput(c, `Invalid includedData value ${unknown}.`);
+    const includedData = includedDataOf(c);
+    if (includedData instanceof Response) return includedData;
     const view = listings.view(target.sku, target.marketplaces, includedData);
     return view
       ? c.json(view)

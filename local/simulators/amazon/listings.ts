@@ -47,6 +47,15 @@ interface SimListing {
   generated?: boolean;
 }
 
+/** What searchListingsItems can order listings by [V listingsItems_2021-08-01.json]. */
+export type ListingsSortKey = 'sku' | 'createdDate' | 'lastUpdatedDate';
+
+/** A listing a search found, with the requested marketplaces it is listed in. */
+export interface ListingsHit {
+  readonly sku: string;
+  readonly marketplaceIds: string[];
+}
+
 /** A listings issue as the API reports it. */
 export interface ListingIssue {
   readonly code: string;
@@ -584,6 +593,23 @@ export class ListingStore {
       if (market) Object.assign(market, { priceMinor, updatedAt: Date.now() });
     }
     return [];
+  }
+
+  /**
+   * The SKUs listed in any of `marketplaceIds`, each with the ones it is listed in, ordered by `sortBy` (SKU on a
+   * tie, so that pages never overlap).
+   */
+  search(marketplaceIds: readonly string[], sortBy: ListingsSortKey, sortOrder: 'ASC' | 'DESC'): ListingsHit[] {
+    const key = (listing: SimListing): string | number =>
+      sortBy === 'sku' ? listing.sku : sortBy === 'createdDate' ? listing.createdAt : listing.updatedAt;
+    const compare = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
+    const hits = [...this.#listings.values()].flatMap((listing) => {
+      const listed = marketplaceIds.filter((id) => listing.markets.has(id));
+      return listed.length > 0 ? [{ listing, marketplaceIds: listed }] : [];
+    });
+    hits.sort((a, b) => compare(key(a.listing), key(b.listing)) || compare(a.listing.sku, b.listing.sku));
+    if (sortOrder === 'DESC') hits.reverse();
+    return hits.map(({ listing, marketplaceIds }) => ({ sku: listing.sku, marketplaceIds }));
   }
 
   /** getListingsItem's answer for `includedData`, or undefined when the SKU is not listed in the marketplaces. */

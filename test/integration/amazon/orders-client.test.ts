@@ -123,7 +123,11 @@ describe('SpApiClient Orders reads against the SP-API simulator', () => {
   };
 
   beforeAll(async () => {
-    amazon = await startAmazonSimulator({ notify: async (n) => void notifications.push(n) });
+    amazon = await startAmazonSimulator({
+      // The seller's setup: ORDER_CHANGE subscribed to a queue, without which Amazon sends nothing.
+      orderChangeSubscription: { sqsArn: 'arn:aws:sqs:eu-west-1:123456789012:order-change' },
+      notify: async (n) => void notifications.push(n),
+    });
   });
   beforeEach(async () => {
     await fetch(`${amazon.url}/_sim/reset`, { method: 'POST' });

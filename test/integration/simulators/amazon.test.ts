@@ -254,6 +254,8 @@ const patchQuantity = (sku: string, quantity: number, query = '') =>
 
 beforeAll(async () => {
   amazon = await startAmazonSimulator({
+    // Notifications follow the subscription; its queue is not the one a test below makes a destination for.
+    orderChangeSubscription: { sqsArn: 'arn:aws:sqs:eu-west-1:123456789012:order-change' },
     notify: async (notification) => {
       notifications.push(notification);
     },
