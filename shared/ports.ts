@@ -24,8 +24,14 @@ export interface ErpOrderState extends ErpOrderRef {
   /** True while the order can still be cancelled without a return (nothing picked or despatched). */
   readonly cancellable: boolean;
   readonly cancelled: boolean;
-  readonly totalGrossMinor: number;
-  readonly totalTaxMinor: number;
+  /** The order's totals, when the ERP's status answer carries them (see `ErpGateway.salesOrderTotals`). */
+  readonly totals?: ErpTotals;
+}
+
+/** A sales order's totals as the ERP holds them, in minor units. */
+export interface ErpTotals {
+  readonly grossMinor: number;
+  readonly taxMinor: number;
 }
 
 /** The ERP (OrderWise) as the order loop needs it. */
@@ -34,6 +40,13 @@ export interface ErpGateway {
   findSalesOrder(externalReference: string): Promise<ErpOrderRef | undefined>;
   createSalesOrder(order: SalesOrder, delivery: DeliveryAddress): Promise<ErpOrderRef>;
   getSalesOrder(orderId: number): Promise<ErpOrderState>;
+  /**
+   * The order's totals wherever this ERP keeps them; `unavailable` says why they cannot be read (the money check
+   * then records the order as unchecked instead of failing).
+   */
+  salesOrderTotals(
+    orderId: number,
+  ): Promise<{ orderNumber: string } & ({ totals: ErpTotals } | { unavailable: string })>;
   /** Cancels the order; resolves `too-late` when picking or despatch has started. */
   cancelSalesOrder(orderId: number): Promise<'cancelled' | 'too-late'>;
   /**

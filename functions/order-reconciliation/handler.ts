@@ -46,6 +46,9 @@ export const handler = jobHandler(async (event: unknown, _context: Context) => {
   const result = await reconcile({ from, to }, to.slice(0, 10));
   count('OrdersReconciled', result.checked);
   count('OrderTotalMismatches', result.mismatches);
+  count('OrdersUnreconciled', result.unchecked);
+  if (result.unchecked > 0)
+    logger.warn('orders whose OrderWise totals could not be read', { unchecked: result.unchecked });
   logger.info('order totals reconciled', { from, to, ...result });
   return result;
 });

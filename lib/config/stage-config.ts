@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { orderwiseProfileSchema } from '../../shared/adapters/orderwise/profile';
 import { scayleShopsConfigSchema } from '../../shared/adapters/scayle/shops';
 import { carrierTableSchema } from '../../shared/domain/carriers';
 import { listingMappingSchema } from '../../shared/domain/listing-mapping';
@@ -49,6 +50,11 @@ export const stageConfigSchema = z
       apiUrl: z.url(),
       sessionId: z.number().int().positive(),
       customerAccount: z.string().min(1),
+      /**
+       * How this tenant's OrderWise answers where no public source says (export definition ids, parameter and date
+       * forms, columns, status words, cancel and amend paths ...); `hub doctor` checks it against the tenant.
+       */
+      profile: orderwiseProfileSchema.prefault({}),
     }),
     amazon: z.object({
       endpoint: z.url(),

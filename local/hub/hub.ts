@@ -5,6 +5,7 @@ import { DeleteTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/
 import { S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { buildApp, interceptLocalhostDns } from 'fauxqs';
+import { mergeConfig } from '../../lib/config/stage-config';
 import { resolveStage } from '../../lib/config/stages';
 import type { ScheduleName } from '../../lib/constructs/hub-schedule';
 import { ENTRY_METADATA_KEY, SCHEDULE_METADATA_KEY } from '../../lib/constructs/metadata';
@@ -69,6 +70,24 @@ export interface HubOptions {
    * never see each other's tables, and this hub deletes its tables when it stops.
    */
   readonly dynamodb?: { readonly endpoint: string };
+  /**
+   * Peers that are real endpoints instead of simulators (a vendor sandbox, a replay of vendor samples): the hub's
+   * functions call the URL with the credentials given, which go into the peer's secret as the stage's would.
+   */
+  readonly peers?: Partial<Record<PeerName, RealPeer>>;
+}
+
+/** A peer of the hub. */
+export type PeerName = 'scayle' | 'orderwise' | 'amazon';
+
+/** A real endpoint standing in for a peer's simulator. */
+export interface RealPeer {
+  /** SCAYLE: the Admin API base (`…/api/admin/v1`); OrderWise: the OW API base (`…/owapi`); Amazon: the SP-API endpoint. */
+  readonly url: string;
+  /** The peer's secret as the stage keeps it: `{accessToken}`, `{username, password}` or `{clientId, clientSecret, refreshToken}`. */
+  readonly credentials: Readonly<Record<string, string>>;
+  /** Amazon only: the LWA token URL; default `https://api.amazon.com/auth/o2/token`. */
+  readonly tokenUrl?: string;
 }
 
 /** Schedules a hub runs, by the stage's name for each: at the stage's expression (`true`) or at another. */
@@ -173,6 +192,7 @@ export const startHub = async (options: HubOptions = {}) => {
     stops.push(async () => releaseDns());
     // The simulator holds the hub's peer configuration as SCAYLE would: its warehouse and the marketplace channels.
     const stage = resolveStage('dev', options.stageOverrides);
+    const real = options.peers ?? {};
     const scayle = await startScayleSimulator({
       ...options.scayle,
       // SCAYLE's per-minute limits run as fast as the hub's time; the hub's client is told so (rateLimitScale).
@@ -199,13 +219,13 @@ export const startHub = async (options: HubOptions = {}) => {
     stops.push(orderwise.stop);
     // ORDER_CHANGE notifications go to the queue the template makes Amazon's SQS destination, once it exists; the
     // simulator's limits run as fast as the hub's time, and the hub's SP-API client is told so (usagePlanScale).
-    let sendNotification: ((body: string) => Promise<void>) | undefined;
+    let sendNotification: ((sqsArn: string, body: string) => Promise<void>) | undefined;
     const amazon = await startAmazonSimulator({
       rateScale: compression,
       listings: options.amazonListings ?? 'seeded',
-      notify: async (notification) => {
+      notify: async (notification, destination) => {
         if (!sendNotification) throw new Error('the hub is not ready for ORDER_CHANGE notifications yet');
-        await sendNotification(JSON.stringify(notification));
+        await sendNotification(destination.sqsArn, JSON.stringify(notification));
       },
     });
     stops.push(amazon.stop);
@@ -227,16 +247,26 @@ export const startHub = async (options: HubOptions = {}) => {
       synthesizeHubCached({
         ...options.stageOverrides,
         scayle: {
-          rateLimitScale: compression,
+          rateLimitScale: real.scayle ? 1 : compression,
           ...(options.stageOverrides?.scayle as object),
-          adminApiUrl: standIn('scayle', scayle.apiUrl),
+          adminApiUrl: real.scayle?.url ?? standIn('scayle', scayle.apiUrl),
         },
-        orderwise: { ...(options.stageOverrides?.orderwise as object), apiUrl: standIn('orderwise', orderwise.apiUrl) },
+        orderwise: {
+          ...(options.stageOverrides?.orderwise as object),
+          apiUrl: real.orderwise?.url ?? standIn('orderwise', orderwise.apiUrl),
+          // The simulated tenant's definition ids, as its OrderWise administrator would hand them over.
+          profile: mergeConfig(
+            real.orderwise ? {} : { exportDefinitions: orderwise.exportDefinitionIds },
+            (options.stageOverrides?.orderwise as { profile?: unknown } | undefined)?.profile,
+          ),
+        },
         amazon: {
-          usagePlanScale: compression,
+          usagePlanScale: real.amazon ? 1 : compression,
           ...(options.stageOverrides?.amazon as object),
-          endpoint: PEER_STAND_INS.amazon,
-          tokenUrl: `${PEER_STAND_INS.amazon}/auth/o2/token`,
+          endpoint: real.amazon?.url ?? PEER_STAND_INS.amazon,
+          tokenUrl: real.amazon
+            ? (real.amazon.tokenUrl ?? 'https://api.amazon.com/auth/o2/token')
+            : `${PEER_STAND_INS.amazon}/auth/o2/token`,
         },
       }),
       peers,
@@ -259,11 +289,11 @@ export const startHub = async (options: HubOptions = {}) => {
     const eventBridgeBuckets = new Set<string>();
     const emulator = await startAwsEmulator({
       secrets: {
-        [config.secrets.scayleApi]: { accessToken: DEFAULT_SCAYLE_TOKEN },
-        [config.secrets.orderwiseApi]: DEFAULT_ORDERWISE_USER,
+        [config.secrets.scayleApi]: real.scayle?.credentials ?? { accessToken: DEFAULT_SCAYLE_TOKEN },
+        [config.secrets.orderwiseApi]: real.orderwise?.credentials ?? DEFAULT_ORDERWISE_USER,
         [config.secrets.scayleWebhook]: LOCAL_WEBHOOK_CREDENTIALS,
         [config.secrets.orderwiseWebhook]: LOCAL_ORDERWISE_EXPORT_CREDENTIALS,
-        [config.secrets.amazonLwa]: DEFAULT_LWA_CREDENTIALS,
+        [config.secrets.amazonLwa]: real.amazon?.credentials ?? DEFAULT_LWA_CREDENTIALS,
       },
       invoke: async (name, payload) => functions.get(name)?.invoke(payload),
       stepFunctions: () => stepFunctions,
@@ -483,12 +513,15 @@ export const startHub = async (options: HubOptions = {}) => {
 
     const queues = Object.fromEntries(provisioned.flatMap((s) => [...s.queues.entries()]));
     const outputs = Object.fromEntries(provisioned.flatMap((s) => [...s.outputs.entries()]));
-    const notificationsUrl = outputs.AmazonNotificationsQueueUrl;
-    if (notificationsUrl) {
-      sendNotification = async (body) =>
-        void (await engines.sqs.send(
-          new SendMessageCommand({ QueueUrl: String(notificationsUrl), MessageBody: body }),
-        ));
+    const notificationsArn = outputs.AmazonNotificationsQueueArn;
+    if (notificationsArn) {
+      // Amazon delivers to the queue the subscription's destination names; one the hub does not have loses them.
+      sendNotification = async (sqsArn, body) => {
+        const queue = Object.values(queues).find((q) => q.arn === sqsArn);
+        if (queue) await engines.sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: body }));
+      };
+      // The seller's setup: ORDER_CHANGE subscribed to the hub's notifications queue (README, go-live checklist).
+      amazon.subscribeOrderChange(String(notificationsArn));
     }
     return {
       /** Stack outputs by name, as `cdk deploy` would print them; the `hub` command line reads these. */

@@ -5,6 +5,7 @@ import { lwaCredentialsSchema, SpApiClient } from './amazon/client';
 import { makeDocumentClient } from './aws/dynamodb';
 import { readSecret } from './aws/secrets';
 import { OrderwiseClient, orderwiseCredentialsSchema } from './orderwise/client';
+import { orderwiseProfileSchema } from './orderwise/profile';
 import { ScayleClient, scayleCredentialsSchema } from './scayle/client';
 import { scayleShopsEnv } from './scayle/shops';
 
@@ -29,6 +30,19 @@ export const orderwiseEnv = z.object({
   ORDERWISE_SESSION_ID: z.coerce.number().int().positive(),
   ORDERWISE_CUSTOMER_ACCOUNT: z.string().min(1),
   ORDERWISE_API_SECRET: z.string().min(1),
+  /** Stage config `orderwise.profile` as JSON: how the tenant's OrderWise answers (defaults when absent). */
+  ORDERWISE_PROFILE: z
+    .string()
+    .default('{}')
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(orderwiseProfileSchema),
 });
 
 /** Environment of a function that talks to the SP-API. */
@@ -67,6 +81,7 @@ export const orderwiseFrom = (env: z.output<typeof orderwiseEnv>): OrderwiseClie
     sessionId: env.ORDERWISE_SESSION_ID,
     customerAccount: env.ORDERWISE_CUSTOMER_ACCOUNT,
     credentials: () => readSecret(env.ORDERWISE_API_SECRET, orderwiseCredentialsSchema),
+    profile: env.ORDERWISE_PROFILE,
   });
 
 /** One DynamoDB document client per container. */

@@ -195,8 +195,9 @@ export const makePostOrder =
       from: 'sent',
       to: 'acknowledged',
       data: {
-        orderwiseTotalMinor: state.totalGrossMinor,
-        orderwiseTaxMinor: state.totalTaxMinor,
+        ...(state.totals
+          ? { orderwiseTotalMinor: state.totals.grossMinor, orderwiseTaxMinor: state.totals.taxMinor }
+          : {}),
         orderwiseStatus: state.status,
       },
     });

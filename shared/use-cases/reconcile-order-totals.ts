@@ -16,6 +16,8 @@ export interface ReconcileDeps {
 export interface ReconcileResult {
   readonly checked: number;
   readonly mismatches: number;
+  /** Orders whose OrderWise totals could not be read (each a CSV row with the reason). */
+  readonly unchecked: number;
   readonly reportKey: string;
 }
 
@@ -27,13 +29,17 @@ interface Comparison {
   fields: { name: 'gross' | 'net' | 'tax'; scayle: number; orderwise: number }[];
 }
 
+/** Text for one CSV cell: quoted, since a reason may hold commas. */
+const csvText = (text: string) => `"${text.replaceAll('"', '""')}"`;
+
 const CSV_HEADER = 'scayle_order_id,orderwise_order_number,currency,field,scayle,orderwise,difference,result';
 
 /**
  * The daily money check (loop 10): for every order acknowledged in the window, compares SCAYLE's total with
  * the value OrderWise holds now, field by field (gross, net, tax). A difference above the tolerance becomes an
  * `ORDER_TOTAL_MISMATCH` exception for finance; every comparison lands in a CSV report under
- * `reports/reconciliation/<date>.csv`.
+ * `reports/reconciliation/<date>.csv`. An order whose OrderWise totals cannot be read (the tenant's OrderWise
+ * answers none) is a row `unchecked` with the reason, never a failed run.
  */
 export const makeReconcileOrderTotals =
   ({ ledger, erp, exceptions, reports, toleranceMinor }: ReconcileDeps) =>
@@ -43,18 +49,37 @@ export const makeReconcileOrderTotals =
     const entries = (await ledger.listByStatus('acknowledged', window)).filter((entry) => entry.channel === 'scayle');
     const rows: string[] = [CSV_HEADER];
     let mismatches = 0;
+    let unchecked = 0;
     for (const entry of entries) {
-      const state = await erp.getSalesOrder(Number(entry.data.orderwiseOrderId));
+      const state = await erp.salesOrderTotals(Number(entry.data.orderwiseOrderId));
+      const currency = String(entry.data.currency ?? '');
+      if ('unavailable' in state) {
+        unchecked++;
+        rows.push(
+          [
+            entry.orderId,
+            state.orderNumber,
+            currency,
+            'all',
+            '',
+            '',
+            '',
+            csvText(`unchecked: ${state.unavailable}`),
+          ].join(','),
+        );
+        continue;
+      }
       const scayleGross = Number(entry.data.scayleTotalMinor);
       const scayleTax = Number(entry.data.scayleTaxMinor);
+      const { grossMinor, taxMinor } = state.totals;
       const comparison: Comparison = {
         orderId: entry.orderId,
         orderwiseOrderNumber: state.orderNumber,
-        currency: String(entry.data.currency ?? ''),
+        currency,
         fields: [
-          { name: 'gross', scayle: scayleGross, orderwise: state.totalGrossMinor },
-          { name: 'net', scayle: scayleGross - scayleTax, orderwise: state.totalGrossMinor - state.totalTaxMinor },
-          { name: 'tax', scayle: scayleTax, orderwise: state.totalTaxMinor },
+          { name: 'gross', scayle: scayleGross, orderwise: grossMinor },
+          { name: 'net', scayle: scayleGross - scayleTax, orderwise: grossMinor - taxMinor },
+          { name: 'tax', scayle: scayleTax, orderwise: taxMinor },
         ],
       };
       const off = comparison.fields.filter((f) => Math.abs(f.scayle - f.orderwise) > toleranceMinor);
@@ -95,5 +120,5 @@ export const makeReconcileOrderTotals =
     }
     const reportKey = `reports/reconciliation/${reportDate}.csv`;
     await reports.put(reportKey, `${rows.join('\n')}\n`, 'text/csv');
-    return { checked: entries.length, mismatches, reportKey };
+    return { checked: entries.length - unchecked, mismatches, unchecked, reportKey };
   };

@@ -170,6 +170,7 @@ export class FakeErp implements ErpGateway {
   readonly #faults: CreateFault[] = [];
   readonly #enteredWaiters: { count: number; resolve: () => void }[] = [];
   #gate: Promise<void> | undefined;
+  #totalsUnavailable: string | undefined;
 
   /** @param createDelayMs how long every create takes, to widen races. */
   constructor(private readonly createDelayMs = 0) {}
@@ -248,9 +249,20 @@ export class FakeErp implements ErpGateway {
       status: 'Awaiting despatch',
       cancellable: true,
       cancelled: false,
-      totalGrossMinor: order.totalGrossMinor,
-      totalTaxMinor: order.totalTaxMinor,
+      ...(this.#totalsUnavailable
+        ? {}
+        : { totals: { grossMinor: order.totalGrossMinor, taxMinor: order.totalTaxMinor } }),
     };
+  }
+
+  async salesOrderTotals(orderId: number): ReturnType<ErpGateway['salesOrderTotals']> {
+    const { orderNumber, totals } = await this.getSalesOrder(orderId);
+    return totals ? { orderNumber, totals } : { orderNumber, unavailable: this.#totalsUnavailable as string };
+  }
+
+  /** From now on OrderWise answers no totals, for this reason (a tenant whose status call carries none). */
+  withholdTotals(reason: string): void {
+    this.#totalsUnavailable = reason;
   }
 
   async cancelSalesOrder(): Promise<'cancelled' | 'too-late'> {

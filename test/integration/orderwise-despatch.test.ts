@@ -10,8 +10,10 @@ import {
   despatchIdOf,
   parseDespatchExport,
 } from '../../shared/adapters/orderwise/export-format';
+import { orderwiseProfileSchema } from '../../shared/adapters/orderwise/profile';
 import { UpstreamRejectedError, ValidationError } from '../../shared/runtime/errors';
 import { recordingClock } from '../helpers/fake-clock';
+import { orderwiseClientFor } from '../helpers/orderwise';
 import { startScriptedServer } from '../helpers/scripted-server';
 
 const delivery = (overrides: Partial<DespatchExportDelivery> = {}): DespatchExportDelivery => ({
@@ -274,15 +276,7 @@ describe('despatchIdOf', () => {
 describe('OrderwiseClient.despatchesSince against the OrderWise simulator', () => {
   let orderwise: Awaited<ReturnType<typeof startOrderwiseSimulator>>;
   const [A, B] = DEMO_CATALOGUE.flatMap((v) => (v.orderwise ? [v.orderwise.variantCode] : [])) as [string, string];
-  const client = () =>
-    new OrderwiseClient({
-      baseUrl: orderwise.apiUrl,
-      sessionId: orderwise.sessionId,
-      customerAccount: 'SCAYLE-WEB',
-      credentials: async () => orderwise.user,
-      timeoutMs: 2_000,
-      clock: recordingClock(),
-    });
+  const client = () => orderwiseClientFor(orderwise);
 
   /** Creates a sales order of one A and one B through the OW API; answers its order number. */
   const createOrder = async (ref: string): Promise<string> => {
@@ -368,7 +362,8 @@ describe('OrderwiseClient.despatchesSince against the OrderWise simulator', () =
       [first, ['2030-01-01T08:30:00Z', '2030-01-01T08:45:00Z']],
     ]);
     expect((await client().despatchesSince('2030-01-01T08:45:00Z')).map((o) => o.deliveries.length)).toEqual([1]);
-    expect(await client().despatchesSince('2030-01-01T08:45:00.001Z')).toEqual([]);
+    // The tenant's dates go to the second (stage default `datetime`): a second later, nothing.
+    expect(await client().despatchesSince('2030-01-01T08:45:01Z')).toEqual([]);
   });
 
   it('dates a despatch now when no deliveryDate is given', async () => {
@@ -383,9 +378,17 @@ describe('OrderwiseClient.despatchesSince against the OrderWise simulator', () =
     expect((await client().despatchesSince(before)).map((o) => o.orderNumber)).toEqual([orderNumber]);
   });
 
-  it('fails with UpstreamRejectedError when @since is not ISO-8601 with a time zone', async () => {
-    await expect(client().despatchesSince('2030-01-01T08:00:00')).rejects.toThrow(UpstreamRejectedError);
-    await expect(client().despatchesSince('yesterday')).rejects.toThrow(/Invalid parameters: @since/);
+  it('fails with UpstreamRejectedError when OrderWise refuses the parameters', async () => {
+    const objectForm = orderwiseClientFor(orderwise, {
+      profile: orderwiseProfileSchema.parse({
+        exportDefinitions: orderwise.exportDefinitionIds,
+        exportParameters: 'object',
+      }),
+    });
+    await expect(objectForm.despatchesSince('2030-01-01T08:00:00Z')).rejects.toThrow(UpstreamRejectedError);
+    await expect(objectForm.despatchesSince('2030-01-01T08:00:00Z')).rejects.toThrow(
+      /expected a list of \{name, value\}/,
+    );
   });
 });
 
@@ -410,7 +413,8 @@ describe('OrderwiseClient.despatchesSince against an OrderWise that answers othe
       const call = server.seen[1];
       expect(call).toMatchObject({ method: 'POST', url: '/system/export-definition/DespatchesSince' });
       expect(call?.headers.accept).toBe('application/xml');
-      expect(JSON.parse(call?.body ?? '')).toEqual({ '@since': '2026-11-23T00:00:00Z' });
+      // [O] the parameters as a list of {name, value}; the time in the server's zone (London is on UTC in November).
+      expect(JSON.parse(call?.body ?? '')).toEqual([{ name: '@since', value: '2026-11-23 00:00:00' }]);
     } finally {
       await server.close();
     }

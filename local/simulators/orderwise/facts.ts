@@ -62,28 +62,40 @@ export const PICKING_SUB_STATUS = 'Picking in progress';
 export const orderNumberOf = (orderId: number) => `SO${String(orderId).padStart(6, '0')}`;
 
 /**
- * The tenant's export definitions, run with `POST /owapi/system/export-definition/{id}` and their SQL parameters as
- * a JSON object [O mechanism, "OTT PO Fetch" and a Laravel `OrderWiseClient`, §2.3; A each definition below].
+ * The tenant's export definitions, run with `POST /owapi/system/export-definition/{id}`, each addressed by the id the
+ * tenant's OrderWise gave it, with the SQL parameters as a JSON array of `{name, value}` [O mechanism, array form and
+ * configured ids: "OTT PO Fetch" and a Laravel `OrderWiseClient`, §2.3; A each definition and its id below].
  */
 export const EXPORT_DEFINITIONS = {
   /**
    * Sales orders by `eCommerceOrderNumber` (`@ref`), answering JSON rows `{orderId, orderNumber,
    * eCommerceOrderNumber, orderStatus}` [A §2.5].
    */
-  salesOrderByRef: 'SalesOrderByEcomRef',
+  salesOrderByRef: 101,
   /**
-   * Free stock of every variant whose stock changed after `@since` (ISO-8601 with a zone), answering JSON rows
-   * {@link FREE_STOCK_COLUMNS}, oldest change first [A; §2.5 proposes movements, this tenant exports absolutes].
+   * Free stock of every variant whose stock changed after `@since`, answering JSON rows {@link FREE_STOCK_COLUMNS},
+   * oldest change first [A; §2.5 proposes movements, this tenant exports absolutes].
    */
-  freeStockChangedSince: 'FreeStockChangedSince',
+  freeStockChangedSince: 102,
   /** Free stock of all variants paged by `vad_id` (`@afterId` default 0, `@limit` 1-5000 default 1000) [A]. */
-  freeStockPage: 'FreeStockPage',
+  freeStockPage: 103,
   /**
    * Every delivery despatched at or after `@since`, grouped per order, answering the XML of the pushed despatch export
    * (same template, ./export-templates.ts) rather than JSON rows [A].
    */
-  despatchesSince: 'DespatchesSince',
+  despatchesSince: 104,
+  /** Totals of one sales order (`@orderId`): one row `{orderId, orderNumber, totalGross, totalTax}` [A]. */
+  salesOrderTotals: 105,
 } as const;
+
+/** What an export definition is for. */
+export type ExportPurpose = keyof typeof EXPORT_DEFINITIONS;
+
+/**
+ * OrderWise's SQL Server clock: `datetime` values carry no zone, so date parameters are read, and row times written,
+ * as local times of this zone. [A: a UK ERP; the public client sends `@since` as `YYYY-MM-DD`, §2.3]
+ */
+export const SERVER_TIME_ZONE = 'Europe/London';
 
 /**
  * Columns of the free-stock export definitions' rows: the OrderWise database names seen in a real stock export

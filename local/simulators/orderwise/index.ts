@@ -10,6 +10,7 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import { DEMO_CATALOGUE } from '../catalogue';
 import { type SimEnv, Simulator } from '../sim-server';
+import { ExportDefinitions, type ExportMisconfiguration } from './export-definitions';
 import {
   type DespatchExportDelivery,
   type DespatchExportOrder,
@@ -21,7 +22,7 @@ import {
   DEFAULT_ORDERWISE_USER,
   DUPLICATE_ORDER_ERROR,
   EXPORT_DEFINITIONS,
-  type FREE_STOCK_COLUMNS,
+  type ExportPurpose,
   FULLY_DESPATCHED_STATUS,
   NEW_ORDER_STATUS,
   ORDERWISE_STATUSES,
@@ -44,8 +45,9 @@ import {
   toLine,
 } from './sales-orders';
 
+export type { ExportMisconfiguration } from './export-definitions';
 export type { DespatchExportDelivery, DespatchExportOrder, StockExportRow } from './export-templates';
-export type { OrderwiseStatus } from './facts';
+export type { ExportPurpose, OrderwiseStatus } from './facts';
 export { DEFAULT_ORDERWISE_USER, ORDERWISE_STATUSES } from './facts';
 export type { SimSalesOrder } from './sales-orders';
 
@@ -55,18 +57,12 @@ export interface OrderwiseSimulatorOptions {
   readonly password?: string;
   readonly sessionId?: number;
   readonly seed?: number;
+  /**
+   * Whether the status call answers the order's totals (`totalGross`, `totalNet`, `totalTax`). No source shows them
+   * there [A]; by default it does not, and the totals come from the `salesOrderTotals` export definition.
+   */
+  readonly statusTotals?: boolean;
 }
-
-/** Parameters of the `FreeStockChangedSince` and `DespatchesSince` export definitions. */
-const sinceParamsSchema = z.object({
-  '@since': z.iso.datetime({ offset: true, error: 'must be ISO-8601 with a time zone, e.g. 2026-11-23T10:00:00Z' }),
-});
-
-/** Parameters of the `FreeStockPage` export definition: keyset paging by `vad_id`. */
-const freeStockPageParamsSchema = z.object({
-  '@afterId': z.number().int().min(0).default(0),
-  '@limit': z.number().int().min(1).max(5000).default(1000),
-});
 
 /** The variants OrderWise stocks, ordered by `vad_id` (the key `FreeStockPage` pages by). */
 const stockedVariants = DEMO_CATALOGUE.flatMap((v) => (v.orderwise ? [v.orderwise] : [])).sort(
@@ -136,9 +132,13 @@ export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}
     eCommerceOrderNumber: order.eCommerceOrderNumber,
     orderStatus: order.orderStatus,
     subStatus: order.subStatus,
-    totalGross: toDecimal(order.totalGrossMinor),
-    totalNet: toDecimal(order.totalGrossMinor - order.totalTaxMinor),
-    totalTax: toDecimal(order.totalTaxMinor),
+    ...(options.statusTotals
+      ? {
+          totalGross: toDecimal(order.totalGrossMinor),
+          totalNet: toDecimal(order.totalGrossMinor - order.totalTaxMinor),
+          totalTax: toDecimal(order.totalTaxMinor),
+        }
+      : {}),
     lines: order.lines,
     deliveries: order.deliveries,
   });
@@ -165,14 +165,17 @@ export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}
       .filter((order) => order.deliveries.length > 0)
       .sort((a, b) => firstDespatchOf(a) - firstDespatchOf(b));
 
-  /** A row of the free-stock export definitions: the columns of the pushed stock export (facts.ts). */
-  const freeStockRow = (variant: { variantCode: string; variantId: number }) =>
-    ({
-      vad_id: variant.variantId,
-      vad_variant_code: variant.variantCode,
-      vasq_free_stock_quantity: stock.get(variant.variantCode) ?? 0,
-      last_changed: lastChanged.get(variant.variantCode) ?? '',
-    }) satisfies Record<(typeof FREE_STOCK_COLUMNS)[number], unknown>;
+  const exportDefinitions = new ExportDefinitions({
+    orders: () => orders.values(),
+    stockRows: () =>
+      stockedVariants.map((v) => ({
+        variantId: v.variantId,
+        variantCode: v.variantCode,
+        freeStock: stock.get(v.variantCode) ?? 0,
+        lastChanged: lastChanged.get(v.variantCode) ?? new Date(0).toISOString(),
+      })),
+    despatchedSince,
+  });
 
   sim.app.get(
     `${OW_API_BASE}${ROUTES.getToken}`,
@@ -241,50 +244,7 @@ export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}
 
   sim.app.post(
     `${OW_API_BASE}${ROUTES.runExport}`,
-    authed('runExport', async (c) => {
-      const id = c.req.param('id');
-      if (id === EXPORT_DEFINITIONS.freeStockChangedSince) {
-        const params = sinceParamsSchema.safeParse(await c.req.json().catch(() => undefined));
-        if (!params.success) return c.json({ error: `Invalid parameters: ${describe(params.error)}` }, 400);
-        const from = Date.parse(params.data['@since']);
-        return c.json(
-          stockedVariants
-            .filter((v) => Date.parse(lastChanged.get(v.variantCode) ?? '') > from)
-            .map(freeStockRow)
-            .sort((a, b) => Date.parse(a.last_changed) - Date.parse(b.last_changed) || a.vad_id - b.vad_id),
-        );
-      }
-      if (id === EXPORT_DEFINITIONS.despatchesSince) {
-        const params = sinceParamsSchema.safeParse(await c.req.json().catch(() => undefined));
-        if (!params.success) return c.json({ error: `Invalid parameters: ${describe(params.error)}` }, 400);
-        // [A] This definition answers the despatch export XML, not JSON rows (facts.ts).
-        return c.body(despatchExportXml(despatchedSince(Date.parse(params.data['@since']))), 200, {
-          'content-type': 'application/xml; charset=utf-8',
-        });
-      }
-      if (id === EXPORT_DEFINITIONS.freeStockPage) {
-        const params = freeStockPageParamsSchema.safeParse((await c.req.json().catch(() => undefined)) ?? {});
-        if (!params.success) return c.json({ error: `Invalid parameters: ${describe(params.error)}` }, 400);
-        return c.json(
-          stockedVariants
-            .filter((v) => v.variantId > params.data['@afterId'])
-            .slice(0, params.data['@limit'])
-            .map(freeStockRow),
-        );
-      }
-      if (id !== EXPORT_DEFINITIONS.salesOrderByRef) return c.json({ error: 'Export definition not found' }, 404);
-      const params = z.object({ '@ref': z.string().min(1) }).safeParse(await c.req.json().catch(() => undefined));
-      if (!params.success) return c.json({ error: 'Parameter @ref is required' }, 400);
-      const rows = [...orders.values()]
-        .filter((o) => o.eCommerceOrderNumber === params.data['@ref'])
-        .map((o) => ({
-          orderId: o.orderId,
-          orderNumber: o.orderNumber,
-          eCommerceOrderNumber: o.eCommerceOrderNumber,
-          orderStatus: o.orderStatus,
-        }));
-      return c.json(rows);
-    }),
+    authed('runExport', (c) => exportDefinitions.run(c)),
   );
 
   sim.app.get(
@@ -483,6 +443,17 @@ export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}
     exportsTo = parsed.data;
     return c.json({ stockUrl: exportsTo.stockUrl ?? null, despatchUrl: exportsTo.despatchUrl ?? null });
   });
+  sim.app.post('/_sim/tenant', async (c) => {
+    const parsed = z
+      .object({
+        missing: z.array(z.enum(Object.keys(EXPORT_DEFINITIONS) as [ExportPurpose, ...ExportPurpose[]])).optional(),
+        renameColumns: z.record(z.string(), z.string()).optional(),
+      })
+      .safeParse(await c.req.json().catch(() => undefined));
+    if (!parsed.success) return c.json({ error: `Invalid tenant settings: ${describe(parsed.error)}` }, 400);
+    exportDefinitions.misconfigure(parsed.data);
+    return c.json(parsed.data);
+  });
   sim.app.post('/_sim/stock', async (c) => {
     const parsed = z
       .object({
@@ -537,6 +508,10 @@ export const createOrderwiseSimulator = (options: OrderwiseSimulatorOptions = {}
   return {
     sim,
     user,
+    /** The export definitions' ids by purpose, as the tenant's administrator hands them to the hub. */
+    exportDefinitionIds: exportDefinitions.definitionIds,
+    /** Mis-sets the tenant's export definitions (`POST /_sim/tenant`); `{}` sets them right. */
+    misconfigure: (misconfiguration: ExportMisconfiguration) => exportDefinitions.misconfigure(misconfiguration),
     amendTotal,
     changeStock,
     despatch,

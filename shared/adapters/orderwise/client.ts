@@ -2,74 +2,32 @@ import { z } from 'zod';
 import { fromDecimal, toDecimal } from '../../domain/money';
 import type { SalesOrder, SalesOrderLine } from '../../domain/sales-order';
 import { type AuthProvider, HttpClient, type RetryPolicy } from '../../http/client';
-import type { DeliveryAddress, ErpGateway, ErpOrderRef, ErpOrderState } from '../../ports';
+import type { DeliveryAddress, ErpGateway, ErpOrderRef, ErpOrderState, ErpTotals } from '../../ports';
 import type { Clock } from '../../runtime/clock';
 import { UpstreamRejectedError, ValidationError } from '../../runtime/errors';
 import { parseWith } from '../../runtime/validation';
 import { type DespatchExportOrder, parseDespatchExport } from './export-format';
+import {
+  DEFAULT_ORDERWISE_PROFILE,
+  exportParameters,
+  fillTemplate,
+  formatDateParameter,
+  type OrderwiseProfile,
+  readRowTime,
+} from './profile';
 
-/**
- * Everything about OrderWise's OW API that no public source confirms ([A] in ../shared/reference/orderwise.md),
- * in one place so it is easy to correct against a customer's instance.
- */
-export const ORDERWISE_ASSUMPTIONS = {
-  /** Export definition that returns the sales orders with a given `eCommerceOrderNumber` (parameter `@ref`). */
-  salesOrderByRefExport: 'SalesOrderByEcomRef',
-  /**
-   * Export definition returning the free stock of every variant whose stock changed since `@since`: the pull safety
-   * net behind pushed exports. Rows have the columns of the pushed stock export (`vad_id`, `vad_variant_code`,
-   * `vasq_free_stock_quantity`, `last_changed`). Absolute quantities, not movements: replaying a row is harmless,
-   * where replaying a movement would count it twice.
-   */
-  stockChangedExport: 'FreeStockChangedSince',
-  /**
-   * Export definition paging through the free stock of all variants by `vad_id` (`@afterId`, `@limit`), same
-   * columns, ordered by `vad_id`: the full reconcile reads it instead of one `GET /stock/{id}/free-stock` per variant.
-   */
-  freeStockPageExport: 'FreeStockPage',
-  /**
-   * Export definition returning every delivery (package) despatched at or after `@since`, grouped per order: the
-   * pull safety net behind pushed despatch exports. It answers the XML of the pushed despatch export (same template,
-   * so push and pull share one parser) rather than JSON rows.
-   */
-  despatchesSinceExport: 'DespatchesSince',
-  /** The cancel call. */
-  cancelPath: (orderId: number) => `sales/order/${orderId}/cancel`,
-  /**
-   * The call that replaces the lines of some stock codes on an open sales order (body `{orderLines}` as in the
-   * create, quantity 0 removes the code), answering 409 once picking has started: how units SCAYLE withdrew after
-   * confirmation come off the order.
-   */
-  amendLinesPath: (orderId: number) => `sales/order/${orderId}/lines`,
-  /** Tax rates go as percents (`19` for 19 %), as OrderWise's tax rate value list reads them. */
-  taxRateAsPercent: true,
-  /**
-   * A parcel-shop delivery: the collection point's name and id go as the first address line (the carrier label
-   * reads it), the customer's carrier number in the order's special instructions.
-   */
-  collectionPointLine: (point: { key: string; type?: string; description?: string }) =>
-    [point.description, `(${[point.type, point.key].filter(Boolean).join(' ')})`].filter(Boolean).join(' '),
-  /** Statuses in which an order can be cancelled without a return. */
-  cancellableStatuses: ['Awaiting authorisation', 'Awaiting despatch', 'On hold'],
-  /** A sub-status that means picking has started, even though the status still reads "Awaiting despatch". */
-  pickingSubStatus: 'Picking in progress',
-  cancelledStatus: 'Cancelled',
-  /** OrderWise's `systemOrderType` for a normal order. [O] */
-  systemOrderTypeOrder: 1,
-} as const;
-
-/** A VAT rate (a fraction inside the hub) in the form OrderWise takes. */
-const taxRate = (fraction: number): number =>
-  ORDERWISE_ASSUMPTIONS.taxRateAsPercent ? Math.round(fraction * 1_000_000) / 10_000 : fraction;
+/** A VAT rate (a fraction inside the hub) in the form the tenant's OrderWise takes. */
+const taxRate = (profile: OrderwiseProfile, fraction: number): number =>
+  profile.taxRates === 'percent' ? Math.round(fraction * 1_000_000) / 10_000 : fraction;
 
 /** One sales order line as OrderWise takes it. [A] Prices are sent, not looked up (SCAYLE owns prices). */
-const orderLine = (line: SalesOrderLine) => ({
+const orderLine = (profile: OrderwiseProfile, line: SalesOrderLine) => ({
   variantCode: line.variantCode,
   quantity: line.quantity,
   calculateLineSystemPrice: false,
   unitPriceGross: toDecimal(line.unitGrossMinor),
   discountGross: toDecimal(line.discountMinor),
-  taxRate: taxRate(line.taxRate),
+  taxRate: taxRate(profile, line.taxRate),
   // SCAYLE taxes and rounds each unit; sending the amount keeps OrderWise from re-rounding per line.
   taxAmount: toDecimal(line.lineTaxMinor),
 });
@@ -82,20 +40,25 @@ const orderRefSchema = z.looseObject({
   orderNumber: z.union([z.string(), z.number()]).transform(String),
 });
 
+const decimal = z.union([z.string(), z.number()]).transform(String);
+
+/** The status call's answer [O names `orderNumber`, `eCommerceOrderNumber`, `orderStatus`, `subStatus`; A the totals]. */
 const orderStatusSchema = orderRefSchema.extend({
   eCommerceOrderNumber: z.union([z.string(), z.number()]).transform(String),
   orderStatus: z.string(),
   subStatus: z.string().nullish(),
-  totalGross: z.string(),
-  totalTax: z.string(),
+  totalGross: decimal.optional(),
+  totalTax: decimal.optional(),
 });
 
-const stockRowSchema = z.looseObject({
-  vad_id: z.number().int(),
-  vad_variant_code: z.union([z.string(), z.number()]).transform(String),
-  vasq_free_stock_quantity: z.number().int(),
-  last_changed: z.iso.datetime({ offset: true }),
-});
+const totalsRowSchema = z.looseObject({ totalGross: decimal, totalTax: decimal });
+
+/** The token answer [O]: a JSON string (quoted token), or an object with `access_token` or `token`. */
+const tokenSchema = z.union([
+  z.string().min(1),
+  z.looseObject({ access_token: z.string().min(1) }).transform((o) => o.access_token),
+  z.looseObject({ token: z.string().min(1) }).transform((o) => o.token),
+]);
 
 /** OrderWise's free stock of one variant and when it last changed, as the stock export definitions return it. */
 export interface FreeStockRow {
@@ -112,12 +75,14 @@ export interface OrderwiseClientOptions {
   readonly sessionId: number;
   readonly customerAccount: string;
   readonly credentials: () => Promise<z.output<typeof orderwiseCredentialsSchema>>;
+  /** How this tenant's OrderWise answers; default {@link DEFAULT_ORDERWISE_PROFILE}. */
+  readonly profile?: OrderwiseProfile;
   readonly timeoutMs?: number;
   readonly retry?: RetryPolicy;
   readonly clock?: Clock;
 }
 
-/** OW API token flow [O]: `GET /token/gettoken` with Basic credentials answers a quoted token; re-minted on 401. */
+/** OW API token flow [O]: `GET /token/gettoken` with Basic credentials answers the token; re-minted on 401. */
 class OrderwiseAuth implements AuthProvider {
   #token: Promise<string> | undefined;
 
@@ -146,7 +111,8 @@ class OrderwiseAuth implements AuthProvider {
       path: 'token/gettoken',
       headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` },
     });
-    const token = typeof response.body === 'string' ? response.body.replace(/^"|"$/g, '') : undefined;
+    const parsed = tokenSchema.safeParse(response.body);
+    const token = parsed.success ? parsed.data.replace(/^"|"$/g, '') : undefined;
     if (!token)
       throw new UpstreamRejectedError('OrderWise getToken answered without a token', response.status, response.body);
     return token;
@@ -155,13 +121,16 @@ class OrderwiseAuth implements AuthProvider {
 
 /**
  * The OrderWise OW API client behind the `ErpGateway` port: token flow, sales order create with
- * `eCommerceOrderNumber`, the look-up by that reference, status and cancel. Money leaves the hub here as
- * two-decimal strings.
+ * `eCommerceOrderNumber`, the look-up by that reference, status, totals, cancel, line amends and the export
+ * definitions, each the way the tenant's profile says. Money leaves the hub here as two-decimal strings.
  */
 export class OrderwiseClient implements ErpGateway {
   readonly #http: HttpClient;
+  /** How this tenant's OrderWise answers. */
+  readonly profile: OrderwiseProfile;
 
   constructor(private readonly options: OrderwiseClientOptions) {
+    this.profile = options.profile ?? DEFAULT_ORDERWISE_PROFILE;
     const base = {
       peer: 'OrderWise',
       baseUrl: options.baseUrl,
@@ -174,15 +143,24 @@ export class OrderwiseClient implements ErpGateway {
   }
 
   async findSalesOrder(externalReference: string): Promise<ErpOrderRef | undefined> {
-    const body = await this.#runExport(ORDERWISE_ASSUMPTIONS.salesOrderByRefExport, { '@ref': externalReference });
-    const rows = parseWith(z.array(orderRefSchema), body, 'OrderWise export rows');
+    const rows = await this.salesOrdersByRef(externalReference);
     const [first] = rows;
     return first ? { orderId: first.orderId, orderNumber: first.orderNumber } : undefined;
   }
 
+  /** The rows of the look-up export for an `eCommerceOrderNumber`, as the tenant's definition answers them. */
+  async salesOrdersByRef(externalReference: string): Promise<z.output<typeof orderRefSchema>[]> {
+    const definition = this.profile.exportDefinitions.salesOrderByRef;
+    const body = await this.runExport(definition, { '@ref': externalReference });
+    return parseWith(z.array(orderRefSchema), rowsOf(body), `OrderWise ${definition} export rows`);
+  }
+
   async createSalesOrder(order: SalesOrder, delivery: DeliveryAddress): Promise<ErpOrderRef> {
+    const { profile } = this;
     const point = delivery.collectionPoint;
-    const lines = point ? [ORDERWISE_ASSUMPTIONS.collectionPointLine(point), ...delivery.lines] : delivery.lines;
+    const lines = point
+      ? [fillTemplate(profile.collectionPoint.addressLine, point), ...delivery.lines]
+      : delivery.lines;
     const response = await this.#http.send<unknown>({
       operation: 'createSalesOrder',
       method: 'POST',
@@ -193,10 +171,10 @@ export class OrderwiseClient implements ErpGateway {
         orderHeader: {
           orderDate: order.orderDate,
           eCommerceOrderNumber: order.externalReference,
-          systemOrderType: ORDERWISE_ASSUMPTIONS.systemOrderTypeOrder,
+          systemOrderType: profile.systemOrderType,
           currencyCode: order.currency,
           ...(point?.customerKey
-            ? { specialInstructions: `Collection point ${point.key}, customer number ${point.customerKey}` }
+            ? { specialInstructions: fillTemplate(profile.collectionPoint.specialInstructions, point) }
             : {}),
         },
         customerDeliveryAddress: {
@@ -210,17 +188,17 @@ export class OrderwiseClient implements ErpGateway {
           email: delivery.email ?? '',
           telephone: delivery.telephone ?? '',
         },
-        orderLines: order.lines.map(orderLine),
+        orderLines: order.lines.map((line) => orderLine(profile, line)),
         deliveryCharges: order.shipping.map((fee) => ({
           code: fee.key,
           gross: toDecimal(fee.grossMinor),
-          taxRate: taxRate(fee.taxRate),
+          taxRate: taxRate(profile, fee.taxRate),
           taxAmount: toDecimal(fee.taxMinor),
         })),
         orderDiscounts: order.vouchers.map((voucher) => ({
           code: voucher.key,
           gross: toDecimal(voucher.grossMinor),
-          taxRate: taxRate(voucher.taxRate),
+          taxRate: taxRate(profile, voucher.taxRate),
           taxAmount: toDecimal(voucher.taxMinor),
         })),
       },
@@ -237,33 +215,76 @@ export class OrderwiseClient implements ErpGateway {
     const response = await this.#http.send<unknown>({
       operation: 'amendSalesOrderLines',
       method: 'PUT',
-      path: ORDERWISE_ASSUMPTIONS.amendLinesPath(orderId),
-      json: { orderLines: lines.map(orderLine) },
+      path: fillTemplate(this.profile.paths.amendLines, { orderId: String(orderId) }),
+      json: { orderLines: lines.map((line) => orderLine(this.profile, line)) },
       idempotent: true,
       accept: [409],
     });
     return response.status === 409 ? 'too-late' : 'amended';
   }
 
-  async getSalesOrder(orderId: number): Promise<ErpOrderState> {
+  /** The status call's answer as it came, validated for the fields the hub reads. */
+  async salesOrderStatus(orderId: number): Promise<z.output<typeof orderStatusSchema>> {
     const response = await this.#http.send<unknown>({
       operation: 'getOrderStatus',
       method: 'GET',
       path: `sales/order/${orderId}/status`,
+      // [O] the one public client asks for the lines and the deliveries with the status.
+      query: { include_lines: 'true', include_delivery: 'true' },
     });
-    const body = parseWith(orderStatusSchema, response.body, 'OrderWise order status');
+    return parseWith(orderStatusSchema, response.body, 'OrderWise order status');
+  }
+
+  async getSalesOrder(orderId: number): Promise<ErpOrderState> {
+    const body = await this.salesOrderStatus(orderId);
+    const { statuses } = this.profile;
     const status = body.orderStatus;
-    const picking = body.subStatus === ORDERWISE_ASSUMPTIONS.pickingSubStatus;
+    const picking = body.subStatus === statuses.pickingSubStatus;
+    const totals = totalsOf(body);
     return {
       orderId: body.orderId,
       orderNumber: body.orderNumber,
       externalReference: body.eCommerceOrderNumber,
       status,
       ...(body.subStatus ? { subStatus: body.subStatus } : {}),
-      cancellable: (ORDERWISE_ASSUMPTIONS.cancellableStatuses as readonly string[]).includes(status) && !picking,
-      cancelled: status === ORDERWISE_ASSUMPTIONS.cancelledStatus,
-      totalGrossMinor: fromDecimal(body.totalGross),
-      totalTaxMinor: fromDecimal(body.totalTax),
+      cancellable: statuses.cancellable.includes(status) && !picking,
+      cancelled: status === statuses.cancelled,
+      ...(totals ? { totals } : {}),
+    };
+  }
+
+  /**
+   * A sales order's totals: from its status when OrderWise answers them there, else from the tenant's
+   * `salesOrderTotals` export definition; `unavailable` says why neither could (the money check then records the
+   * order as unchecked rather than failing).
+   */
+  async salesOrderTotals(
+    orderId: number,
+  ): Promise<{ orderNumber: string } & ({ totals: ErpTotals } | { unavailable: string })> {
+    const status = await this.salesOrderStatus(orderId);
+    const fromStatus = totalsOf(status);
+    if (fromStatus) return { orderNumber: status.orderNumber, totals: fromStatus };
+    const definition = this.profile.exportDefinitions.salesOrderTotals;
+    if (definition === undefined)
+      return {
+        orderNumber: status.orderNumber,
+        unavailable:
+          'the status call answers no totalGross/totalTax and no salesOrderTotals export definition is configured (stage config orderwise.profile.exportDefinitions.salesOrderTotals)',
+      };
+    const rows = parseWith(
+      z.array(totalsRowSchema),
+      rowsOf(await this.runExport(definition, { '@orderId': orderId })),
+      `OrderWise ${definition} export rows`,
+    );
+    const [row] = rows;
+    if (!row)
+      return {
+        orderNumber: status.orderNumber,
+        unavailable: `export definition ${definition} has no row for order ${orderId}`,
+      };
+    return {
+      orderNumber: status.orderNumber,
+      totals: { grossMinor: fromDecimal(row.totalGross), taxMinor: fromDecimal(row.totalTax) },
     };
   }
 
@@ -271,29 +292,36 @@ export class OrderwiseClient implements ErpGateway {
     const response = await this.#http.send<unknown>({
       operation: 'cancelSalesOrder',
       method: 'PUT',
-      path: ORDERWISE_ASSUMPTIONS.cancelPath(orderId),
+      path: fillTemplate(this.profile.paths.cancel, { orderId: String(orderId) }),
       accept: [409],
     });
     return response.status === 409 ? 'too-late' : 'cancelled';
   }
 
-  /** Free stock of every variant changed since `since` (the pull behind pushed exports). */
+  /** Free stock of every variant changed since `since` (ISO-8601; the pull behind pushed exports). */
   async stockChangedSince(since: string): Promise<FreeStockRow[]> {
-    return this.#stockExport(ORDERWISE_ASSUMPTIONS.stockChangedExport, { '@since': since });
+    return this.#stockExport(this.profile.exportDefinitions.freeStockChangedSince, {
+      '@since': formatDateParameter(this.profile, since),
+    });
   }
 
   /** One page of every variant's free stock, ordered by variant id, after `afterId`. */
   async freeStockPage(afterId: number, limit: number): Promise<FreeStockRow[]> {
-    return this.#stockExport(ORDERWISE_ASSUMPTIONS.freeStockPageExport, { '@afterId': afterId, '@limit': limit });
+    return this.#stockExport(this.profile.exportDefinitions.freeStockPage, { '@afterId': afterId, '@limit': limit });
   }
 
   /**
-   * Every delivery despatched at or after `since`, grouped per order (the pull behind pushed despatch exports).
+   * Every delivery despatched at or after `since` (ISO-8601), grouped per order (the pull behind pushed despatch
+   * exports).
    * @throws ValidationError naming the order and field when the export is not a valid despatch export.
    */
   async despatchesSince(since: string): Promise<DespatchExportOrder[]> {
-    const definition = ORDERWISE_ASSUMPTIONS.despatchesSinceExport;
-    const body = await this.#runExport(definition, { '@since': since }, 'application/xml');
+    const definition = this.profile.exportDefinitions.despatchesSince;
+    const body = await this.runExport(
+      definition,
+      { '@since': formatDateParameter(this.profile, since) },
+      'application/xml',
+    );
     if (typeof body !== 'string') {
       throw new ValidationError(`invalid OrderWise ${definition} export: expected XML, got JSON`, [
         { field: '(root)', message: 'expected the despatch export XML' },
@@ -302,27 +330,49 @@ export class OrderwiseClient implements ErpGateway {
     return parseDespatchExport(body);
   }
 
-  async #stockExport(definition: string, parameters: Record<string, string | number>): Promise<FreeStockRow[]> {
-    const body = await this.#runExport(definition, parameters);
-    return parseWith(z.array(stockRowSchema), body, `OrderWise ${definition} rows`).map((row) => ({
-      variantId: row.vad_id,
-      variantCode: row.vad_variant_code,
-      freeStock: row.vasq_free_stock_quantity,
-      changedAt: row.last_changed,
-    }));
+  async #stockExport(
+    definition: string | number,
+    parameters: Record<string, string | number>,
+  ): Promise<FreeStockRow[]> {
+    const columns = this.profile.stockColumns;
+    const rowSchema = z
+      .looseObject({
+        [columns.variantId]: z.coerce.number().int(),
+        [columns.variantCode]: z.union([z.string(), z.number()]).transform(String),
+        [columns.freeStock]: z.coerce.number().int(),
+        [columns.changedAt]: z.string().transform((text, ctx) => {
+          const time = readRowTime(this.profile, text);
+          if (time === undefined) ctx.addIssue({ code: 'custom', message: 'must be a date and time' });
+          return time ?? '';
+        }),
+      })
+      .transform((row) => ({
+        variantId: row[columns.variantId] as number,
+        variantCode: row[columns.variantCode] as string,
+        freeStock: row[columns.freeStock] as number,
+        changedAt: row[columns.changedAt] as string,
+      }));
+    return parseWith(
+      z.array(rowSchema),
+      rowsOf(await this.runExport(definition, parameters)),
+      `OrderWise ${definition} export rows`,
+    );
   }
 
-  /** Runs an export definition with its SQL parameters and answers its body: parsed JSON, else the text. */
-  async #runExport(
-    definition: string,
-    parameters: Record<string, string | number>,
+  /**
+   * Runs an export definition with its SQL parameters (in the tenant's form) and answers its body: parsed JSON,
+   * else the text. Public for `hub doctor`, which runs each definition once to see its columns.
+   */
+  async runExport(
+    definition: string | number,
+    parameters: Readonly<Record<string, string | number>>,
     accept = 'application/json',
   ): Promise<unknown> {
     const response = await this.#http.send<unknown>({
       operation: 'runExport',
       method: 'POST',
-      path: `system/export-definition/${definition}`,
-      json: parameters,
+      path: `system/export-definition/${encodeURIComponent(String(definition))}`,
+      json: exportParameters(this.profile, parameters),
       headers: { accept },
       // An export reads and changes nothing, so it is safe to repeat.
       idempotent: true,
@@ -330,3 +380,16 @@ export class OrderwiseClient implements ErpGateway {
     return response.body;
   }
 }
+
+/** Totals of a status answer, when it carries both. */
+const totalsOf = (status: z.output<typeof orderStatusSchema>): ErpTotals | undefined =>
+  status.totalGross !== undefined && status.totalTax !== undefined
+    ? { grossMinor: fromDecimal(status.totalGross), taxMinor: fromDecimal(status.totalTax) }
+    : undefined;
+
+/** An export's rows: a JSON array, or the array under `data`, `rows` or `results` [O a public client reads all four]. */
+export const rowsOf = (body: unknown): unknown => {
+  if (Array.isArray(body) || typeof body !== 'object' || body === null) return body;
+  const wrapped = body as Record<string, unknown>;
+  return wrapped.data ?? wrapped.rows ?? wrapped.results ?? body;
+};

@@ -2,14 +2,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_CATALOGUE, type DemoVariant } from '../../../local/simulators/catalogue';
 import { ORDERWISE_STATUSES, startOrderwiseSimulator } from '../../../local/simulators/orderwise';
 import type { CallStats } from '../../../local/simulators/sim-server';
-import { OrderwiseClient } from '../../../shared/adapters/orderwise/client';
+import type { OrderwiseClient } from '../../../shared/adapters/orderwise/client';
 import { toSalesOrder } from '../../../shared/domain/sales-order';
 import { UpstreamError } from '../../../shared/runtime/errors';
 import { makeCancelOrder } from '../../../shared/use-cases/cancel-order';
 import { makePostOrder, OrderBusyError } from '../../../shared/use-cases/post-order';
 import { makeWithdrawItems } from '../../../shared/use-cases/withdraw-items';
-import { recordingClock } from '../../helpers/fake-clock';
 import { FakeCatalogue, FakeCommerce, FakeExceptions, FakeLedger } from '../../helpers/order-fakes';
+import { orderwiseClientFor } from '../../helpers/orderwise';
 import { orderEvent, scayleOrder } from '../../helpers/scayle-orders';
 
 const variant = DEMO_CATALOGUE.find((v) => v.orderwise) as DemoVariant;
@@ -35,14 +35,7 @@ const callsTo = async (operation: string): Promise<number> =>
 
 beforeAll(async () => {
   orderwise = await startOrderwiseSimulator();
-  client = new OrderwiseClient({
-    baseUrl: orderwise.apiUrl,
-    sessionId: orderwise.sessionId,
-    customerAccount: 'SCAYLE-WEB',
-    credentials: async () => orderwise.user,
-    timeoutMs: 2_000,
-    clock: recordingClock(),
-  });
+  client = orderwiseClientFor(orderwise);
 });
 
 afterAll(async () => {

@@ -3,13 +3,14 @@ import { DEMO_CATALOGUE, type DemoVariant, demoVariantBySku } from '../../../loc
 import { startOrderwiseSimulator } from '../../../local/simulators/orderwise';
 import { DEFAULT_SCAYLE_TOKEN, startScayleSimulator } from '../../../local/simulators/scayle';
 import type { CallStats } from '../../../local/simulators/sim-server';
-import { OrderwiseClient } from '../../../shared/adapters/orderwise/client';
+import { DEFAULT_ORDERWISE_PROFILE } from '../../../shared/adapters/orderwise/profile';
 import { ScayleClient } from '../../../shared/adapters/scayle/client';
 import { toDecimal } from '../../../shared/domain/money';
 import { deliveryAddressOf, toSalesOrder } from '../../../shared/domain/sales-order';
 import { NotFoundError, UpstreamError, UpstreamRejectedError } from '../../../shared/runtime/errors';
 import { scayleOrderSchema } from '../../../shared/schemas/scayle';
 import { recordingClock } from '../../helpers/fake-clock';
+import { orderwiseClientFor } from '../../helpers/orderwise';
 
 let orderwise: Awaited<ReturnType<typeof startOrderwiseSimulator>>;
 let scayle: Awaited<ReturnType<typeof startScayleSimulator>>;
@@ -25,14 +26,7 @@ const orderwiseCalls = async (): Promise<Record<string, CallStats>> =>
   (await fetch(`${orderwise.url}/_sim/calls`)).json() as Promise<Record<string, CallStats>>;
 
 const orderwiseClient = (credentials = orderwise.user) =>
-  new OrderwiseClient({
-    baseUrl: orderwise.apiUrl,
-    sessionId: orderwise.sessionId,
-    customerAccount: 'SCAYLE-WEB',
-    credentials: async () => credentials,
-    timeoutMs: 2_000,
-    clock: recordingClock(),
-  });
+  orderwiseClientFor(orderwise, { credentials: async () => credentials });
 
 const scayleClient = (accessToken = DEFAULT_SCAYLE_TOKEN) =>
   new ScayleClient({ baseUrl: scayle.apiUrl, credentials: async () => ({ accessToken }), clock: recordingClock() });
@@ -141,11 +135,12 @@ describe('OrderwiseClient against the OrderWise simulator', () => {
       // The voucher is in the units' prices (absoluteVoucherReducedPrice), not a second time on the order.
       orderDiscounts: [],
     });
-    const state = await client.getSalesOrder(ref.orderId);
-    expect(state.totalGrossMinor).toBe(salesOrder.totalGrossMinor);
-    expect(state.totalGrossMinor).toBe(order.cost.withTax);
+    const state = await client.salesOrderTotals(ref.orderId);
+    const totals = 'totals' in state ? state.totals : undefined;
+    expect(totals?.grossMinor).toBe(salesOrder.totalGrossMinor);
+    expect(totals?.grossMinor).toBe(order.cost.withTax);
     // SCAYLE rounds VAT per unit; OrderWise keeps the amounts it is sent instead of rounding per line.
-    expect(state.totalTaxMinor).toBe(salesOrder.totalTaxMinor);
+    expect(totals?.taxMinor).toBe(salesOrder.totalTaxMinor);
   });
 
   it('finds a sales order by its eCommerceOrderNumber and nothing for an unknown one', async () => {
@@ -160,7 +155,7 @@ describe('OrderwiseClient against the OrderWise simulator', () => {
     expect(await client.findSalesOrder('99999999')).toBeUndefined();
   });
 
-  it('reads status, cancellability and totals of a sales order', async () => {
+  it('reads status and cancellability of a sales order, and its totals from the totals export', async () => {
     const order = await simulatorOrder();
     const client = orderwiseClient();
     const salesOrder = toSalesOrder(order, stockCodeOf);
@@ -174,8 +169,15 @@ describe('OrderwiseClient against the OrderWise simulator', () => {
       status: 'Awaiting despatch',
       cancellable: true,
       cancelled: false,
-      totalGrossMinor: salesOrder.totalGrossMinor,
-      totalTaxMinor: salesOrder.totalTaxMinor,
+    });
+    expect(await client.salesOrderTotals(ref.orderId)).toEqual({
+      orderNumber: ref.orderNumber,
+      totals: { grossMinor: salesOrder.totalGrossMinor, taxMinor: salesOrder.totalTaxMinor },
+    });
+    const withoutTotalsExport = orderwiseClientFor(orderwise, { profile: DEFAULT_ORDERWISE_PROFILE });
+    expect(await withoutTotalsExport.salesOrderTotals(ref.orderId)).toEqual({
+      orderNumber: ref.orderNumber,
+      unavailable: expect.stringContaining('orderwise.profile.exportDefinitions.salesOrderTotals'),
     });
 
     orderwise.setStatus(ref.orderNumber, 'Awaiting despatch', 'Picking in progress');

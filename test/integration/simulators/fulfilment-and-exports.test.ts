@@ -94,11 +94,14 @@ describe('OrderWise simulator HTTP exports', () => {
         },
       })
     ).json();
-    const response = await fetch(`${ow.apiUrl}/system/export-definition/FreeStockChangedSince`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ '@since': since }),
-    });
+    const response = await fetch(
+      `${ow.apiUrl}/system/export-definition/${ow.exportDefinitionIds.freeStockChangedSince}`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify([{ name: '@since', value: since }]),
+      },
+    );
     const rows = (await response.json()) as { vad_variant_code: string; vasq_free_stock_quantity: number }[];
     expect(rows).toContainEqual({
       vad_id: mapped[2]?.orderwise?.variantId,

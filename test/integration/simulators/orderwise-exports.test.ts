@@ -3,9 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_CATALOGUE } from '../../../local/simulators/catalogue';
 import { startOrderwiseSimulator } from '../../../local/simulators/orderwise';
-import { OrderwiseClient } from '../../../shared/adapters/orderwise/client';
+import type { OrderwiseClient } from '../../../shared/adapters/orderwise/client';
 import { parseDespatchExport, parseStockExport } from '../../../shared/adapters/orderwise/export-format';
-import { recordingClock } from '../../helpers/fake-clock';
+import { orderwiseClientFor } from '../../helpers/orderwise';
 
 /**
  * Contract: the export XML the OrderWise simulator writes from its own template (local/simulators/orderwise/
@@ -77,14 +77,7 @@ describe('OrderWise simulator exports read by the hub parser', () => {
   beforeAll(async () => {
     ow = await startOrderwiseSimulator();
     receiver = await startReceiver();
-    client = new OrderwiseClient({
-      baseUrl: ow.apiUrl,
-      sessionId: ow.sessionId,
-      customerAccount: 'SCAYLE-WEB',
-      credentials: async () => ow.user,
-      timeoutMs: 2_000,
-      clock: recordingClock(),
-    });
+    client = orderwiseClientFor(ow);
   });
   beforeEach(async () => {
     await fetch(`${ow.url}/_sim/reset`, { method: 'POST' });

@@ -2,7 +2,6 @@ import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_CATALOGUE } from '../../../local/simulators/catalogue';
 import { startOrderwiseSimulator } from '../../../local/simulators/orderwise';
-import { ORDERWISE_ASSUMPTIONS } from '../../../shared/adapters/orderwise/client';
 import { startScriptedServer } from '../../helpers/scripted-server';
 
 const STOCKED = DEMO_CATALOGUE.flatMap((v) => (v.orderwise ? [v.orderwise] : [])).sort(
@@ -20,16 +19,20 @@ interface FreeStockRow {
 let orderwise: Awaited<ReturnType<typeof startOrderwiseSimulator>>;
 let token: string;
 
-const runExport = async (id: string, body?: unknown) => {
+/** Runs a definition with its parameters as OrderWise takes them, `[{name, value}]` [O]; `body` posts anything else. */
+const runExport = async (id: number | string, parameters: Record<string, unknown> = {}, body?: unknown) => {
+  const list = Object.entries(parameters).map(([name, value]) => ({ name, value }));
   const response = await fetch(`${orderwise.apiUrl}/system/export-definition/${id}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    body: JSON.stringify(body ?? list),
   });
   return { status: response.status, body: (await response.json()) as unknown };
 };
-const changedSince = (since: string) => runExport(ORDERWISE_ASSUMPTIONS.stockChangedExport, { '@since': since });
-const page = (body?: unknown) => runExport(ORDERWISE_ASSUMPTIONS.freeStockPageExport, body);
+const changedSince = (since: string) =>
+  runExport(orderwise.exportDefinitionIds.freeStockChangedSince, { '@since': since });
+const page = (parameters?: Record<string, unknown>) =>
+  runExport(orderwise.exportDefinitionIds.freeStockPage, parameters);
 const rows = (answer: { body: unknown }) => answer.body as FreeStockRow[];
 
 beforeAll(async () => {
@@ -80,7 +83,8 @@ describe('OrderWise simulator: FreeStockChangedSince', () => {
         vad_id: V2.variantId,
         vad_variant_code: V2.variantCode,
         vasq_free_stock_quantity: 12,
-        last_changed: '2030-01-01T10:00:05Z',
+        // SQL Server's datetime, local to the server (London is on UTC in January) [A].
+        last_changed: '2030-01-01T10:00:05.000',
       },
     ]);
     expect(rows(await changedSince('2030-01-01T09:59:58Z')).map((r) => r.vad_variant_code)).toEqual([
@@ -99,12 +103,32 @@ describe('OrderWise simulator: FreeStockChangedSince', () => {
     ]);
   });
 
-  it('refuses a missing or malformed @since with 400 naming the parameter', async () => {
-    for (const body of [undefined, {}, { '@since': 'yesterday' }, { '@since': '2030-01-01T10:00:00' }]) {
-      const answer = await runExport(ORDERWISE_ASSUMPTIONS.stockChangedExport, body);
+  it('reads @since as SQL Server reads a datetime: a date, a local date and time, or one with a zone', async () => {
+    await orderwise.changeStock(
+      [{ variantCode: V1.variantCode, quantity: 2, changedAt: '2030-07-01T10:00:00Z' }],
+      false,
+    );
+    const changed = async (since: string) => rows(await changedSince(since)).map((r) => r.vad_variant_code);
+
+    expect(await changed('2030-07-01')).toEqual([V1.variantCode]);
+    // London is an hour ahead of UTC in July: 10:59 local is 09:59Z, 11:00 local is the change itself.
+    expect(await changed('2030-07-01 10:59:59')).toEqual([V1.variantCode]);
+    expect(await changed('2030-07-01T11:00:00')).toEqual([]);
+    expect(await changed('2030-07-01T09:59:59Z')).toEqual([V1.variantCode]);
+    expect(rows(await changedSince('2030-07-02'))).toEqual([]);
+  });
+
+  it('refuses a missing or malformed @since, or parameters not in a list, with 400', async () => {
+    const id = orderwise.exportDefinitionIds.freeStockChangedSince;
+    for (const parameters of [{}, { '@since': 'yesterday' }]) {
+      const answer = await runExport(id, parameters);
       expect(answer.status).toBe(400);
-      expect(answer.body).toEqual({ error: expect.stringMatching(/^Invalid parameters: (body|@since): /) });
+      expect(answer.body).toEqual({ error: expect.stringMatching(/^Invalid parameters: @since: /) });
     }
+    expect(await runExport(id, {}, { '@since': '2030-01-01' })).toEqual({
+      status: 400,
+      body: { error: 'Invalid parameters: expected a list of {name, value}' },
+    });
   });
 });
 
@@ -151,7 +175,7 @@ describe('OrderWise simulator: FreeStockPage', () => {
         vad_id: V2.variantId,
         vad_variant_code: V2.variantCode,
         vasq_free_stock_quantity: 33,
-        last_changed: '2030-01-01T00:00:00Z',
+        last_changed: '2030-01-01T00:00:00.000',
       },
     ]);
   });
@@ -162,7 +186,7 @@ describe('OrderWise simulator: FreeStockPage', () => {
       [{ '@limit': 5001 }, '@limit'],
       [{ '@limit': 10.5 }, '@limit'],
       [{ '@afterId': -1 }, '@afterId'],
-      [{ '@afterId': '10' }, '@afterId'],
+      [{ '@afterId': 'ten' }, '@afterId'],
     ] as const) {
       const answer = await page(body);
       expect(answer).toEqual({
@@ -173,8 +197,28 @@ describe('OrderWise simulator: FreeStockPage', () => {
     expect(rows(await page({ '@limit': 5000 }))).toHaveLength(STOCKED.length);
   });
 
-  it('no longer answers the movements export of earlier assumptions', async () => {
-    expect((await runExport('StockMovementsSince', { '@since': '2020-01-01T00:00:00Z' })).status).toBe(404);
+  it('answers 404 for a definition the tenant does not have, or one it never created', async () => {
+    expect((await runExport('StockMovementsSince', { '@since': '2020-01-01' })).status).toBe(404);
+    orderwise.misconfigure({ missing: ['freeStockPage'] });
+    try {
+      expect((await page()).status).toBe(404);
+    } finally {
+      orderwise.misconfigure({});
+    }
+  });
+
+  it('answers the columns a mis-set tenant names otherwise', async () => {
+    orderwise.misconfigure({ renameColumns: { vasq_free_stock_quantity: 'free_stock' } });
+    try {
+      expect(Object.keys(rows(await page({ '@limit': 1 }))[0] ?? {})).toEqual([
+        'vad_id',
+        'vad_variant_code',
+        'free_stock',
+        'last_changed',
+      ]);
+    } finally {
+      orderwise.misconfigure({});
+    }
   });
 });
 
@@ -201,8 +245,9 @@ describe('OrderWise simulator: stock changes with a change time', () => {
         vasq_free_stock_quantity: 8,
         last_changed: '2030-02-01T08:00:00Z',
       });
+      // The export definition answers SQL Server's zone-less local time (London is on UTC in February).
       expect(rows(await changedSince('2030-01-31T00:00:00Z')).map((r) => r.last_changed)).toEqual([
-        '2030-02-01T08:00:00Z',
+        '2030-02-01T08:00:00.000',
       ]);
     } finally {
       orderwise.setExportTargets(undefined);

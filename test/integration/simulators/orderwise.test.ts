@@ -2,7 +2,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_CATALOGUE, type DemoVariant } from '../../../local/simulators/catalogue';
 import { ORDERWISE_STATUSES, startOrderwiseSimulator } from '../../../local/simulators/orderwise';
 import type { CallStats } from '../../../local/simulators/sim-server';
-import { ORDERWISE_ASSUMPTIONS } from '../../../shared/adapters/orderwise/client';
 
 const [VARIANT_A, VARIANT_B] = DEMO_CATALOGUE.filter((v) => v.orderwise) as [DemoVariant, DemoVariant];
 const CODE_A = VARIANT_A.orderwise?.variantCode as string;
@@ -83,6 +82,14 @@ const create = (ref: string, options: { session?: number | null; body?: unknown;
   });
 };
 
+/** The totals export definition's rows for one order. */
+const totalsOf = async (orderId: number) =>
+  (
+    await api('POST', `system/export-definition/${orderwise.exportDefinitionIds.salesOrderTotals}`, {
+      body: [{ name: '@orderId', value: orderId }],
+    })
+  ).body;
+
 beforeAll(async () => {
   orderwise = await startOrderwiseSimulator();
 });
@@ -118,7 +125,11 @@ describe('OrderWise simulator: the OW API refuses what OrderWise would', () => {
     const { body: created } = await create('1001');
     const operations: [string, string, unknown?][] = [
       ['POST', `sales/order?session_id=${orderwise.sessionId}`, salesOrder('1002')],
-      ['POST', `system/export-definition/${ORDERWISE_ASSUMPTIONS.salesOrderByRefExport}`, { '@ref': '1001' }],
+      [
+        'POST',
+        `system/export-definition/${orderwise.exportDefinitionIds.salesOrderByRef}`,
+        [{ name: '@ref', value: '1001' }],
+      ],
       ['GET', `sales/order/${created.orderId}/status`],
       ['PUT', `sales/order/${created.orderId}/cancel`],
       ['GET', `stock/${VARIANT_A.orderwise?.variantId}/free-stock`],
@@ -151,13 +162,15 @@ describe('OrderWise simulator: the OW API refuses what OrderWise would', () => {
       eCommerceOrderNumber: '1001',
       orderStatus: 'Awaiting despatch',
       subStatus: null,
-      // 3 x 19.90 - 1.00 + 4.95 - 5.00; VAT 9.37 + 0.79 - 0.80, each part rounded on its own.
-      totalGross: '58.65',
-      totalNet: '49.29',
-      totalTax: '9.36',
       lines: [{ variantCode: CODE_A, quantity: 3, quantityDespatched: 0, lineGrossMinor: 5870 }],
       deliveries: [],
     });
+    // No source shows totals in the status answer [A]: they come from the tenant's totals export definition.
+    expect(status.body).not.toHaveProperty('totalGross');
+    expect(await totalsOf(1)).toEqual([
+      // 3 x 19.90 - 1.00 + 4.95 - 5.00; VAT 9.37 + 0.79 - 0.80, each part rounded on its own.
+      { orderId: 1, orderNumber: 'SO000001', totalGross: '58.65', totalTax: '9.36' },
+    ]);
   });
 
   it('keeps the VAT amounts it is sent instead of rounding each line again', async () => {
@@ -174,9 +187,8 @@ describe('OrderWise simulator: the OW API refuses what OrderWise would', () => {
     });
     await create('1002', { body: salesOrder('1002', { orderLines: [line], orderDiscounts: [] }) });
 
-    const [sent, computed] = [await api('GET', 'sales/order/1/status'), await api('GET', 'sales/order/2/status')];
-    expect(sent.body).toMatchObject({ totalGross: '64.65', totalTax: '10.33' });
-    expect(computed.body).toMatchObject({ totalGross: '64.65', totalTax: '10.32' });
+    expect(await totalsOf(1)).toEqual([expect.objectContaining({ totalGross: '64.65', totalTax: '10.33' })]);
+    expect(await totalsOf(2)).toEqual([expect.objectContaining({ totalGross: '64.65', totalTax: '10.32' })]);
   });
 
   it('refuses a create without session_id', async () => {
@@ -239,18 +251,19 @@ describe('OrderWise simulator: the OW API refuses what OrderWise would', () => {
 
   it('finds sales orders by eCommerceOrderNumber through the export definition only', async () => {
     await create('1001');
-    const path = `system/export-definition/${ORDERWISE_ASSUMPTIONS.salesOrderByRefExport}`;
+    const path = `system/export-definition/${orderwise.exportDefinitionIds.salesOrderByRef}`;
+    const ref = (value: string) => [{ name: '@ref', value }];
 
-    expect(await api('POST', path, { body: { '@ref': '1001' } })).toEqual({
+    expect(await api('POST', path, { body: ref('1001') })).toEqual({
       status: 200,
       body: [{ orderId: 1, orderNumber: 'SO000001', eCommerceOrderNumber: '1001', orderStatus: 'Awaiting despatch' }],
     });
-    expect(await api('POST', path, { body: { '@ref': '9999' } })).toEqual({ status: 200, body: [] });
-    expect(await api('POST', path, { body: {} })).toEqual({
+    expect(await api('POST', path, { body: ref('9999') })).toEqual({ status: 200, body: [] });
+    expect(await api('POST', path, { body: [] })).toEqual({
       status: 400,
-      body: { error: 'Parameter @ref is required' },
+      body: { error: expect.stringMatching(/^Invalid parameters: @ref: /) },
     });
-    expect(await api('POST', 'system/export-definition/NoSuchExport', { body: { '@ref': '1001' } })).toEqual({
+    expect(await api('POST', 'system/export-definition/NoSuchExport', { body: ref('1001') })).toEqual({
       status: 404,
       body: { error: 'Export definition not found' },
     });

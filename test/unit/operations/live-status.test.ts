@@ -17,8 +17,7 @@ const erpState = (overrides: Partial<ErpOrderState> = {}): ErpOrderState => ({
   status: 'Awaiting Despatch',
   cancellable: true,
   cancelled: false,
-  totalGrossMinor: 5_990,
-  totalTaxMinor: 998,
+  totals: { grossMinor: 5_990, taxMinor: 998 },
   ...overrides,
 });
 

@@ -62,7 +62,12 @@ describe('makeReconcileOrderTotals', () => {
 
     const result = await reconcile(WINDOW, '2025-03-01');
 
-    expect(result).toEqual({ checked: 2, mismatches: 0, reportKey: 'reports/reconciliation/2025-03-01.csv' });
+    expect(result).toEqual({
+      checked: 2,
+      mismatches: 0,
+      unchecked: 0,
+      reportKey: 'reports/reconciliation/2025-03-01.csv',
+    });
     expect(exceptions.list()).toEqual([]);
     const rows = (await reports.getText(result.reportKey)).trim().split('\n').slice(1);
     expect(rows).toHaveLength(6);
@@ -167,9 +172,28 @@ describe('makeReconcileOrderTotals', () => {
     expect(await reports.getText(result.reportKey)).not.toContain('10001');
 
     const empty = await reconcile({ from: '2025-03-02T00:00:00.000Z', to: '2025-03-02T23:59:59.999Z' }, '2025-03-02');
-    expect(empty).toEqual({ checked: 0, mismatches: 0, reportKey: 'reports/reconciliation/2025-03-02.csv' });
+    expect(empty).toEqual({
+      checked: 0,
+      mismatches: 0,
+      unchecked: 0,
+      reportKey: 'reports/reconciliation/2025-03-02.csv',
+    });
     expect(await reports.getText(empty.reportKey)).toBe(
       'scayle_order_id,orderwise_order_number,currency,field,scayle,orderwise,difference,result\n',
     );
+  });
+
+  it('records an order whose OrderWise totals cannot be read as unchecked with the reason, and raises nothing', async () => {
+    const { reconcile, reports, exceptions, erp } = await world(0, [ORDER_A, ORDER_B]);
+    erp.withholdTotals('no totals in the status answer, and no salesOrderTotals export definition');
+
+    const result = await reconcile(WINDOW, '2025-03-01');
+
+    expect(result).toMatchObject({ checked: 0, mismatches: 0, unchecked: 2 });
+    expect(exceptions.list()).toEqual([]);
+    expect((await reports.getText(result.reportKey)).trim().split('\n').slice(1)).toEqual([
+      '10001,SO000001,EUR,all,,,,"unchecked: no totals in the status answer, and no salesOrderTotals export definition"',
+      '10002,SO000002,EUR,all,,,,"unchecked: no totals in the status answer, and no salesOrderTotals export definition"',
+    ]);
   });
 });
