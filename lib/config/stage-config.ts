@@ -44,6 +44,8 @@ export const stageConfigSchema = z
       warehouseReferenceKey: z.string().min(1),
       /** Multiplies every Admin API per-minute limit the client keeps to: 1 unless SCAYLE raised this tenant's. */
       rateLimitScale: z.number().positive().default(1),
+      /** The merchant whose stock the hub writes: required by a multi-merchant tenant, left out otherwise. */
+      merchantReferenceKey: z.string().min(1).optional(),
     }),
     orderwise: z.object({
       /** `https://{instance}.orderwisecloud.com/owapi` */

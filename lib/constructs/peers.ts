@@ -14,11 +14,14 @@ export const bindOrderwise = (fn: HubFunction, config: StageConfig): HubFunction
     .bindSecret('ORDERWISE_API_SECRET', config.secrets.orderwiseApi);
 
 /** Gives a function what it needs to call SCAYLE's Admin API: the URL, the shops and the API key's secret. */
-export const bindScayle = (fn: HubFunction, config: StageConfig): HubFunction =>
-  bindScayleShops(fn, config)
+export const bindScayle = (fn: HubFunction, config: StageConfig): HubFunction => {
+  if (config.scayle.merchantReferenceKey)
+    fn.setEnv('SCAYLE_MERCHANT_REFERENCE_KEY', config.scayle.merchantReferenceKey);
+  return bindScayleShops(fn, config)
     .setEnv('SCAYLE_API_URL', config.scayle.adminApiUrl)
     .setEnv('SCAYLE_RATE_LIMIT_SCALE', String(config.scayle.rateLimitScale))
     .bindSecret('SCAYLE_API_SECRET', config.secrets.scayleApi);
+};
 
 /**
  * Gives a function the stage's SCAYLE shops (`SCAYLE_SHOPS`, read with `scayleShopsEnv`): which shop country a

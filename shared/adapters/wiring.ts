@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
+import { jsonEnv } from '../runtime/env';
 import { lwaCredentialsSchema, SpApiClient } from './amazon/client';
 import { makeDocumentClient } from './aws/dynamodb';
 import { readSecret } from './aws/secrets';
@@ -21,6 +22,8 @@ export const scayleEnv = z
     SCAYLE_API_SECRET: z.string().min(1),
     /** Stage config `scayle.rateLimitScale`: 1 unless SCAYLE raised the tenant's limits. */
     SCAYLE_RATE_LIMIT_SCALE: z.coerce.number().positive().default(1),
+    /** Stage config `scayle.merchantReferenceKey`: set only for a multi-merchant tenant. */
+    SCAYLE_MERCHANT_REFERENCE_KEY: z.string().min(1).optional(),
   })
   .extend(scayleShopsEnv.shape);
 
@@ -31,18 +34,7 @@ export const orderwiseEnv = z.object({
   ORDERWISE_CUSTOMER_ACCOUNT: z.string().min(1),
   ORDERWISE_API_SECRET: z.string().min(1),
   /** Stage config `orderwise.profile` as JSON: how the tenant's OrderWise answers (defaults when absent). */
-  ORDERWISE_PROFILE: z
-    .string()
-    .default('{}')
-    .transform((text, ctx) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'must be JSON' });
-        return z.NEVER;
-      }
-    })
-    .pipe(orderwiseProfileSchema),
+  ORDERWISE_PROFILE: jsonEnv(orderwiseProfileSchema, '{}'),
 });
 
 /** Environment of a function that talks to the SP-API. */
@@ -72,6 +64,7 @@ export const scayleFrom = (env: z.output<typeof scayleEnv>): ScayleClient =>
     baseUrl: env.SCAYLE_API_URL,
     credentials: () => readSecret(env.SCAYLE_API_SECRET, scayleCredentialsSchema),
     rateScale: env.SCAYLE_RATE_LIMIT_SCALE,
+    ...(env.SCAYLE_MERCHANT_REFERENCE_KEY ? { merchantReferenceKey: env.SCAYLE_MERCHANT_REFERENCE_KEY } : {}),
   });
 
 /** The OrderWise client of a function. */

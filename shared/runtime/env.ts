@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ConfigError } from './errors';
 import { fieldIssues } from './validation';
 
@@ -16,3 +16,16 @@ export const parseEnv = <S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv 
     issues,
   );
 };
+
+/** An environment variable holding JSON that `schema` validates (`'{}'` when absent, if `fallback` is given). */
+export const jsonEnv = <S extends z.ZodType>(schema: S, fallback?: string) =>
+  (fallback === undefined ? z.string() : z.string().default(fallback))
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);

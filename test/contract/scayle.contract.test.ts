@@ -407,6 +407,23 @@ describe('request samples: what the hub sends SCAYLE', () => {
     });
     expect(shapeMismatches(body, sample('admin-api/ProductVariantStockCreateRequest.json'))).toEqual([]);
   });
+
+  it("ProductVariantStockCreateRequest.json: a multi-merchant tenant's merchantReferenceKey with every write", async () => {
+    const server = await startScriptedServer([{ status: 201, body: {} }]);
+    try {
+      const client = new ScayleClient({
+        baseUrl: server.url,
+        credentials: async () => ({ accessToken: 't' }),
+        merchantReferenceKey: 'merchant-1',
+      });
+      await client.putStocks([
+        { sku: 'SKU-1', warehouseReferenceKey: 'WH-MAIN', quantity: 17, changedAt: '2026-12-07T10:00:00Z' },
+      ]);
+      expect(JSON.parse(server.seen[0]?.body ?? '{}')).toMatchObject({ merchantReferenceKey: 'merchant-1' });
+    } finally {
+      await server.close();
+    }
+  });
 });
 
 describe('response samples: what the hub reads of SCAYLE', () => {

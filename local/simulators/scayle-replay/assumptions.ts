@@ -19,4 +19,17 @@ export const REPLAY_ASSUMPTIONS = {
    * (lib/Exceptions/ApiErrorException.php); the keys SCAYLE puts in it are not documented in what we hold.
    */
   errorKeys: { unauthorized: 'UNAUTHORIZED', notFound: 'NOT_FOUND', invalid: 'VALIDATION_ERROR' },
+  /**
+   * Fields of a request sample a body may leave out. A sample shows every field the SDK model has, not which are
+   * required, so the replay requires all but these:
+   * - stock create: `merchantReferenceKey` is for multi-merchant tenants [V scayle.dev "Interact with Admin API in
+   *   Multi-Merchant Setup": "In multi-merchant setups, send merchantReferenceKey explicitly for prices and
+   *   stocks"]; `expectedAvailabilityAt`, a date the variant is expected back, only means something for a variant
+   *   out of stock [A];
+   * - shipment: `returnIdentCode`, the return label's code, for retailers that print return labels [A].
+   */
+  optionalFields: {
+    ProductVariantStockCreateRequest: ['merchantReferenceKey', 'expectedAvailabilityAt'],
+    ShipmentCreateRequest: ['returnIdentCode'],
+  } as Readonly<Record<string, readonly string[]>>,
 } as const;

@@ -13,13 +13,20 @@ export interface BodyProblem {
 
 /**
  * Measures a request body against the vendor's sample of it: every top-level field of the sample must be there
- * with the same JSON type. Extra fields pass, and so does any type where the sample shows `null`, because the
+ * (but those the vendor documents as optional) with the same JSON type. Extra fields pass, and so does any type where the sample shows `null`, because the
  * sample says nothing more; deeper levels are not checked, so the peer is no stricter than its evidence.
  */
-export const bodyProblem = (body: unknown, sample: Record<string, unknown>): BodyProblem | undefined => {
+export const bodyProblem = (
+  body: unknown,
+  sample: Record<string, unknown>,
+  optional: readonly string[] = [],
+): BodyProblem | undefined => {
   if (!isJsonObject(body)) return { message: 'The request body must be a JSON object' };
   for (const [field, example] of Object.entries(sample)) {
-    if (!(field in body)) return { field, message: `The field "${field}" is required` };
+    if (!(field in body)) {
+      if (optional.includes(field)) continue;
+      return { field, message: `The field "${field}" is required` };
+    }
     const expected = jsonTypeOf(example);
     const actual = jsonTypeOf(body[field]);
     if (expected !== 'null' && actual !== expected) {

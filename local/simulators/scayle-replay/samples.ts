@@ -1,9 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { isJsonObject } from './body-check.ts';
 
 /** One vendor sample: its bytes as stored (what the peer sends) and its JSON (what the peer checks against). */
 export interface Sample {
+  /** The file name without `.json`. */
+  readonly name: string;
   readonly bytes: Uint8Array<ArrayBuffer>;
   readonly json: Record<string, unknown>;
 }
@@ -37,7 +39,7 @@ const readSample = async (path: string): Promise<Sample> => {
   const bytes = await readBytes(path);
   const json: unknown = JSON.parse(new TextDecoder().decode(bytes));
   if (!isJsonObject(json)) throw new Error(`${path} is not a JSON object`);
-  return { bytes, json };
+  return { name: basename(path, '.json'), bytes, json };
 };
 
 /**

@@ -41,7 +41,7 @@ const rejected = (c: ReplayContext, problem: BodyProblem): Response => {
  * answers `status`, with the `answer` sample's bytes when SCAYLE's answer has a sample, else with no body.
  */
 export const accept = (c: ReplayContext, request: Sample, status: 201 | 204, answer?: Sample): Response => {
-  const problem = bodyProblem(c.get('body'), request.json);
+  const problem = bodyProblem(c.get('body'), request.json, REPLAY_ASSUMPTIONS.optionalFields[request.name] ?? []);
   if (problem) return rejected(c, problem);
   c.set('outcome', 'accepted');
   // Only a 201 ever comes with an answer; the cast tells Hono so, since a 204 may carry no body.

@@ -105,6 +105,8 @@ export interface ScayleClientOptions {
   readonly clock?: Clock;
   /** Multiplies every limit's rate (not its burst): SCAYLE raised the tenant's limits; default 1. */
   readonly rateScale?: number;
+  /** The merchant whose stock the hub writes, in a multi-merchant tenant; none in a single-merchant one. */
+  readonly merchantReferenceKey?: string;
 }
 
 const id = (value: string | number) => encodeURIComponent(String(value));
@@ -113,8 +115,10 @@ const id = (value: string | number) => encodeURIComponent(String(value));
 export class ScayleClient implements CommerceGateway {
   readonly #http: HttpClient;
   readonly #limiters: RateLimiters;
+  readonly #merchantReferenceKey: string | undefined;
 
   constructor(options: ScayleClientOptions) {
+    this.#merchantReferenceKey = options.merchantReferenceKey;
     const scale = options.rateScale ?? 1;
     const plans = Object.fromEntries(
       Object.entries(SCAYLE_RATE_PLANS).map(([scope, plan]) => [scope, { ...plan, rate: plan.rate * scale }]),
@@ -303,7 +307,7 @@ export class ScayleClient implements CommerceGateway {
               operation: 'putStock',
               method: 'POST',
               path: `variants/${variantKey(update.sku)}/stocks`,
-              json: stockBody(update),
+              json: stockBody(update, this.#merchantReferenceKey),
               idempotent: true,
             });
             return { sku: update.sku, via: 'single' };
@@ -356,7 +360,7 @@ export class ScayleClient implements CommerceGateway {
             key: update.sku,
             method: 'POST',
             url: `/variants/${variantKey(update.sku)}/stocks`,
-            body: stockBody(update),
+            body: stockBody(update, this.#merchantReferenceKey),
           })),
         },
         idempotent: true,
@@ -384,7 +388,12 @@ export class ScayleClient implements CommerceGateway {
   }
 }
 
-const stockBody = (update: StockUpdate) => ({
+/**
+ * A stock write's body [V reference 1.5]. `merchantReferenceKey` only for a multi-merchant tenant, which must send
+ * it [V scayle.dev "Interact with Admin API in Multi-Merchant Setup"].
+ */
+const stockBody = (update: StockUpdate, merchantReferenceKey: string | undefined) => ({
+  ...(merchantReferenceKey ? { merchantReferenceKey } : {}),
   quantity: update.quantity,
   warehouseReferenceKey: update.warehouseReferenceKey,
   changedAt: update.changedAt,

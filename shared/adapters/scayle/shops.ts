@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jsonEnv } from '../../runtime/env';
 
 /**
  * The SCAYLE shops a stage serves: each shop's key (in Admin API paths) and its countries, each with the shop
@@ -50,15 +51,5 @@ export const shopOfLocale = (
 
 /** The environment variable that carries the stage's shops to a function, as JSON. */
 export const scayleShopsEnv = z.object({
-  SCAYLE_SHOPS: z
-    .string()
-    .transform((text, ctx) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'must be JSON' });
-        return z.NEVER;
-      }
-    })
-    .pipe(scayleShopsConfigSchema),
+  SCAYLE_SHOPS: jsonEnv(scayleShopsConfigSchema),
 });

@@ -7,6 +7,8 @@ import {
   orderwiseProfileSchema,
   readRowTime,
 } from '../../../shared/adapters/orderwise/profile';
+import { orderwiseEnv } from '../../../shared/adapters/wiring';
+import { parseEnv } from '../../../shared/runtime/env';
 
 const profile = (input: unknown) => orderwiseProfileSchema.parse(input);
 
@@ -93,5 +95,29 @@ describe('fillTemplate', () => {
     expect(fillTemplate(line, { key: '12345-a' })).toBe('(12345-a)');
     expect(fillTemplate(line, { description: 'Kiosk' })).toBe('Kiosk');
     expect(fillTemplate('sales/order/{orderId}/cancel', { orderId: '7' })).toBe('sales/order/7/cancel');
+  });
+});
+
+describe('ORDERWISE_PROFILE (a function environment)', () => {
+  const env = {
+    ORDERWISE_API_URL: 'https://acme.orderwisecloud.com/owapi',
+    ORDERWISE_SESSION_ID: '1',
+    ORDERWISE_CUSTOMER_ACCOUNT: 'WEB001',
+    ORDERWISE_API_SECRET: 'scayle-hub/dev/orderwise-api',
+  };
+
+  it('is the default profile when absent and the stage profile when set', () => {
+    expect(parseEnv(orderwiseEnv, env).ORDERWISE_PROFILE).toEqual(DEFAULT_ORDERWISE_PROFILE);
+    expect(
+      parseEnv(orderwiseEnv, { ...env, ORDERWISE_PROFILE: '{"exportDefinitions":{"freeStockPage":17}}' })
+        .ORDERWISE_PROFILE.exportDefinitions.freeStockPage,
+    ).toBe(17);
+  });
+
+  it('fails the cold start naming the bad field, or saying it is not JSON', () => {
+    expect(() => parseEnv(orderwiseEnv, { ...env, ORDERWISE_PROFILE: '{"taxRates":"per mille"}' })).toThrow(
+      /ORDERWISE_PROFILE\.taxRates: /,
+    );
+    expect(() => parseEnv(orderwiseEnv, { ...env, ORDERWISE_PROFILE: '{' })).toThrow(/ORDERWISE_PROFILE: must be JSON/);
   });
 });
