@@ -1,20 +1,48 @@
 import { parseArgs } from 'node:util';
+import { HubError } from '../shared/runtime/errors';
 import { writeLocalHubFile } from './commands/target';
-import { startHub } from './hub/hub';
+import { type PeerName, startHub } from './hub/hub';
 import { LOCAL_REGION } from './hub/intrinsics';
+import { parsePeers, readPeersFile } from './hub/peers';
 
 /**
- * `npm start`: runs the local hub until SIGINT/SIGTERM, then stops everything it started. Prints one line
- * `hub ready {json}` naming the URLs once it is ready.
+ * `npm start [-- --peer scayle=<url> …] [--speed N]`: runs the local hub until SIGINT/SIGTERM, then stops everything
+ * it started. Prints one line `hub ready {json}` naming the URLs once it is ready. A `--peer` makes that peer a real
+ * endpoint (credentials from the environment or `.hub/peers.json`, see `hub/peers.ts`); a bad argument or a missing
+ * credential ends it with one line and exit code 2 before anything starts.
  */
-const { values } = parseArgs({ options: { speed: { type: 'string', default: '1' } } });
+const options = (() => {
+  try {
+    const { values } = parseArgs({
+      options: {
+        speed: { type: 'string', default: '1' },
+        peer: { type: 'string', multiple: true, default: [] },
+      },
+    });
+    return { speed: Number(values.speed), peers: parsePeers(values.peer, process.env, readPeersFile()) };
+  } catch (error) {
+    // parseArgs throws plain TypeErrors with a code (an unknown option, a missing value); both are the user's to fix.
+    if (!(error instanceof HubError) && !(error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) throw error;
+    console.error(`error: ${(error as Error).message}`);
+    process.exit(2);
+  }
+})();
+
 const started = Date.now();
-const hub = await startHub({ timeCompression: Number(values.speed) });
+const hub = await startHub({ timeCompression: options.speed, peers: options.peers });
+/** The URL the hub's functions call for a peer: the simulator's, or the real endpoint `--peer` named. */
+const peerOf = (name: PeerName) => {
+  const real = options.peers?.[name];
+  return real ? { url: real.url, real: true } : { url: hub.urls[name], real: false };
+};
+const peers = { scayle: peerOf('scayle'), orderwise: peerOf('orderwise'), amazon: peerOf('amazon') };
 const ready = {
   api: hub.urls.api,
-  scayle: hub.urls.scayle,
-  orderwise: hub.urls.orderwise,
-  amazon: hub.urls.amazon,
+  // The flat keys stay for whatever already reads the line (test/e2e/local-hub.test.ts); `peers` says which are real.
+  scayle: peers.scayle.url,
+  orderwise: peers.orderwise.url,
+  amazon: peers.amazon.url,
+  peers,
   logs: `${hub.workDir}/logs`,
   startedInMs: Date.now() - started,
   pid: process.pid,
@@ -24,6 +52,7 @@ const forget = writeLocalHubFile({
   region: LOCAL_REGION,
   endpoints: hub.endpoints,
   outputs: hub.outputs,
+  config: hub.config,
 });
 console.log(`hub ready ${JSON.stringify(ready)}`);
 

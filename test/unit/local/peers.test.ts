@@ -43,7 +43,12 @@ describe('parsePeers', () => {
   it('takes each field from the environment over the file, and from the file where the environment has none', () => {
     const stored = file({
       orderwise: { username: 'file-user', password: 'file-pw' },
-      amazon: { clientId: 'file-id', clientSecret: 'file-secret', refreshToken: 'file-r', tokenUrl: 'https://lwa.file' },
+      amazon: {
+        clientId: 'file-id',
+        clientSecret: 'file-secret',
+        refreshToken: 'file-r',
+        tokenUrl: 'https://lwa.file',
+      },
     });
     const peers = parsePeers(
       ['orderwise=https://ow.example/owapi', `amazon=${SANDBOX}`],
