@@ -103,7 +103,8 @@ export class StatelessStack extends Stack {
       dashboard: this.operations,
     });
     Aspects.of(this).add(new FunctionAlarms(props.stateful.alarmTopic));
-    // Read by the `hub` command line to work against a deployed stage.
+    // Read by the `hub` command line to work against a deployed stage (`hub doctor` checks SCAYLE calls this API).
+    new CfnOutput(this, 'ApiUrl', { value: this.api.api.url });
     new CfnOutput(this, 'OrderEventsQueueUrl', { value: this.orders.queue.queue.queueUrl });
     new CfnOutput(this, 'OrderEventsDlqUrl', { value: this.orders.queue.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'OrderReconciliationFunctionName', { value: this.orders.reconciliation.functionName });

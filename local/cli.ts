@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { HubError } from '../shared/runtime/errors';
 import { registerCatalogueCommands } from './commands/catalogue';
+import { registerDoctorCommand } from './commands/doctor';
 import { registerOperationsCommands, registerRedriveCommand } from './commands/operations';
 import { registerOrderCommands } from './commands/orders';
 import { registerSettlementCommands } from './commands/settlement';
@@ -47,6 +48,7 @@ export const buildProgram = (): Command => {
   registerRedriveCommand(program);
   registerStockCommands(program);
   registerCatalogueCommands(program);
+  registerDoctorCommand(program);
   return program;
 };
 

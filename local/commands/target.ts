@@ -5,8 +5,10 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
+import { resolveStage } from '../../lib/config/stages';
 import { ConfigError } from '../../shared/runtime/errors';
 
 /** Where a running local hub describes itself for the `hub` command line. */
@@ -17,15 +19,23 @@ const localHubSchema = z.object({
   region: z.string(),
   endpoints: z.object({ dynamodb: z.string(), sqs: z.string(), s3: z.string(), lambda: z.string() }),
   outputs: z.record(z.string(), z.string()),
+  /** The access key the hub's clients use: on a shared DynamoDB Local it names the hub's database. */
+  accessKeyId: z.string().default('local'),
+  /** The stage config the local hub runs with (its peers' URLs included), for `hub doctor`. */
+  config: z.unknown().optional(),
 });
 
 /** What `npm start` writes to LOCAL_HUB_FILE. */
-export type LocalHubDescription = z.output<typeof localHubSchema>;
+export type LocalHubDescription = z.input<typeof localHubSchema>;
+
+/** Where the local hub is described: `HUB_LOCAL_FILE` when set (a test's own hub), else {@link LOCAL_HUB_FILE}. */
+export const localHubFile = (): string => process.env.HUB_LOCAL_FILE ?? LOCAL_HUB_FILE;
 
 /** Records a running local hub; returns the function that removes the record. */
 export const writeLocalHubFile = (description: LocalHubDescription): (() => void) => {
-  writeFileSync(LOCAL_HUB_FILE, JSON.stringify(description, null, 2));
-  return () => rmSync(LOCAL_HUB_FILE, { force: true });
+  const file = localHubFile();
+  writeFileSync(file, JSON.stringify(description, null, 2));
+  return () => rmSync(file, { force: true });
 };
 
 const LOCAL_NAME = 'the local hub';
@@ -39,7 +49,10 @@ export interface HubTarget {
   readonly sqs: SQSClient;
   readonly s3: S3Client;
   readonly lambda: LambdaClient;
+  readonly secrets: SecretsManagerClient;
   output(name: string): string;
+  /** The stage config: the local hub's as it runs (its peers' URLs included), or the repository's for the stage. */
+  config(): unknown;
 }
 
 const withOutputs = (
@@ -63,16 +76,20 @@ const withOutputs = (
  */
 export const resolveTarget = async (options: { local?: boolean; stage?: string }): Promise<HubTarget> => {
   if (options.local) {
-    if (!existsSync(LOCAL_HUB_FILE)) throw new ConfigError('no local hub is running here: start one with npm start');
-    const local = localHubSchema.parse(JSON.parse(readFileSync(LOCAL_HUB_FILE, 'utf8')));
+    const file = localHubFile();
+    if (!existsSync(file)) throw new ConfigError('no local hub is running here: start one with npm start');
+    const local = localHubSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
     // fauxqs names queues and buckets under *.localhost; resolve those to loopback in this process too.
     (await import('fauxqs')).interceptLocalhostDns();
-    const config = { region: local.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+    const config = { region: local.region, credentials: { accessKeyId: local.accessKeyId, secretAccessKey: 'local' } };
     return withOutputs(LOCAL_NAME, local.outputs, {
       dynamodb: new DynamoDBClient({ ...config, endpoint: local.endpoints.dynamodb }),
       sqs: new SQSClient({ ...config, endpoint: local.endpoints.sqs }),
       s3: new S3Client({ ...config, endpoint: local.endpoints.s3 }),
       lambda: new LambdaClient({ ...config, endpoint: local.endpoints.lambda }),
+      // The local hub's AWS emulator answers Secrets Manager where it answers Lambda.
+      secrets: new SecretsManagerClient({ ...config, endpoint: local.endpoints.lambda }),
+      config: () => local.config,
     });
   }
   const stage = options.stage ?? 'dev';
@@ -90,5 +107,14 @@ export const resolveTarget = async (options: { local?: boolean; stage?: string }
     sqs: new SQSClient({}),
     s3: new S3Client({}),
     lambda: new LambdaClient({}),
+    secrets: new SecretsManagerClient({}),
+    config: () => resolveStage(stage),
   });
+};
+
+/** A JSON secret of the target, by name. */
+export const readTargetSecret = async (target: HubTarget, name: string): Promise<unknown> => {
+  const { SecretString } = await target.secrets.send(new GetSecretValueCommand({ SecretId: name }));
+  if (!SecretString) throw new ConfigError(`secret ${name} of ${target.name} has no value`);
+  return JSON.parse(SecretString) as unknown;
 };

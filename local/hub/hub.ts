@@ -15,6 +15,7 @@ import { ExceptionsRepository } from '../../shared/adapters/aws/exceptions-repos
 import { LedgerRepository } from '../../shared/adapters/aws/ledger-repository';
 import { SettlementsRepository } from '../../shared/adapters/aws/settlements-repository';
 import { StockRepository } from '../../shared/adapters/aws/stock-repository';
+import { DEFAULT_CARRIER_TABLE, mergeCarrierTable, SCAYLE_CARRIER_KEY_OTHER } from '../../shared/domain/carriers';
 import { startDynamoDbLocal } from '../engines/dynamodb-local';
 import { DEFAULT_LWA_CREDENTIALS, startAmazonSimulator } from '../simulators/amazon';
 import { demoCatalogueMap } from '../simulators/catalogue';
@@ -207,6 +208,13 @@ export const startHub = async (options: HubOptions = {}) => {
         ),
       })),
       warehouseReferenceKey: stage.scayle.warehouseReferenceKey,
+      // The carriers the tenant set up in SCAYLE: every key the stage's carrier table sends, and the catch-all.
+      carriers: [
+        ...new Set([
+          ...Object.values(mergeCarrierTable(DEFAULT_CARRIER_TABLE, stage.carriers)).map((c) => c.scayle),
+          SCAYLE_CARRIER_KEY_OTHER,
+        ]),
+      ].map((key) => ({ key })),
       channels: Object.values(stage.amazon.scayleShops).map((shop, i) => ({
         id: i + 1,
         key: shop.channelKey,
@@ -512,7 +520,11 @@ export const startHub = async (options: HubOptions = {}) => {
     });
 
     const queues = Object.fromEntries(provisioned.flatMap((s) => [...s.queues.entries()]));
-    const outputs = Object.fromEntries(provisioned.flatMap((s) => [...s.outputs.entries()]));
+    // The API's URL is where this machine serves it, not the execute-api host the template names.
+    const outputs: Record<string, string> = {
+      ...Object.fromEntries(provisioned.flatMap((s) => [...s.outputs.entries()])),
+      ApiUrl: api.url,
+    };
     const notificationsArn = outputs.AmazonNotificationsQueueArn;
     if (notificationsArn) {
       // Amazon delivers to the queue the subscription's destination names; one the hub does not have loses them.

@@ -194,6 +194,10 @@ describe('the local hub', () => {
       const unknownRoute = await fetch(`${ready.api}/nowhere`);
       expect(unknownRoute.status).toBe(403);
       expect(existsSync(LOCAL_HUB_FILE)).toBe(true);
+      // The go-live check, read-only, passes on a fresh hub: every peer set up as the hub expects.
+      const doctor = await hubCli('doctor', '--local');
+      expect(doctor.stdout).not.toMatch(/^FAIL/m);
+      expect(doctor.code).toBe(0);
 
       // One smoke call through npx, as a user types it; the other commands run the same program in this process.
       const smoke = await run('npx', ['hub', 'exceptions', '--local', '--open', '--json']);

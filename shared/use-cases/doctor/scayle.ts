@@ -1,0 +1,181 @@
+import type { ScayleSetupReader } from '../../adapters/scayle/setup';
+import { scayleOrderSchema } from '../../schemas/scayle';
+import {
+  SCAYLE_ORDER_EVENTS,
+  SCAYLE_ORDER_ITEM_EVENTS,
+  SCAYLE_PRODUCT_EVENTS,
+  SCAYLE_VARIANT_EVENTS,
+} from '../../schemas/scayle-webhooks';
+import type { NamedProbe } from './checks';
+import { verdict } from './checks';
+
+/** What the SCAYLE probes need to know of the stage. */
+export interface ScayleDoctorInput {
+  readonly reader: Pick<ScayleSetupReader, 'shopCountries' | 'webhookSubscriptions' | 'carriers' | 'recentOrders'>;
+  readonly secretName: string;
+  /** The stage's shops with their countries and, where configured, the shop country ids (`locale.appId`). */
+  readonly shops: readonly { key: string; countries: readonly { countryCode: string; id?: number }[] }[];
+  /** Where SCAYLE must deliver: the stage's `…/webhooks/scayle`. */
+  readonly webhookUrl: string;
+  /** Every SCAYLE carrier key the hub may send in a shipment. */
+  readonly carrierKeys: readonly string[];
+}
+
+/**
+ * The events the hub needs a subscription for; SCAYLE spells some two ways, and either spelling will do. The item
+ * events take units SCAYLE withdrew off OrderWise's order, the product events keep the Amazon listings.
+ */
+const NEEDED_EVENTS: readonly (readonly string[])[] = [
+  [SCAYLE_ORDER_EVENTS[0]],
+  SCAYLE_ORDER_EVENTS.slice(1),
+  ...SCAYLE_ORDER_ITEM_EVENTS.filter((e) => e !== 'order-item-cancelled' && e !== 'order-item-canceled').map((e) => [
+    e,
+  ]),
+  ['order-item-canceled', 'order-item-cancelled'],
+  ...SCAYLE_VARIANT_EVENTS.map((e) => [e]),
+  ...SCAYLE_PRODUCT_EVENTS.map((e) => [e]),
+];
+
+/** A URL without its user info, for comparing where a subscription points. */
+const withoutUserInfo = (url: string): string | undefined => {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.origin}${parsed.pathname.replace(/\/$/, '')}`;
+  } catch {
+    return undefined;
+  }
+};
+
+const hasUserInfo = (url: string): boolean => {
+  try {
+    return new URL(url).username !== '';
+  } catch {
+    return false;
+  }
+};
+
+/** The SCAYLE probes: token, shops and countries, webhook subscriptions, a recent order, carrier keys. */
+export const scayleProbes = (input: ScayleDoctorInput): NamedProbe[] => {
+  const { reader } = input;
+  const fix = `check the Admin API URL in the stage config and the API key in secret ${input.secretName}`;
+  return [
+    {
+      id: 'scayle.shops',
+      system: 'SCAYLE',
+      fix,
+      run: async () =>
+        Promise.all(
+          input.shops.map(async (shop) => {
+            const countries = await reader.shopCountries(shop.key);
+            const id = `scayle.shops.${shop.key}`;
+            if (!countries)
+              return verdict(
+                id,
+                'SCAYLE',
+                false,
+                '',
+                `SCAYLE has no shop '${shop.key}'`,
+                'set scayle.shops[].key to a shop key of the tenant',
+              );
+            const problems = shop.countries.flatMap((c) => {
+              const found = countries.find((sc) => sc.countryCode.toUpperCase() === c.countryCode.toUpperCase());
+              if (!found) return [`no country ${c.countryCode}`];
+              if (c.id !== undefined && found.id !== c.id)
+                return [`${c.countryCode} has shop country id ${found.id}, the stage says ${c.id}`];
+              return [];
+            });
+            return verdict(
+              id,
+              'SCAYLE',
+              problems.length === 0,
+              `the token works; shop '${shop.key}' has ${shop.countries.map((c) => c.countryCode).join(', ')} with the ids the stage names`,
+              `shop '${shop.key}': ${problems.join('; ')}`,
+              'set scayle.shops[].countries to the shop countries of GET /shops/{key}/countries (ids are what webhooks carry as locale.appId)',
+            );
+          }),
+        ),
+    },
+    {
+      id: 'scayle.webhook-subscriptions',
+      system: 'SCAYLE',
+      fix,
+      run: async () => {
+        const subscriptions = await reader.webhookSubscriptions();
+        const target = withoutUserInfo(input.webhookUrl);
+        const ours = subscriptions.filter((s) => withoutUserInfo(s.url) === target);
+        const missing = NEEDED_EVENTS.filter((names) => !ours.some((s) => names.includes(s.event)));
+        const elsewhere = missing.flatMap((names) =>
+          subscriptions.filter((s) => names.includes(s.event)).map((s) => `${s.event} -> ${withoutUserInfo(s.url)}`),
+        );
+        const noCredentials = ours.filter((s) => !hasUserInfo(s.url)).map((s) => s.event);
+        const problems = [
+          ...(missing.length
+            ? [`no subscription to ${target} for ${missing.map((n) => n.join(' or ')).join(', ')}`]
+            : []),
+          ...(elsewhere.length ? [`subscribed elsewhere: ${elsewhere.join(', ')}`] : []),
+          ...(noCredentials.length ? [`without Basic credentials in the URL: ${noCredentials.join(', ')}`] : []),
+        ];
+        return verdict(
+          'scayle.webhook-subscriptions',
+          'SCAYLE',
+          problems.length === 0,
+          `every event the hub needs (${NEEDED_EVENTS.length}) is subscribed to ${target} with credentials`,
+          problems.join('; '),
+          `create each missing subscription (POST /webhooks/subscriptions {event, url: "https://<user>:<password>@${target?.replace(/^https?:\/\//, '')}"}) with the credentials of the stage's scayleWebhook secret`,
+        );
+      },
+    },
+    {
+      id: 'scayle.recent-order',
+      system: 'SCAYLE',
+      fix,
+      run: async () => {
+        const [shop] = input.shops;
+        const country = shop?.countries[0]?.countryCode;
+        if (!shop || !country)
+          return {
+            id: 'scayle.recent-order',
+            system: 'SCAYLE',
+            status: 'cannot-check',
+            detail: 'the stage names no shop',
+          };
+        const [order] = await reader.recentOrders(shop.key, country, 1);
+        if (order === undefined)
+          return {
+            id: 'scayle.recent-order',
+            system: 'SCAYLE',
+            status: 'cannot-check',
+            detail: `shop '${shop.key}' ${country} has no order yet`,
+            fix: 'place a test order in the shop, then run the doctor again',
+          };
+        const parsed = scayleOrderSchema.safeParse(order);
+        const where = parsed.error?.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+        return verdict(
+          'scayle.recent-order',
+          'SCAYLE',
+          parsed.success,
+          `the newest order of shop '${shop.key}' ${country} parses as the hub reads orders`,
+          `the newest order of shop '${shop.key}' ${country} does not parse: ${where}`,
+          "report the order's JSON to the hub's developers: SCAYLE's order shape differs from the SDK's",
+        );
+      },
+    },
+    {
+      id: 'scayle.carriers',
+      system: 'SCAYLE',
+      fix,
+      run: async () => {
+        const keys = new Set((await reader.carriers()).map((c) => c.key));
+        const unknown = [...new Set(input.carrierKeys)].filter((key) => !keys.has(key));
+        return verdict(
+          'scayle.carriers',
+          'SCAYLE',
+          unknown.length === 0,
+          `every carrier key the hub sends (${new Set(input.carrierKeys).size}) exists in SCAYLE`,
+          `carrier keys the hub sends that SCAYLE does not have: ${unknown.join(', ')}`,
+          'create the carriers in SCAYLE (POST /carriers) or map the OrderWise courier names to existing keys in stage config carriers',
+        );
+      },
+    },
+  ];
+};
