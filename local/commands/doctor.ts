@@ -27,10 +27,12 @@ const secretReader = <T>(target: HubTarget, name: string, parse: (value: unknown
 };
 
 /** The newest sales order the hub posted (from its ledger), for the OrderWise status probe. */
-const recentOrder = async (target: HubTarget, now: number) => {
+const recentOrder = async (target: HubTarget) => {
   const ledger = new LedgerRepository(makeDocumentClient(target.dynamodb), target.output('LedgerTableName'));
-  const entries = await ledger.listByStatus('acknowledged', { from: new Date(now - 30 * 86_400_000).toISOString() });
-  const newest = entries.filter((e) => e.channel === 'scayle' && e.data.orderwiseOrderId !== undefined).at(-1);
+  // Amazon orders' own entries hold no OrderWise order: among the newest few, the first SCAYLE one that does.
+  const newest = (await ledger.newestByStatus('acknowledged', 20)).find(
+    (e) => e.channel === 'scayle' && e.data.orderwiseOrderId !== undefined,
+  );
   return newest
     ? { orderwiseOrderId: Number(newest.data.orderwiseOrderId), externalReference: newest.orderId }
     : undefined;
@@ -69,7 +71,7 @@ const probesOf = async (target: HubTarget, config: StageConfig, now: number): Pr
         retry: { maxAttempts: 2, baseDelayMs: 200, maxDelayMs: 1_000, maxRetryAfterMs: 5_000 },
       }),
       secretName: secrets.orderwiseApi,
-      recentOrder: await recentOrder(target, now),
+      recentOrder: await recentOrder(target),
       now,
     }),
     ...amazonProbes({

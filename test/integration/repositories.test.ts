@@ -48,6 +48,19 @@ describe('repositories against DynamoDB Local', () => {
     expect(sent.map((e) => e.orderId)).toContain('3003');
   });
 
+  it('reads the newest orders of a status first, as many as asked, in one query', async () => {
+    const { ledger } = tables();
+    for (const orderId of ['4001', '4002', '4003']) {
+      await ledger.create({ channel: 'scayle', orderId });
+      await ledger.transition('scayle', orderId, { from: 'received', to: 'pending' });
+      // Apart by more than the millisecond the status index sorts by.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+
+    expect((await ledger.newestByStatus('pending', 2)).map((e) => e.orderId)).toEqual(['4003', '4002']);
+    expect(await ledger.newestByStatus('acknowledged', 2)).toEqual([]);
+  });
+
   it('counts a repeated failure as one exception and re-opens it after it was resolved', async () => {
     await tables().exceptions.raise('SKU_UNMAPPED', 'SKU-9', { orderId: '1' });
     const second = await tables().exceptions.raise('SKU_UNMAPPED', 'SKU-9', { orderId: '2' });

@@ -278,6 +278,23 @@ export class LedgerRepository {
     return entries;
   }
 
+  /** The `limit` orders in `status` updated last, newest first: one read, however large the ledger. */
+  async newestByStatus(status: OrderStatus, limit: number): Promise<LedgerEntry[]> {
+    const { partitionKey } = LEDGER_TABLE.indexes.byStatus;
+    const page = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'byStatus',
+        KeyConditionExpression: '#s = :s',
+        ExpressionAttributeNames: { '#s': partitionKey },
+        ExpressionAttributeValues: { ':s': status },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (page.Items ?? []) as LedgerEntry[];
+  }
+
   async #getByKey(pk: string): Promise<LedgerEntry | undefined> {
     const result = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: { [LEDGER_TABLE.partitionKey]: pk }, ConsistentRead: true }),
