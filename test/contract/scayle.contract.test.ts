@@ -290,6 +290,7 @@ describe('OrderGetResponse.json through the order loop', () => {
           address2: 'Domstrasse 10',
           town: 'Hamburg',
           postcode: '20459',
+          country: 'Germany',
           countryCode: 'DE',
           email: 'ada75@hotmail.com',
         },

@@ -32,6 +32,11 @@ const orderLine = (profile: OrderwiseProfile, line: SalesOrderLine) => ({
   taxAmount: toDecimal(line.lineTaxMinor),
 });
 
+const regionNames = new Intl.DisplayNames(['en-GB'], { type: 'region', fallback: 'code' });
+
+/** A country's English name (`DE` -> `Germany`), as OrderWise's address screens show it; the code when unknown. */
+const countryName = (alpha2: string): string => regionNames.of(alpha2.toUpperCase()) ?? alpha2;
+
 /** Credentials of the OW API user (secret `orderwise-api`). */
 export const orderwiseCredentialsSchema = z.object({ username: z.string().min(1), password: z.string().min(1) });
 
@@ -183,7 +188,10 @@ export class OrderwiseClient implements ErpGateway {
           address2: lines[1] ?? '',
           address3: lines[2] ?? '',
           town: delivery.town,
+          // [O] the observed create sends the county and the country's name beside its code; SCAYLE has no county.
+          county: '',
           postcode: delivery.postcode,
+          country: countryName(delivery.countryCode),
           countryCode: delivery.countryCode,
           email: delivery.email ?? '',
           telephone: delivery.telephone ?? '',

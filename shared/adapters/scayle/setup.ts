@@ -66,13 +66,16 @@ export class ScayleSetupReader {
     return this.#all('listCarriers', 'carriers', carrierSchema);
   }
 
-  /** The first page of a shop country's orders, as SCAYLE answers them (unparsed, for the doctor to parse). */
-  async recentOrders(shopKey: string, countryCode: string, limit = 5): Promise<unknown[]> {
+  /**
+   * The first page of a shop country's orders, as SCAYLE answers them (unparsed, for the doctor to parse); with
+   * `publicKey`, the list the hub's look-up before an external order create asks for (`filters[publicKey]`).
+   */
+  async recentOrders(shopKey: string, countryCode: string, limit = 5, publicKey?: string): Promise<unknown[]> {
     const response = await this.#http.send<unknown>({
       operation: 'listOrders',
       method: 'GET',
       path: `shops/${encodeURIComponent(shopKey)}/countries/${encodeURIComponent(countryCode)}/orders`,
-      query: { limit },
+      query: { limit, ...(publicKey === undefined ? {} : { 'filters[publicKey]': publicKey }) },
     });
     return parseWith(pageSchema, response.body, 'SCAYLE order list').entities;
   }

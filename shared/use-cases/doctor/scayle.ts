@@ -6,7 +6,7 @@ import {
   SCAYLE_PRODUCT_EVENTS,
   SCAYLE_VARIANT_EVENTS,
 } from '../../schemas/scayle-webhooks';
-import type { NamedProbe } from './checks';
+import type { CheckResult, NamedProbe } from './checks';
 import { verdict } from './checks';
 
 /** What the SCAYLE probes need to know of the stage. */
@@ -34,6 +34,20 @@ const NEEDED_EVENTS: readonly (readonly string[])[] = [
   ['order-item-canceled', 'order-item-cancelled'],
   ...SCAYLE_VARIANT_EVENTS.map((e) => [e]),
   ...SCAYLE_PRODUCT_EVENTS.map((e) => [e]),
+];
+
+/** What only a write or a live order shows of SCAYLE [A in README "SCAYLE: what is verified and what is assumed"]. */
+const WRITE_ONLY: readonly { id: string; what: string; how: string }[] = [
+  {
+    id: 'scayle.external-order-create',
+    what: "marketplace orders are created with the Admin API's order create, with channel.key, and a second create of one publicKey is refused (409)",
+    how: 'create a test Amazon order in the sandbox marketplace and watch it arrive in SCAYLE with its channel (npx hub trace <AmazonOrderId>)',
+  },
+  {
+    id: 'scayle.item-statuses',
+    what: 'an item SCAYLE takes out after confirmation reads unavailable, undeliverable or cancelled',
+    how: "cancel an item of a test order in the Panel and compare its status with the hub's (npx hub trace <order id>)",
+  },
 ];
 
 /** A URL without its user info, for comparing where a subscription points. */
@@ -129,36 +143,80 @@ export const scayleProbes = (input: ScayleDoctorInput): NamedProbe[] => {
       id: 'scayle.recent-order',
       system: 'SCAYLE',
       fix,
-      run: async () => {
+      run: async (): Promise<CheckResult[]> => {
         const [shop] = input.shops;
         const country = shop?.countries[0]?.countryCode;
-        if (!shop || !country)
-          return {
-            id: 'scayle.recent-order',
+        const cannot = (detail: string, hint?: string): CheckResult[] =>
+          ['scayle.recent-order', 'scayle.public-key-filter'].map((id) => ({
+            id,
             system: 'SCAYLE',
             status: 'cannot-check',
-            detail: 'the stage names no shop',
-          };
+            detail,
+            ...(hint ? { fix: hint } : {}),
+          }));
+        if (!shop || !country) return cannot('the stage names no shop');
         const [order] = await reader.recentOrders(shop.key, country, 1);
         if (order === undefined)
-          return {
+          return cannot(
+            `shop '${shop.key}' ${country} has no order yet`,
+            'place a test order in the shop, then run the doctor again',
+          );
+        const parsed = scayleOrderSchema.safeParse(order);
+        if (!parsed.success) {
+          const where = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+          return [
+            verdict(
+              'scayle.recent-order',
+              'SCAYLE',
+              false,
+              '',
+              `the newest order of shop '${shop.key}' ${country} does not parse: ${where}`,
+              "report the order's JSON to the hub's developers: SCAYLE's order shape differs from the SDK's",
+            ),
+          ];
+        }
+        const { publicKey } = parsed.data;
+        const filtered = publicKey ? await reader.recentOrders(shop.key, country, 5, publicKey) : [];
+        const keys = filtered.map((o) => (o as { publicKey?: unknown }).publicKey);
+        return [
+          {
             id: 'scayle.recent-order',
             system: 'SCAYLE',
-            status: 'cannot-check',
-            detail: `shop '${shop.key}' ${country} has no order yet`,
-            fix: 'place a test order in the shop, then run the doctor again',
-          };
-        const parsed = scayleOrderSchema.safeParse(order);
-        const where = parsed.error?.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-        return verdict(
-          'scayle.recent-order',
-          'SCAYLE',
-          parsed.success,
-          `the newest order of shop '${shop.key}' ${country} parses as the hub reads orders`,
-          `the newest order of shop '${shop.key}' ${country} does not parse: ${where}`,
-          "report the order's JSON to the hub's developers: SCAYLE's order shape differs from the SDK's",
-        );
+            status: 'pass',
+            detail: `the newest order of shop '${shop.key}' ${country} parses as the hub reads orders`,
+          },
+          publicKey
+            ? verdict(
+                'scayle.public-key-filter',
+                'SCAYLE',
+                keys.length > 0 && keys.every((key) => key === publicKey),
+                `filters[publicKey] finds order ${parsed.data.id} by its public key alone: the look-up before an Amazon order's create can trust it`,
+                `filters[publicKey]=${publicKey} answers ${keys.length} orders (${[...new Set(keys)].slice(0, 3).join(', ')}): SCAYLE does not filter by public key as assumed`,
+                "tell the hub's developers: the Amazon order loop's look-up before a create (findOrderByPublicKey) then sees only the first page and may create an order twice",
+              )
+            : {
+                id: 'scayle.public-key-filter',
+                system: 'SCAYLE',
+                status: 'cannot-check',
+                detail: 'the newest order has no public key',
+              },
+        ];
       },
+    },
+    {
+      id: 'scayle.assumptions',
+      system: 'SCAYLE',
+      fix: '',
+      run: async () =>
+        WRITE_ONLY.map(
+          (a): CheckResult => ({
+            id: a.id,
+            system: 'SCAYLE',
+            status: 'cannot-check',
+            detail: `not checkable read-only: ${a.what}`,
+            fix: a.how,
+          }),
+        ),
     },
     {
       id: 'scayle.carriers',

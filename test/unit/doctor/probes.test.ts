@@ -5,6 +5,7 @@ import { type AmazonDoctorInput, amazonProbes } from '../../../shared/use-cases/
 import { type CheckResult, runProbes } from '../../../shared/use-cases/doctor/checks';
 import { type OrderwiseDoctorInput, orderwiseProbes } from '../../../shared/use-cases/doctor/orderwise';
 import { type ScayleDoctorInput, scayleProbes } from '../../../shared/use-cases/doctor/scayle';
+import { scayleFixture } from '../../helpers/scayle-simulator';
 
 const NOW = Date.parse('2026-12-08T10:00:00Z');
 const WEBHOOK_URL = 'https://hub.example/dev/webhooks/scayle';
@@ -56,6 +57,9 @@ describe('scayleProbes', () => {
       ['scayle.shops.ac', 'pass'],
       ['scayle.webhook-subscriptions', 'pass'],
       ['scayle.recent-order', 'cannot-check'],
+      ['scayle.public-key-filter', 'cannot-check'],
+      ['scayle.external-order-create', 'cannot-check'],
+      ['scayle.item-statuses', 'cannot-check'],
       ['scayle.carriers', 'pass'],
     ]);
   });
@@ -102,6 +106,29 @@ describe('scayleProbes', () => {
     expect(lineOf(results, 'scayle.recent-order')).toMatchObject({
       status: 'fail',
       detail: expect.stringMatching(/does not parse: id: /),
+    });
+  });
+
+  it('trusts filters[publicKey] only when SCAYLE answers the order with that public key alone', async () => {
+    const order = scayleFixture<Record<string, unknown>>('admin-api/OrderGetResponse.json');
+    const other = { ...order, id: 902, publicKey: 'someone-else' };
+    const asked: (string | undefined)[] = [];
+    const filtering = await scayle({
+      recentOrders: async (_shop, _country, _limit, publicKey) => {
+        asked.push(publicKey);
+        return [order];
+      },
+    });
+    const ignoring = await scayle({
+      recentOrders: async (_shop, _country, _limit, publicKey) => (publicKey ? [other, order] : [order]),
+    });
+
+    expect(statusOf(filtering, 'scayle.recent-order')).toBe('pass');
+    expect(statusOf(filtering, 'scayle.public-key-filter')).toBe('pass');
+    expect(asked).toEqual([undefined, order.publicKey]);
+    expect(lineOf(ignoring, 'scayle.public-key-filter')).toMatchObject({
+      status: 'fail',
+      detail: `filters[publicKey]=${order.publicKey} answers 2 orders (someone-else, ${order.publicKey}): SCAYLE does not filter by public key as assumed`,
     });
   });
 
