@@ -8,7 +8,7 @@ import type { ReplayedRequest } from '../../local/simulators/scayle-replay';
 import { DeadLetters } from '../../shared/adapters/aws/dead-letters';
 import { makeDocumentClient } from '../../shared/adapters/aws/dynamodb';
 import { FailuresRepository } from '../../shared/adapters/aws/failures-repository';
-import { eventually, useHub } from '../helpers/hub';
+import { eventually, mapAndListOnAmazon, useHub } from '../helpers/hub';
 import { depth } from '../helpers/queues';
 import { scayleFixture } from '../helpers/scayle-simulator';
 
@@ -149,13 +149,7 @@ describe('the local hub against the SCAYLE replay peer', () => {
 
   it('takes down the Amazon listing of SKU-1 and forgets its mapping for product-variant-deleted', async () => {
     const { catalogue, simulators } = hub();
-    await catalogue.put({ sku: 'SKU-1', amazon: { [UK]: { sellerSku: 'SKU-1' } } });
-    const listed = await fetch(`${simulators.amazon.url}/_sim/listings`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ listings: [{ sku: 'SKU-1', quantity: 3 }] }),
-    });
-    expect(listed.status).toBe(200);
+    await mapAndListOnAmazon(hub(), 'SKU-1', UK);
     expect(simulators.amazon.listing('SKU-1')?.marketplaces[UK]).toBeTruthy();
 
     expect(await deliver('product-variant-deleted')).toBe(202);

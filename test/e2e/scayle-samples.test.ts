@@ -5,7 +5,7 @@ import { LOCAL_WEBHOOK_CREDENTIALS } from '../../local/hub/hub';
 import { DEMO_CATALOGUE, type DemoVariant } from '../../local/simulators/catalogue';
 import { DEFAULT_SCAYLE_TOKEN } from '../../local/simulators/scayle';
 import { basicAuthHeader } from '../../shared/runtime/basic-auth';
-import { eventually, useHub } from '../helpers/hub';
+import { eventually, mapAndListOnAmazon, useHub } from '../helpers/hub';
 
 /**
  * SCAYLE's documented webhooks, exactly as scayle.dev shows them (test/fixtures/scayle/webhooks, never edited), posted
@@ -143,13 +143,7 @@ describe("SCAYLE's documented webhooks through the local hub", () => {
 
   it('product-variant-deleted.json takes down the Amazon listing of SKU-1 and forgets its mapping', async () => {
     const { catalogue, simulators } = hub();
-    await catalogue.put({ sku: 'SKU-1', amazon: { [UK]: { sellerSku: 'SKU-1' } } });
-    const listed = await fetch(`${simulators.amazon.url}/_sim/listings`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ listings: [{ sku: 'SKU-1', quantity: 3 }] }),
-    });
-    expect(listed.status).toBe(200);
+    await mapAndListOnAmazon(hub(), 'SKU-1', UK);
     expect(simulators.amazon.listing('SKU-1')?.marketplaces[UK]).toBeTruthy();
 
     await postWebhook(raw('webhooks/product-variant-deleted.json'));

@@ -85,3 +85,17 @@ export const eventuallyLedger = async (
     what,
   );
 };
+
+/**
+ * A SKU mapped to its own seller SKU in one marketplace and listed there with a few units, as a retailer's catalogue
+ * would hold it: what a test of a listing's retirement starts from.
+ */
+export const mapAndListOnAmazon = async (hub: LocalHub, sku: string, marketplaceId: string): Promise<void> => {
+  await hub.catalogue.put({ sku, amazon: { [marketplaceId]: { sellerSku: sku } } });
+  const listed = await fetch(`${hub.simulators.amazon.url}/_sim/listings`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ listings: [{ sku, quantity: 3 }] }),
+  });
+  if (listed.status !== 200) throw new Error(`the Amazon simulator did not list ${sku}: ${listed.status}`);
+};
