@@ -51,7 +51,11 @@ export const makeReconcileOrderTotals =
     let mismatches = 0;
     let unchecked = 0;
     for (const entry of entries) {
-      const state = await erp.salesOrderTotals(Number(entry.data.orderwiseOrderId));
+      // One order OrderWise cannot answer for (gone, a broken row) is that order's row, not the end of the report.
+      const state = await erp.salesOrderTotals(Number(entry.data.orderwiseOrderId)).catch((error: Error) => ({
+        orderNumber: entry.ids.orderwise ?? '',
+        unavailable: `OrderWise could not be read: ${error.message}`,
+      }));
       const currency = String(entry.data.currency ?? '');
       if ('unavailable' in state) {
         unchecked++;

@@ -8,6 +8,7 @@ import type { ReplayedRequest } from '../../local/simulators/scayle-replay';
 import { DeadLetters } from '../../shared/adapters/aws/dead-letters';
 import { makeDocumentClient } from '../../shared/adapters/aws/dynamodb';
 import { FailuresRepository } from '../../shared/adapters/aws/failures-repository';
+import { OrderEventsQueue } from '../../shared/adapters/aws/order-events-queue';
 import { eventually, mapAndListOnAmazon, useHub } from '../helpers/hub';
 import { depth } from '../helpers/queues';
 import { scayleFixture } from '../helpers/scayle-simulator';
@@ -183,6 +184,43 @@ describe('the local hub against the SCAYLE replay peer', () => {
       quantity: pushed.quantity,
       warehouseReferenceKey: config.scayle.warehouseReferenceKey,
     });
+  }, 90_000);
+
+  it('posts the sample order 901 to OrderWise once and gives SCAYLE its OrderWise number, all from samples', async () => {
+    const { catalogue, engines, ledger, outputs, simulators } = hub();
+    const order = scayleFixture<{ id: number; items: { variant: { referenceKey: string } }[] }>(
+      'admin-api/OrderGetResponse.json',
+    );
+    const variantCode = DEMO_CATALOGUE.find((v) => v.orderwise)?.orderwise?.variantCode as string;
+    for (const item of order.items)
+      await catalogue.put({ sku: item.variant.referenceKey, orderwiseVariantCode: variantCode });
+    // Its webhook is not among the samples: the order is queued as `hub retry` or a sweep would queue it.
+    const now = new Date().toISOString();
+    await new OrderEventsQueue(engines.sqs, outputs.OrderEventsQueueUrl as string).send({
+      eventId: `retry#${Date.now()}`,
+      event: 'order-confirmed',
+      orderId: String(order.id),
+      shopKey: 'ac',
+      countryCode: 'DE',
+      occurredAt: now,
+      receivedAt: now,
+    });
+
+    const entry = await eventually(
+      async () => {
+        const found = await ledger.get('scayle', String(order.id));
+        return found?.status === 'acknowledged' ? found : undefined;
+      },
+      60_000,
+      `order ${order.id} acknowledged`,
+    );
+    const [salesOrder, ...more] = simulators.orderwise.ordersByReference(String(order.id));
+    expect(more).toEqual([]);
+    expect(entry.ids.orderwise).toBe(salesOrder?.orderNumber);
+    const referenceKey = (await replayed()).filter((r) => r.method === 'PUT' && r.path.endsWith('/reference-key'));
+    expect(referenceKey).toEqual([
+      expect.objectContaining({ status: 204, outcome: 'accepted', body: { referenceKey: salesOrder?.orderNumber } }),
+    ]);
   }, 90_000);
 
   it('sent SCAYLE no body its samples refuse and never a wrong token', async () => {

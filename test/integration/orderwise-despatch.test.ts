@@ -276,7 +276,15 @@ describe('despatchIdOf', () => {
 describe('OrderwiseClient.despatchesSince against the OrderWise simulator', () => {
   let orderwise: Awaited<ReturnType<typeof startOrderwiseSimulator>>;
   const [A, B] = DEMO_CATALOGUE.flatMap((v) => (v.orderwise ? [v.orderwise.variantCode] : [])) as [string, string];
-  const client = () => orderwiseClientFor(orderwise);
+  // The simulated server keeps London time, which is UTC in January 2030 when these despatches happen; a tenant
+  // profile on UTC reads them alike without the hour of look-back a zone with summer time gets.
+  const client = () =>
+    orderwiseClientFor(orderwise, {
+      profile: orderwiseProfileSchema.parse({
+        exportDefinitions: orderwise.exportDefinitionIds,
+        dates: { timeZone: 'UTC' },
+      }),
+    });
 
   /** Creates a sales order of one A and one B through the OW API; answers its order number. */
   const createOrder = async (ref: string): Promise<string> => {
@@ -413,8 +421,9 @@ describe('OrderwiseClient.despatchesSince against an OrderWise that answers othe
       const call = server.seen[1];
       expect(call).toMatchObject({ method: 'POST', url: '/system/export-definition/DespatchesSince' });
       expect(call?.headers.accept).toBe('application/xml');
-      // [O] the parameters as a list of {name, value}; the time in the server's zone (London is on UTC in November).
-      expect(JSON.parse(call?.body ?? '')).toEqual([{ name: '@since', value: '2026-11-23 00:00:00' }]);
+      // [O] the parameters as a list of {name, value}; the time in the server's zone (London is on UTC in November),
+      // an hour early since London has summer time, and with a T, which SQL Server reads alike in every language.
+      expect(JSON.parse(call?.body ?? '')).toEqual([{ name: '@since', value: '2026-11-22T23:00:00' }]);
     } finally {
       await server.close();
     }

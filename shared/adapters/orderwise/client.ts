@@ -47,13 +47,23 @@ const orderRefSchema = z.looseObject({
 
 const decimal = z.union([z.string(), z.number()]).transform(String);
 
+/** A whole number as JSON or as SQL Server's JSON may write it, a numeric string; never null, a boolean or ''. */
+const wholeNumber = z.union([
+  z.number().int(),
+  z
+    .string()
+    .regex(/^-?\d+$/)
+    .transform(Number),
+]);
+
 /** The status call's answer [O names `orderNumber`, `eCommerceOrderNumber`, `orderStatus`, `subStatus`; A the totals]. */
 const orderStatusSchema = orderRefSchema.extend({
   eCommerceOrderNumber: z.union([z.string(), z.number()]).transform(String),
   orderStatus: z.string(),
   subStatus: z.string().nullish(),
-  totalGross: decimal.optional(),
-  totalTax: decimal.optional(),
+  // .NET answers a missing value as null as often as it leaves the field out.
+  totalGross: decimal.nullish(),
+  totalTax: decimal.nullish(),
 });
 
 const totalsRowSchema = z.looseObject({ totalGross: decimal, totalTax: decimal });
@@ -131,6 +141,7 @@ class OrderwiseAuth implements AuthProvider {
  */
 export class OrderwiseClient implements ErpGateway {
   readonly #http: HttpClient;
+  readonly #auth: OrderwiseAuth;
   /** How this tenant's OrderWise answers. */
   readonly profile: OrderwiseProfile;
 
@@ -143,8 +154,14 @@ export class OrderwiseClient implements ErpGateway {
       retry: options.retry,
       clock: options.clock,
     };
-    const auth = new OrderwiseAuth(new HttpClient(base), options.credentials);
-    this.#http = new HttpClient({ ...base, auth });
+    this.#auth = new OrderwiseAuth(new HttpClient(base), options.credentials);
+    this.#http = new HttpClient({ ...base, auth: this.#auth });
+  }
+
+  /** Mints a token with the API user's credentials: proves the token flow alone, for `hub doctor`. */
+  async checkToken(): Promise<void> {
+    this.#auth.invalidate();
+    await this.#auth.headers();
   }
 
   async findSalesOrder(externalReference: string): Promise<ErpOrderRef | undefined> {
@@ -345,9 +362,10 @@ export class OrderwiseClient implements ErpGateway {
     const columns = this.profile.stockColumns;
     const rowSchema = z
       .looseObject({
-        [columns.variantId]: z.coerce.number().int(),
+        [columns.variantId]: wholeNumber,
         [columns.variantCode]: z.union([z.string(), z.number()]).transform(String),
-        [columns.freeStock]: z.coerce.number().int(),
+        // Never coerced: a NULL free stock (a variant without a stock row) must fail, not push 0 everywhere.
+        [columns.freeStock]: wholeNumber,
         [columns.changedAt]: z.string().transform((text, ctx) => {
           const time = readRowTime(this.profile, text);
           if (time === undefined) ctx.addIssue({ code: 'custom', message: 'must be a date and time' });
@@ -391,7 +409,7 @@ export class OrderwiseClient implements ErpGateway {
 
 /** Totals of a status answer, when it carries both. */
 const totalsOf = (status: z.output<typeof orderStatusSchema>): ErpTotals | undefined =>
-  status.totalGross !== undefined && status.totalTax !== undefined
+  status.totalGross != null && status.totalTax != null
     ? { grossMinor: fromDecimal(status.totalGross), taxMinor: fromDecimal(status.totalTax) }
     : undefined;
 

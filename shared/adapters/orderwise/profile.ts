@@ -59,7 +59,7 @@ export const orderwiseProfileSchema = z.object({
   /**
    * How date parameters (`@since`) are written and how zone-less times in rows are read: `date` (`2026-12-08`, as
    * the public client sends them [O]; a whole day is read again each run, which the pulls tolerate), `datetime`
-   * (`2026-12-08 10:15:00`) or `iso-8601` (`2026-12-08T10:15:00.000Z`), in `timeZone` (OrderWise's SQL Server
+   * (`2026-12-08T10:15:00`, no zone) or `iso-8601` (`2026-12-08T10:15:00.000Z`), in `timeZone` (OrderWise's SQL Server
    * clock; a UK ERP, so `Europe/London` unless the tenant's server runs on UTC [A]).
    */
   dates: z
@@ -144,27 +144,54 @@ export const fillTemplate = (template: string, values: Readonly<Record<string, s
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
-/** An instant (ISO-8601) as the tenant's date parameters are written. */
+/** An hour: the most any zone's clocks go back, and so the most a zone-less time can be read wrong. */
+const HOUR_MS = 3_600_000;
+
+/** An instant's wall-clock fields in a zone. */
+const wallClock = (epochMs: number, zone: string) => {
+  const t = new TZDate(epochMs, zone);
+  const date = `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())}`;
+  return { date, time: `${pad(t.getHours())}:${pad(t.getMinutes())}:${pad(t.getSeconds())}` };
+};
+
+/**
+ * An instant (ISO-8601) as the tenant's `@since` parameters are written. `datetime` is ISO-8601 without a zone
+ * (`2026-12-08T10:15:00`), the one form SQL Server reads the same whatever the login's DATEFORMAT (a
+ * `2026-03-04 10:15:00` is 3 April to a British login). In a zone with summer time the time is written an hour
+ * early: the hour the clocks go back comes twice, and a `@since` inside it must not skip what was written in its
+ * first pass. Reading an hour again is harmless to the pulls (absolute figures, deduplicated despatches).
+ */
 export const formatDateParameter = (profile: OrderwiseProfile, iso: string): string => {
   if (profile.dates.format === 'iso-8601') return new Date(iso).toISOString();
-  const local = new TZDate(Date.parse(iso), profile.dates.timeZone);
-  const date = `${local.getFullYear()}-${pad(local.getMonth() + 1)}-${pad(local.getDate())}`;
-  if (profile.dates.format === 'date') return date;
-  return `${date} ${pad(local.getHours())}:${pad(local.getMinutes())}:${pad(local.getSeconds())}`;
+  const zone = profile.dates.timeZone;
+  const instant = Date.parse(iso);
+  const wall = wallClock(hasSummerTime(zone, instant) ? instant - HOUR_MS : instant, zone);
+  return profile.dates.format === 'date' ? wall.date : `${wall.date}T${wall.time}`;
+};
+
+/** Whether a zone's offset differs between January and July of the instant's year (it has summer time). */
+const hasSummerTime = (zone: string, epochMs: number): boolean => {
+  const year = new Date(epochMs).getUTCFullYear();
+  const offset = (month: number) => new TZDate(year, month, 1, zone).getTimezoneOffset();
+  return offset(0) !== offset(6);
 };
 
 const NAIVE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?)?$/;
 
 /**
  * A time read from a row as an ISO-8601 instant: one with a zone as it says; a naive one (SQL Server's datetime has
- * no zone) in the tenant's time zone. Undefined when it is not a time at all.
+ * no zone) in the tenant's time zone. A wall-clock time the zone has twice (the hour the clocks go back) is read as
+ * the earlier: a change dated an hour late would look newer than a real later change and make it seem stale,
+ * where one dated early is at worst applied again. Undefined when it is not a time at all.
  */
 export const readRowTime = (profile: OrderwiseProfile, text: string): string | undefined => {
   const naive = NAIVE.exec(text.trim());
   if (naive) {
     const [, y = '', mo = '', d = '', h = '0', mi = '0', s = '0', ms = '0'] = naive;
-    const local = new TZDate(+y, +mo - 1, +d, +h, +mi, +s, +ms.padEnd(3, '0'), profile.dates.timeZone);
-    return new Date(local.getTime()).toISOString();
+    const zone = profile.dates.timeZone;
+    const later = new TZDate(+y, +mo - 1, +d, +h, +mi, +s, +ms.padEnd(3, '0'), zone).getTime();
+    const same = (a: number, b: number) => JSON.stringify(wallClock(a, zone)) === JSON.stringify(wallClock(b, zone));
+    return new Date(same(later - HOUR_MS, later) ? later - HOUR_MS : later).toISOString();
   }
   const parsed = Date.parse(text);
   return /[zZ]|[+-]\d{2}:?\d{2}$/.test(text) && Number.isFinite(parsed) ? new Date(parsed).toISOString() : undefined;

@@ -170,7 +170,7 @@ export const scayleProbes = (input: ScayleDoctorInput): NamedProbe[] => {
               'SCAYLE',
               false,
               '',
-              `the newest order of shop '${shop.key}' ${country} does not parse: ${where}`,
+              `the first order SCAYLE lists for shop '${shop.key}' ${country} does not parse: ${where}`,
               "report the order's JSON to the hub's developers: SCAYLE's order shape differs from the SDK's",
             ),
           ];
@@ -183,7 +183,7 @@ export const scayleProbes = (input: ScayleDoctorInput): NamedProbe[] => {
             id: 'scayle.recent-order',
             system: 'SCAYLE',
             status: 'pass',
-            detail: `the newest order of shop '${shop.key}' ${country} parses as the hub reads orders`,
+            detail: `the first order SCAYLE lists for shop '${shop.key}' ${country} parses as the hub reads orders`,
           },
           publicKey
             ? verdict(
@@ -198,7 +198,7 @@ export const scayleProbes = (input: ScayleDoctorInput): NamedProbe[] => {
                 id: 'scayle.public-key-filter',
                 system: 'SCAYLE',
                 status: 'cannot-check',
-                detail: 'the newest order has no public key',
+                detail: 'that order has no public key',
               },
         ];
       },

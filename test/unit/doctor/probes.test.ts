@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ORDERWISE_PROFILE, orderwiseProfileSchema } from '../../../shared/adapters/orderwise/profile';
-import { UpstreamRejectedError } from '../../../shared/runtime/errors';
+import { UpstreamRejectedError, ValidationError } from '../../../shared/runtime/errors';
 import { type AmazonDoctorInput, amazonProbes } from '../../../shared/use-cases/doctor/amazon';
 import { type CheckResult, runProbes } from '../../../shared/use-cases/doctor/checks';
 import { type OrderwiseDoctorInput, orderwiseProbes } from '../../../shared/use-cases/doctor/orderwise';
@@ -163,6 +163,7 @@ const STOCK_ROW = {
   vasq_free_stock_quantity: 3,
   last_changed: '2026-12-08T09:00:00.000',
 };
+const STOCK_READ = { variantId: 1, variantCode: 'OW-1', freeStock: 3, changedAt: '2026-12-08T09:00:00.000Z' };
 
 const orderwise = (
   overrides: Partial<OrderwiseDoctorInput['client']> = {},
@@ -173,9 +174,13 @@ const orderwise = (
     orderwiseProbes({
       client: {
         profile: orderwiseProfileSchema.parse({ exportDefinitions: { salesOrderTotals: 105 } }),
+        checkToken: async () => {},
+        freeStockPage: async () => [STOCK_READ],
+        stockChangedSince: async () => [STOCK_READ],
         runExport: async (definition, parameters) => {
           exports.push({ definition, parameters });
-          return definition === 'SalesOrderByEcomRef' ? [{ orderId: 4, orderNumber: 'SO4' }] : [STOCK_ROW];
+          if (definition === 'SalesOrderByEcomRef') return [{ orderId: 4, orderNumber: 'SO4' }];
+          return definition === 105 ? [{ totalGross: '1.00', totalTax: '0.16' }] : [STOCK_ROW];
         },
         despatchesSince: async () => [],
         salesOrderStatus: async () => ({
@@ -196,7 +201,7 @@ const orderwise = (
 };
 
 describe('orderwiseProbes', () => {
-  it("runs every definition with the tenant's parameters and passes the columns the hub reads", async () => {
+  it('runs every definition with its parameters and passes the columns the hub reads', async () => {
     const run = orderwise({}, { orderwiseOrderId: 4, externalReference: '1001' });
     const results = await run.results;
 
@@ -205,13 +210,14 @@ describe('orderwiseProbes', () => {
       ['orderwise.export.salesOrderByRef', 'pass'],
       ['orderwise.export.freeStockPage', 'pass'],
       ['orderwise.export.freeStockChangedSince', 'pass'],
+      ['orderwise.export.salesOrderTotals', 'pass'],
       ['orderwise.export.despatchesSince', 'pass'],
       ['orderwise.status', 'pass'],
       ['orderwise.status-totals', 'pass'],
     ]);
     expect(run.exports).toContainEqual({
       definition: 'FreeStockChangedSince',
-      parameters: { '@since': '2026-12-07 10:00:00' },
+      parameters: { '@since': '2026-12-07T09:00:00' },
     });
     expect(run.exports).toContainEqual({ definition: 'SalesOrderByEcomRef', parameters: { '@ref': '1001' } });
     expect(lineOf(results, 'orderwise.status-totals')?.detail).toBe('the money check reads totals from definition 105');
@@ -228,6 +234,37 @@ describe('orderwiseProbes', () => {
       detail: 'definition FreeStockPage answers without vasq_free_stock_quantity, last_changed',
     });
     expect(statusOf(results, 'orderwise.export.freeStockChangedSince')).toBe('cannot-check');
+  });
+
+  it('fails a stock definition whose rows the hub cannot read, or that answers changes from before @since', async () => {
+    const results = await orderwise({
+      freeStockPage: async () => {
+        throw new ValidationError('invalid OrderWise FreeStockPage export rows', [
+          { field: '0.vasq_free_stock_quantity', message: 'Invalid input' },
+        ]);
+      },
+      stockChangedSince: async () => [{ ...STOCK_READ, changedAt: '2026-12-01T00:00:00.000Z' }],
+    }).results;
+
+    expect(lineOf(results, 'orderwise.export.freeStockPage')?.detail).toBe(
+      'definition FreeStockPage answers rows the hub cannot read: invalid OrderWise FreeStockPage export rows',
+    );
+    expect(lineOf(results, 'orderwise.export.freeStockChangedSince')?.detail).toMatch(
+      /^definition FreeStockChangedSince answers a row changed at 2026-12-01T00:00:00.000Z, before @since/,
+    );
+  });
+
+  it('blames the user, not a definition, when OrderWise refuses the token', async () => {
+    const results = await orderwise({
+      checkToken: async () => {
+        throw new UpstreamRejectedError('OrderWise getToken answered 401', 401);
+      },
+    }).results;
+
+    expect(lineOf(results, 'orderwise.token')).toMatchObject({
+      status: 'fail',
+      fix: expect.stringContaining('secret scayle-hub/dev/orderwise-api'),
+    });
   });
 
   it('fails the totals line when neither the status nor a definition gives totals', async () => {

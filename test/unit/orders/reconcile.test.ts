@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ObjectStore } from '../../../shared/adapters/aws/object-store';
+import { UpstreamRejectedError } from '../../../shared/runtime/errors';
 import { makePostOrder } from '../../../shared/use-cases/post-order';
 import { makeReconcileOrderTotals } from '../../../shared/use-cases/reconcile-order-totals';
 import { FakeClock } from '../../helpers/fake-clock';
@@ -195,5 +196,23 @@ describe('makeReconcileOrderTotals', () => {
       '10001,SO000001,EUR,all,,,,"unchecked: no totals in the status answer, and no salesOrderTotals export definition"',
       '10002,SO000002,EUR,all,,,,"unchecked: no totals in the status answer, and no salesOrderTotals export definition"',
     ]);
+  });
+
+  it('records an order OrderWise cannot answer for as unchecked with the error, and checks the others', async () => {
+    const { reconcile, reports, erp } = await world(0, [ORDER_A, ORDER_B]);
+    const read = erp.salesOrderTotals.bind(erp);
+    erp.salesOrderTotals = async (orderId) => {
+      if (orderId === 1) throw new UpstreamRejectedError('OrderWise getOrderStatus answered 404', 404);
+      return read(orderId);
+    };
+
+    const result = await reconcile(WINDOW, '2025-03-01');
+
+    expect(result).toMatchObject({ checked: 1, mismatches: 0, unchecked: 1 });
+    const rows = (await reports.getText(result.reportKey)).trim().split('\n').slice(1);
+    expect(rows[0]).toBe(
+      '10001,SO000001,EUR,all,,,,"unchecked: OrderWise could not be read: OrderWise getOrderStatus answered 404"',
+    );
+    expect(rows.slice(1).every((row) => row.startsWith('10002,SO000002,EUR,') && row.endsWith(',ok'))).toBe(true);
   });
 });

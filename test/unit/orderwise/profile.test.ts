@@ -60,12 +60,18 @@ describe('formatDateParameter', () => {
   const at = (format: string, timeZone = 'Europe/London') =>
     formatDateParameter(profile({ dates: { format, timeZone } }), '2026-07-01T23:30:15.250Z');
 
-  it("writes an instant in the server's zone, to the second, to the day, or as ISO-8601", () => {
-    // London is on summer time in July: 23:30 UTC is 00:30 the next day there.
-    expect(at('datetime')).toBe('2026-07-02 00:30:15');
-    expect(at('date')).toBe('2026-07-02');
-    expect(at('datetime', 'UTC')).toBe('2026-07-01 23:30:15');
+  it("writes an instant in the server's zone without a zone, to the second or to the day, or as ISO-8601", () => {
+    expect(at('datetime', 'UTC')).toBe('2026-07-01T23:30:15');
+    expect(at('date', 'UTC')).toBe('2026-07-01');
     expect(at('iso-8601')).toBe('2026-07-01T23:30:15.250Z');
+  });
+
+  it('writes it an hour early in a zone with summer time, so the hour the clocks go back is never skipped', () => {
+    // 23:30 UTC is 00:30 the next day in London in July; an hour earlier is 23:30 there.
+    expect(at('datetime')).toBe('2026-07-01T23:30:15');
+    expect(at('date')).toBe('2026-07-01');
+    // 25 October 2026, 01:30 BST (00:30Z): the wall clock reads 01:30 again at 01:30Z, after the change.
+    expect(formatDateParameter(DEFAULT_ORDERWISE_PROFILE, '2026-10-25T00:30:00Z')).toBe('2026-10-25T00:30:00');
   });
 });
 
@@ -78,6 +84,13 @@ describe('readRowTime', () => {
     expect(readRowTime(london, '2026-12-02')).toBe('2026-12-02T00:00:00.000Z');
     expect(readRowTime(london, '2026-07-02T00:30:15+02:00')).toBe('2026-07-01T22:30:15.000Z');
     expect(readRowTime(london, '2026-07-02T00:30:15Z')).toBe('2026-07-02T00:30:15.000Z');
+  });
+
+  it('reads a time the clocks show twice as the earlier, and the spring-forward hour as it says', () => {
+    // 25 October 2026: 01:30 comes at 00:30Z (BST) and again at 01:30Z (GMT); read as the first.
+    expect(readRowTime(london, '2026-10-25T01:30:00')).toBe('2026-10-25T00:30:00.000Z');
+    expect(readRowTime(london, '2026-10-25T02:30:00')).toBe('2026-10-25T02:30:00.000Z');
+    expect(readRowTime(london, '2026-03-29T03:30:00')).toBe('2026-03-29T02:30:00.000Z');
   });
 
   it('answers undefined for what is not a time', () => {
