@@ -58,6 +58,7 @@ const probesOf = async (target: HubTarget, config: StageConfig, now: number): Pr
       shops: config.scayle.shops,
       webhookUrl: `${target.output('ApiUrl').replace(/\/$/, '')}/webhooks/scayle`,
       carrierKeys: [...Object.values(carriers).map((c) => c.scayle), SCAYLE_CARRIER_KEY_OTHER],
+      ...(config.scayle.merchantReferenceKey ? { merchantReferenceKey: config.scayle.merchantReferenceKey } : {}),
     }),
     ...orderwiseProbes({
       client: new OrderwiseClient({

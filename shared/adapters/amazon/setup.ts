@@ -13,8 +13,29 @@ const participationsSchema = z.looseObject({
   ),
 });
 const subscriptionSchema = z.looseObject({
-  payload: z.looseObject({ subscriptionId: z.string(), destinationId: z.string() }),
+  payload: z.looseObject({
+    subscriptionId: z.string(),
+    destinationId: z.string(),
+    processingDirective: z
+      .looseObject({
+        eventFilter: z
+          .looseObject({
+            marketplaceIds: z.array(z.string()).nullish(),
+            orderChangeTypes: z.array(z.string()).nullish(),
+          })
+          .nullish(),
+      })
+      .nullish(),
+  }),
 });
+
+/** Where ORDER_CHANGE goes and what its event filter lets through (absent: everything). */
+export interface OrderChangeSubscription {
+  readonly subscriptionId: string;
+  readonly sqsArn?: string;
+  readonly marketplaceIds?: readonly string[];
+  readonly orderChangeTypes?: readonly string[];
+}
 const destinationsSchema = z.looseObject({
   payload: z.array(
     z.looseObject({
@@ -92,8 +113,11 @@ export class AmazonSetupReader {
     return response.status < 300 ? { accepted: true } : { accepted: false, status: response.status };
   }
 
-  /** The SQS queue ORDER_CHANGE notifications go to, or undefined when there is no subscription (404). */
-  async orderChangeQueueArn(): Promise<{ subscriptionId: string; sqsArn?: string } | undefined> {
+  /**
+   * The ORDER_CHANGE subscription: the SQS queue it delivers to and its event filter; undefined when there is none
+   * (404).
+   */
+  async orderChangeSubscription(): Promise<OrderChangeSubscription | undefined> {
     const response = await this.#http.send<unknown>({
       operation: 'getSubscription',
       method: 'GET',
@@ -103,18 +127,24 @@ export class AmazonSetupReader {
       accept: [404],
     });
     if (response.status === 404) return undefined;
-    const { subscriptionId, destinationId } = parseWith(
+    const { subscriptionId, destinationId, processingDirective } = parseWith(
       subscriptionSchema,
       response.body,
       'ORDER_CHANGE subscription',
     ).payload;
+    const filter = processingDirective?.eventFilter;
     const destinations = parseWith(
       destinationsSchema,
       await this.#get('getDestinations', 'notifications/v1/destinations', 'grantless'),
       'notification destinations',
     ).payload;
     const sqsArn = destinations.find((d) => d.destinationId === destinationId)?.resource?.sqs?.arn;
-    return { subscriptionId, ...(sqsArn ? { sqsArn } : {}) };
+    return {
+      subscriptionId,
+      ...(sqsArn ? { sqsArn } : {}),
+      ...(filter?.marketplaceIds ? { marketplaceIds: filter.marketplaceIds } : {}),
+      ...(filter?.orderChangeTypes ? { orderChangeTypes: filter.orderChangeTypes } : {}),
+    };
   }
 
   async #get(operation: string, path: string, kind: 'seller' | 'grantless' = 'seller'): Promise<unknown> {

@@ -15,6 +15,16 @@ const subscriptionSchema = z.looseObject({
   event: z.string(),
   url: z.string(),
   version: z.number().nullish(),
+  /** [V SDK `WebhookSubscription`, fixture] `[{merchantReferenceKeys: {include | exclude}}]`. */
+  filters: z
+    .array(
+      z.looseObject({
+        merchantReferenceKeys: z
+          .looseObject({ include: z.array(z.string()).nullish(), exclude: z.array(z.string()).nullish() })
+          .nullish(),
+      }),
+    )
+    .nullish(),
 });
 const carrierSchema = z.looseObject({ id: z.number().int(), key: z.string() });
 

@@ -4,7 +4,7 @@ import { verdict } from './checks';
 
 /** What the Amazon probes need to know of the stage. */
 export interface AmazonDoctorInput {
-  readonly reader: Pick<AmazonSetupReader, 'token' | 'participations' | 'checkSellerId' | 'orderChangeQueueArn'>;
+  readonly reader: Pick<AmazonSetupReader, 'token' | 'participations' | 'checkSellerId' | 'orderChangeSubscription'>;
   /** Lists settlement reports created since a time (the settlement loop's own call). */
   readonly listSettlementReports: (createdSince: Date) => Promise<readonly unknown[]>;
   readonly secretName: string;
@@ -14,6 +14,9 @@ export interface AmazonDoctorInput {
   readonly notificationsQueueArn: string;
   readonly now: number;
 }
+
+/** The ORDER_CHANGE types the hub acts on: status changes, and buyers' cancellation requests. */
+const NEEDED_CHANGE_TYPES = ['OrderStatusChange', 'BuyerRequestedChange'] as const;
 
 /** The Amazon probes: LWA, participations, seller id, ORDER_CHANGE destination, settlement reports, carrier codes. */
 export const amazonProbes = (input: AmazonDoctorInput): NamedProbe[] => {
@@ -74,17 +77,42 @@ export const amazonProbes = (input: AmazonDoctorInput): NamedProbe[] => {
       system: 'Amazon',
       fix,
       run: async () => {
-        const subscription = await reader.orderChangeQueueArn();
+        const subscription = await reader.orderChangeSubscription();
         const expected = input.notificationsQueueArn;
+        const id = 'amazon.order-change';
+        const fixIt = `create a destination for ${expected} (POST /notifications/v1/destinations, grantless) and subscribe ORDER_CHANGE to it (POST /notifications/v1/subscriptions/ORDER_CHANGE) without an event filter, or one naming every marketplace of the stage and ${NEEDED_CHANGE_TYPES.join(' and ')}; delete a subscription that points elsewhere or filters too much first`;
+        if (!subscription)
+          return verdict(
+            id,
+            'Amazon',
+            false,
+            '',
+            'there is no ORDER_CHANGE subscription: orders arrive only through the poll, minutes late',
+            fixIt,
+          );
+        if (subscription.sqsArn !== expected)
+          return verdict(
+            id,
+            'Amazon',
+            false,
+            '',
+            `ORDER_CHANGE notifications go to ${subscription.sqsArn ?? 'a destination that is not an SQS queue'}, not ${expected}`,
+            fixIt,
+          );
+        // The event filter narrows what Amazon sends: a marketplace or change type left out is never notified.
+        const markets = subscription.marketplaceIds;
+        const types = subscription.orderChangeTypes;
+        const filteredOut = [
+          ...(markets ? input.marketplaceIds.filter((m) => !markets.includes(m)) : []),
+          ...(types ? NEEDED_CHANGE_TYPES.filter((t) => !types.includes(t)) : []),
+        ];
         return verdict(
-          'amazon.order-change',
+          id,
           'Amazon',
-          subscription?.sqsArn === expected,
-          `ORDER_CHANGE notifications go to ${expected}`,
-          subscription
-            ? `ORDER_CHANGE notifications go to ${subscription.sqsArn ?? 'a destination that is not an SQS queue'}, not ${expected}`
-            : 'there is no ORDER_CHANGE subscription: orders arrive only through the poll, minutes late',
-          `create a destination for ${expected} (POST /notifications/v1/destinations, grantless) and subscribe ORDER_CHANGE to it (POST /notifications/v1/subscriptions/ORDER_CHANGE); delete a subscription that points elsewhere first`,
+          filteredOut.length === 0,
+          `ORDER_CHANGE notifications go to ${expected}${markets || types ? ', filtered to what the hub needs' : ''}`,
+          `the ORDER_CHANGE subscription's event filter leaves out ${filteredOut.join(', ')}: those orders arrive only through the poll`,
+          fixIt,
         );
       },
     },

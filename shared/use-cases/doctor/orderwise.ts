@@ -138,6 +138,22 @@ export const orderwiseProbes = (input: OrderwiseDoctorInput): NamedProbe[] => {
     }
   };
   const recent = input.recentOrder;
+  /** The totals definition, asked for the totals of a sales order the hub posted; none yet, nothing to ask. */
+  const totalsProbe = (definition: string | number): NamedProbe =>
+    recent
+      ? exportProbe('salesOrderTotals', definition, { '@orderId': recent.orderwiseOrderId }, ['totalGross', 'totalTax'])
+      : {
+          id: 'orderwise.export.salesOrderTotals',
+          system: 'OrderWise',
+          fix: '',
+          run: async () => ({
+            id: 'orderwise.export.salesOrderTotals',
+            system: 'OrderWise',
+            status: 'cannot-check',
+            detail: `definition ${definition} needs a sales order the hub posted to ask totals for`,
+            fix: 'run the doctor again after the first order',
+          }),
+        };
   return [
     {
       id: 'orderwise.token',
@@ -160,14 +176,7 @@ export const orderwiseProbes = (input: OrderwiseDoctorInput): NamedProbe[] => {
     exportProbe('freeStockChangedSince', definitions.freeStockChangedSince, { '@since': since }, columns, () =>
       readStock(() => client.stockChangedSince(sinceIso), sinceIso),
     ),
-    ...(definitions.salesOrderTotals === undefined
-      ? []
-      : [
-          exportProbe('salesOrderTotals', definitions.salesOrderTotals, { '@orderId': recent?.orderwiseOrderId ?? 0 }, [
-            'totalGross',
-            'totalTax',
-          ]),
-        ]),
+    ...(definitions.salesOrderTotals === undefined ? [] : [totalsProbe(definitions.salesOrderTotals)]),
     {
       id: 'orderwise.export.despatchesSince',
       system: 'OrderWise',

@@ -19,6 +19,8 @@ export interface ScayleDoctorInput {
   readonly webhookUrl: string;
   /** Every SCAYLE carrier key the hub may send in a shipment. */
   readonly carrierKeys: readonly string[];
+  /** The merchant the stage writes stock for, in a multi-merchant tenant. */
+  readonly merchantReferenceKey?: string;
 }
 
 /**
@@ -122,12 +124,24 @@ export const scayleProbes = (input: ScayleDoctorInput): NamedProbe[] => {
           subscriptions.filter((s) => names.includes(s.event)).map((s) => `${s.event} -> ${withoutUserInfo(s.url)}`),
         );
         const noCredentials = ours.filter((s) => !hasUserInfo(s.url)).map((s) => s.event);
+        // A merchant filter that leaves out the stage's merchant silences the event for its orders and products.
+        const merchant = input.merchantReferenceKey;
+        const filteredOut = merchant
+          ? ours
+              .filter((s) =>
+                (s.filters ?? []).some(({ merchantReferenceKeys: keys }) =>
+                  keys?.include ? !keys.include.includes(merchant) : (keys?.exclude?.includes(merchant) ?? false),
+                ),
+              )
+              .map((s) => s.event)
+          : [];
         const problems = [
           ...(missing.length
             ? [`no subscription to ${target} for ${missing.map((n) => n.join(' or ')).join(', ')}`]
             : []),
           ...(elsewhere.length ? [`subscribed elsewhere: ${elsewhere.join(', ')}`] : []),
           ...(noCredentials.length ? [`without Basic credentials in the URL: ${noCredentials.join(', ')}`] : []),
+          ...(filteredOut.length ? [`filtered to other merchants than ${merchant}: ${filteredOut.join(', ')}`] : []),
         ];
         return verdict(
           'scayle.webhook-subscriptions',

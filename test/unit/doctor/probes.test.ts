@@ -89,6 +89,35 @@ describe('scayleProbes', () => {
     });
   });
 
+  it("names subscriptions whose merchant filter leaves out the stage's merchant", async () => {
+    const results = await runProbes(
+      scayleProbes({
+        reader: {
+          shopCountries: async () => [{ id: 1, countryCode: 'DE' }],
+          webhookSubscriptions: async () =>
+            subscribed(EVERY_EVENT).map((s) =>
+              s.event === 'order-confirmed'
+                ? { ...s, filters: [{ merchantReferenceKeys: { include: ['merchant-2'] } }] }
+                : s.event === 'product-updated'
+                  ? { ...s, filters: [{ merchantReferenceKeys: { exclude: ['merchant-1'] } }] }
+                  : { ...s, filters: [{ merchantReferenceKeys: { include: ['merchant-1', 'merchant-2'] } }] },
+            ),
+          carriers: async () => [],
+          recentOrders: async () => [],
+        },
+        secretName: 'scayle-hub/dev/scayle-api',
+        shops: [{ key: 'ac', countries: [{ countryCode: 'DE' }] }],
+        webhookUrl: WEBHOOK_URL,
+        carrierKeys: [],
+        merchantReferenceKey: 'merchant-1',
+      }),
+    );
+
+    expect(lineOf(results, 'scayle.webhook-subscriptions')?.detail).toBe(
+      'filtered to other merchants than merchant-1: order-confirmed, product-updated',
+    );
+  });
+
   it('takes either spelling of an event SCAYLE spells two ways', async () => {
     const spelledOtherwise = EVERY_EVENT.map((e) => (e === 'order-cancelled' ? 'order-canceled' : e));
 
@@ -300,7 +329,7 @@ const amazon = (overrides: Partial<AmazonDoctorInput['reader']> = {}) =>
           { id: 'A1PA6795UKMFR9', suspendedListings: true },
         ],
         checkSellerId: async () => ({ accepted: true }),
-        orderChangeQueueArn: async () => ({ subscriptionId: 's-1', sqsArn: 'arn:aws:sqs:eu-west-1:1:hub' }),
+        orderChangeSubscription: async () => ({ subscriptionId: 's-1', sqsArn: 'arn:aws:sqs:eu-west-1:1:hub' }),
         ...overrides,
       },
       listSettlementReports: async () => [{}, {}],
@@ -331,9 +360,9 @@ describe('amazonProbes', () => {
     const elsewhere = await amazon({
       participations: async () => [{ id: 'A1F83G8C2ARO7P', suspendedListings: false }],
       checkSellerId: async () => ({ accepted: false, status: 400 }),
-      orderChangeQueueArn: async () => ({ subscriptionId: 's-1', sqsArn: 'arn:aws:sqs:eu-west-1:1:other' }),
+      orderChangeSubscription: async () => ({ subscriptionId: 's-1', sqsArn: 'arn:aws:sqs:eu-west-1:1:other' }),
     });
-    const nowhere = await amazon({ orderChangeQueueArn: async () => undefined });
+    const nowhere = await amazon({ orderChangeSubscription: async () => undefined });
 
     expect(lineOf(elsewhere, 'amazon.participations')?.detail).toBe(
       'the seller does not participate in A1PA6795UKMFR9 (it does in A1F83G8C2ARO7P)',
@@ -345,5 +374,32 @@ describe('amazonProbes', () => {
       'ORDER_CHANGE notifications go to arn:aws:sqs:eu-west-1:1:other, not arn:aws:sqs:eu-west-1:1:hub',
     );
     expect(lineOf(nowhere, 'amazon.order-change')?.detail).toMatch(/^there is no ORDER_CHANGE subscription/);
+  });
+
+  it("names what the ORDER_CHANGE subscription's event filter leaves out, and passes one that keeps what the hub needs", async () => {
+    const sqsArn = 'arn:aws:sqs:eu-west-1:1:hub';
+    const narrow = await amazon({
+      orderChangeSubscription: async () => ({
+        subscriptionId: 's-1',
+        sqsArn,
+        marketplaceIds: ['A1F83G8C2ARO7P'],
+        orderChangeTypes: ['OrderStatusChange'],
+      }),
+    });
+    const enough = await amazon({
+      orderChangeSubscription: async () => ({
+        subscriptionId: 's-1',
+        sqsArn,
+        marketplaceIds: ['A1F83G8C2ARO7P', 'A1PA6795UKMFR9', 'A13V1IB3VIYZZH'],
+        orderChangeTypes: ['OrderStatusChange', 'BuyerRequestedChange'],
+      }),
+    });
+
+    expect(lineOf(narrow, 'amazon.order-change')).toMatchObject({
+      status: 'fail',
+      detail:
+        "the ORDER_CHANGE subscription's event filter leaves out A1PA6795UKMFR9, BuyerRequestedChange: those orders arrive only through the poll",
+    });
+    expect(lineOf(enough, 'amazon.order-change')?.status).toBe('pass');
   });
 });
