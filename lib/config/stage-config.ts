@@ -46,6 +46,21 @@ export const stageConfigSchema = z
       rateLimitScale: z.number().positive().default(1),
       /** The merchant whose stock the hub writes: required by a multi-merchant tenant, left out otherwise. */
       merchantReferenceKey: z.string().min(1).optional(),
+      /**
+       * The sweep that finds orders whose webhook never came: the orders SCAYLE lists as updated in the trailing
+       * window, confirmed at least `graceMinutes` ago, that the ledger does not know. `updatedSinceFilter` is the
+       * list's query parameter for "updated at or after" [A: the Admin API documents it for customers, not orders;
+       * `hub doctor` checks the tenant honours it].
+       */
+      orderSweep: z
+        .object({
+          updatedSinceFilter: z.string().min(1).default('filters[minUpdatedAt]'),
+          windowHours: z.number().positive().max(72).default(6),
+          graceMinutes: z.number().min(0).default(10),
+          /** Pages (of 100) one run reads per shop country before it leaves the rest to the next run. */
+          maxPages: z.number().int().positive().default(50),
+        })
+        .prefault({}),
     }),
     orderwise: z.object({
       /** `https://{instance}.orderwisecloud.com/owapi` */
@@ -91,6 +106,8 @@ export const stageConfigSchema = z
       amazonOrderPoll: schedule,
       /** The pull of OrderWise despatches behind its pushed exports. */
       despatchPull: schedule.default('rate(10 minutes)'),
+      /** The sweep for SCAYLE orders whose webhook never came (`scayle.orderSweep`). */
+      orderSweep: schedule.default('rate(15 minutes)'),
       /** The full catalogue sync: every SCAYLE product mapped to its Amazon listings again (changes go at once). */
       catalogueSync: schedule.default('rate(1 day)'),
       monitors: schedule,

@@ -30,6 +30,7 @@ export class OrdersLoop extends Construct {
   readonly webhook: HubFunction;
   readonly consumer: HubFunction;
   readonly reconciliation: HubFunction;
+  readonly sweep: HubFunction;
   readonly queue: FifoConsumer;
 
   constructor(scope: Construct, id: string, props: OrdersLoopProps) {
@@ -96,6 +97,35 @@ export class OrdersLoop extends Construct {
       ],
     });
 
+    const sweep = config.scayle.orderSweep;
+    this.sweep = bindScayle(
+      new HubFunction(this, 'OrderSweep', {
+        ...common,
+        entry: 'functions/order-sweep',
+        description: 'Finds confirmed SCAYLE orders whose webhook never came and queues them',
+        timeout: Duration.minutes(5),
+        // One run at a time: two would list the same orders and race for the cursor.
+        reservedConcurrentExecutions: 1,
+      })
+        // The ledger is read, and its sweep cursors (control items) written.
+        .bindTable('LEDGER_TABLE', stateful.ledgerTable, 'readWrite')
+        .bindTable('EXCEPTIONS_TABLE', stateful.exceptionsTable, 'readWrite')
+        .bindQueue('ORDER_EVENTS_QUEUE_URL', this.queue.queue)
+        .setEnv('SWEEP_FILTER', sweep.updatedSinceFilter)
+        .setEnv('SWEEP_WINDOW_MINUTES', String(sweep.windowHours * 60))
+        .setEnv('SWEEP_GRACE_MINUTES', String(sweep.graceMinutes))
+        .setEnv('SWEEP_MAX_PAGES', String(sweep.maxPages)),
+      config,
+    );
+    new HubSchedule(this, 'OrderSweepSchedule', config, 'orderSweep', {
+      description: 'Sweep for SCAYLE orders whose webhook never came',
+      targets: [
+        new RuleTargets(this, 'SweepTargets', { alarmTopic: stateful.alarmTopic, what: 'The order sweep' }).lambda(
+          this.sweep,
+        ),
+      ],
+    });
+
     const metric = (metricName: string) => hubMetric(ORDERS_SERVICE, metricName);
     const topic = stateful.alarmTopic;
     alarmOnFirst(this, 'FlaggedOrdersAlarm', {
@@ -107,6 +137,12 @@ export class OrdersLoop extends Construct {
     alarmOnFirst(this, 'TotalMismatchAlarm', {
       metric: metric('OrderTotalMismatches'),
       description: 'SCAYLE and OrderWise order totals differ. See RUNBOOK.md#order_total_mismatch.',
+      topic,
+    });
+    alarmOnFirst(this, 'WebhooksMissedAlarm', {
+      metric: metric('OrderWebhooksMissed'),
+      description:
+        'The sweep found confirmed SCAYLE orders whose webhook never came (ORDER_WEBHOOK_MISSED) and queued them. See RUNBOOK.md#order_webhook_missed.',
       topic,
     });
     alarmOnFirst(this, 'UnreconciledOrdersAlarm', {
@@ -121,6 +157,7 @@ export class OrdersLoop extends Construct {
       metric('OrdersFlagged'),
       metric('OrdersCancelled'),
       metric('CancellationsTooLate'),
+      metric('OrderWebhooksMissed'),
     ]);
   }
 }

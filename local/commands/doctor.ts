@@ -59,6 +59,8 @@ const probesOf = async (target: HubTarget, config: StageConfig, now: number): Pr
       webhookUrl: `${target.output('ApiUrl').replace(/\/$/, '')}/webhooks/scayle`,
       carrierKeys: [...Object.values(carriers).map((c) => c.scayle), SCAYLE_CARRIER_KEY_OTHER],
       ...(config.scayle.merchantReferenceKey ? { merchantReferenceKey: config.scayle.merchantReferenceKey } : {}),
+      sweepFilter: config.scayle.orderSweep.updatedSinceFilter,
+      now,
     }),
     ...orderwiseProbes({
       client: new OrderwiseClient({

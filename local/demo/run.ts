@@ -93,6 +93,8 @@ const loopOfException = (e: Pick<ExceptionItem, 'type' | 'key' | 'details'>): Lo
     case 'SKU_UNMAPPED':
     case 'ORDER_REJECTED':
       return amazonOrderKey ? 6 : 1;
+    case 'ORDER_WEBHOOK_MISSED':
+      return 1;
     case 'ORDER_TOTAL_MISMATCH':
       return e.details.differences ? 10 : amazonOrderKey ? 6 : 1;
     case 'CANCEL_TOO_LATE':

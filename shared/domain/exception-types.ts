@@ -64,6 +64,12 @@ export const EXCEPTION_TYPES = {
       'SCAYLE variants were not listed on Amazon: a mapping rule found no value, the product type schema refused, or the SKU match is not valid.',
     alarm: true,
   },
+  ORDER_WEBHOOK_MISSED: {
+    owner: 'operations',
+    summary:
+      'A confirmed SCAYLE order never came by webhook; the sweep found it and queued it. It resolves once posted.',
+    alarm: true,
+  },
   GHOST_ORDER: {
     owner: 'operations',
     summary: 'An Amazon order has no SCAYLE order after the configured window.',

@@ -367,6 +367,16 @@ export const EXTERNAL_ORDERS = { answerStatus: 201, duplicatePublicKeyStatus: 40
 export const ORDER_READS_ANY_SHOP_COUNTRY = true;
 
 /**
+ * Time filters of the order list, after the ones the Admin API documents for customers ("Minimum (inclusive)
+ * modification date" `filters[minUpdatedAt]`, and `filters[minCreatedAt]`) [V scayle.dev developer-guide/customer/
+ * export-customers; A that orders take them too, in ISO-8601]. A filter the tenant does not know is ignored [A].
+ */
+export const ORDER_LIST_TIME_FILTERS = {
+  'filters[minUpdatedAt]': 'updatedAt',
+  'filters[minCreatedAt]': 'createdAt',
+} as const;
+
+/**
  * [A] Stock and prices are kept for any variant identifier the caller names, as this simulator always did: SCAYLE
  * would refuse a variant it does not know. An unknown variant has id 0 in webhooks. Warehouses are not checked either
  * (SCAYLE wants them to exist first [V reference §1.5]); each new reference key gets the next warehouse id.

@@ -13,7 +13,13 @@ import {
   ExternalOrderRefusal,
   externalOrderSchema,
 } from './external-orders';
-import { ERROR_KEYS, EXTERNAL_ORDERS, ITEM_STATUS, ORDER_READS_ANY_SHOP_COUNTRY } from './facts';
+import {
+  ERROR_KEYS,
+  EXTERNAL_ORDERS,
+  ITEM_STATUS,
+  ORDER_LIST_TIME_FILTERS,
+  ORDER_READS_ANY_SHOP_COUNTRY,
+} from './facts';
 import { ItemsRefusedError, type OrderBook, type ScayleOrder } from './orders';
 import type { ShopDirectory } from './shops';
 
@@ -98,11 +104,17 @@ export const registerOrdersApi = (deps: OrdersApiDeps): void => {
       const shopCountry = shopCountryOf(c);
       if (!shopCountry) return notFound(c, 'Shop country not found');
       const publicKey = c.req.query('filters[publicKey]');
+      const since = Object.entries(ORDER_LIST_TIME_FILTERS).flatMap(([name, field]) => {
+        const value = c.req.query(name);
+        return value === undefined ? [] : [{ field, at: Date.parse(value) }];
+      });
+      if (since.some((s) => Number.isNaN(s.at))) return invalid(c, 'a time filter must be an ISO-8601 time');
       return pageOf(
         c,
         book
           .all()
-          .filter((o) => o.shopCountry.id === shopCountry.id && (publicKey === undefined || o.publicKey === publicKey)),
+          .filter((o) => o.shopCountry.id === shopCountry.id && (publicKey === undefined || o.publicKey === publicKey))
+          .filter((o) => since.every((s) => Date.parse(o[s.field] ?? '') >= s.at)),
       );
     }),
   );

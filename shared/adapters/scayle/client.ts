@@ -92,6 +92,10 @@ const bulkAnswerSchema = z.looseObject({
     .optional(),
 });
 const orderListSchema = z.looseObject({ entities: z.array(scayleOrderSchema) });
+const orderSummaryPageSchema = z.looseObject({
+  entities: z.array(z.looseObject({ id: z.number().int(), confirmedAt: z.string().nullish() })),
+  cursor: z.looseObject({ next: z.union([z.string(), z.number()]).nullish() }).nullish(),
+});
 /** A variant addressed by its reference key, as SCAYLE's SDKs encode it (`key%3DSKU-1`). */
 const variantKey = (sku: string) => encodeURIComponent(`key=${sku}`);
 
@@ -191,6 +195,33 @@ export class ScayleClient implements CommerceGateway {
     return parseWith(orderListSchema, response.body, 'SCAYLE order list').entities.find(
       (order) => order.publicKey === publicKey,
     );
+  }
+
+  /**
+   * One page of a shop country's orders updated at or after `since`, read only for what a sweep needs of each: its
+   * id and when it was confirmed (list entries may lack other fields [O fixture OrderAllResponse]). `filter` is the
+   * tenant's query parameter for the time [A: documented for customers, not orders].
+   */
+  async listOrdersUpdatedSince(
+    shopKey: string,
+    countryCode: string,
+    query: { readonly filter: string; readonly since: string; readonly cursor?: string; readonly limit?: number },
+  ): Promise<{ orders: { id: number; confirmedAt?: string }[]; next?: string }> {
+    const response = await this.#http.send<unknown>({
+      operation: 'listOrders',
+      method: 'GET',
+      path: `shops/${id(shopKey)}/countries/${id(countryCode)}/orders`,
+      query: {
+        [query.filter]: query.since,
+        limit: query.limit ?? 100,
+        ...(query.cursor ? { cursor: query.cursor } : {}),
+      },
+    });
+    const page = parseWith(orderSummaryPageSchema, response.body, 'SCAYLE order list');
+    return {
+      orders: page.entities.map((o) => ({ id: o.id, ...(o.confirmedAt ? { confirmedAt: o.confirmedAt } : {}) })),
+      ...(page.cursor?.next ? { next: String(page.cursor.next) } : {}),
+    };
   }
 
   /**

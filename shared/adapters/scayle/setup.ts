@@ -77,15 +77,21 @@ export class ScayleSetupReader {
   }
 
   /**
-   * The first page of a shop country's orders, as SCAYLE answers them (unparsed, for the doctor to parse); with
-   * `publicKey`, the list the hub's look-up before an external order create asks for (`filters[publicKey]`).
+   * The first page of a shop country's orders, as SCAYLE answers them (unparsed, for the doctor to parse), narrowed
+   * by `filters` as the hub narrows them (`filters[publicKey]` before an external order create, the sweep's time
+   * filter).
    */
-  async recentOrders(shopKey: string, countryCode: string, limit = 5, publicKey?: string): Promise<unknown[]> {
+  async recentOrders(
+    shopKey: string,
+    countryCode: string,
+    limit = 5,
+    filters: Readonly<Record<string, string>> = {},
+  ): Promise<unknown[]> {
     const response = await this.#http.send<unknown>({
       operation: 'listOrders',
       method: 'GET',
       path: `shops/${encodeURIComponent(shopKey)}/countries/${encodeURIComponent(countryCode)}/orders`,
-      query: { limit, ...(publicKey === undefined ? {} : { 'filters[publicKey]': publicKey }) },
+      query: { limit, ...filters },
     });
     return parseWith(pageSchema, response.body, 'SCAYLE order list').entities;
   }

@@ -21,6 +21,9 @@ export interface ScayleDoctorInput {
   readonly carrierKeys: readonly string[];
   /** The merchant the stage writes stock for, in a multi-merchant tenant. */
   readonly merchantReferenceKey?: string;
+  /** The order sweep's time filter (stage config `scayle.orderSweep.updatedSinceFilter`). */
+  readonly sweepFilter: string;
+  readonly now: number;
 }
 
 /**
@@ -161,7 +164,7 @@ export const scayleProbes = (input: ScayleDoctorInput): NamedProbe[] => {
         const [shop] = input.shops;
         const country = shop?.countries[0]?.countryCode;
         const cannot = (detail: string, hint?: string): CheckResult[] =>
-          ['scayle.recent-order', 'scayle.public-key-filter'].map((id) => ({
+          ['scayle.recent-order', 'scayle.public-key-filter', 'scayle.order-sweep-filter'].map((id) => ({
             id,
             system: 'SCAYLE',
             status: 'cannot-check',
@@ -190,7 +193,12 @@ export const scayleProbes = (input: ScayleDoctorInput): NamedProbe[] => {
           ];
         }
         const { publicKey } = parsed.data;
-        const filtered = publicKey ? await reader.recentOrders(shop.key, country, 5, publicKey) : [];
+        const filtered = publicKey
+          ? await reader.recentOrders(shop.key, country, 5, { 'filters[publicKey]': publicKey })
+          : [];
+        // The sweep's time filter, asked for orders updated a year from now: a tenant honouring it answers none.
+        const future = new Date(input.now + 365 * 86_400_000).toISOString();
+        const notYetUpdated = await reader.recentOrders(shop.key, country, 1, { [input.sweepFilter]: future });
         const keys = filtered.map((o) => (o as { publicKey?: unknown }).publicKey);
         return [
           {
@@ -214,6 +222,14 @@ export const scayleProbes = (input: ScayleDoctorInput): NamedProbe[] => {
                 status: 'cannot-check',
                 detail: 'that order has no public key',
               },
+          verdict(
+            'scayle.order-sweep-filter',
+            'SCAYLE',
+            notYetUpdated.length === 0,
+            `${input.sweepFilter} narrows the order list by time: the sweep for lost webhooks reads only its window`,
+            `${input.sweepFilter}=${future} still answers orders: SCAYLE ignores the sweep's time filter, so each sweep would read every order`,
+            "set stage config scayle.orderSweep.updatedSinceFilter to the order list's 'updated at or after' parameter (ask SCAYLE for the tenant's admin-api-latest.json)",
+          ),
         ];
       },
     },

@@ -1,19 +1,17 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { CursorResume } from '../../../shared/adapters/aws/cursor-store';
 import type { LedgerEntry } from '../../../shared/adapters/aws/ledger-repository';
-import {
-  ConditionFailedError,
-  ThrottledError,
-  UpstreamRejectedError,
-  ValidationError,
-} from '../../../shared/runtime/errors';
+import { ThrottledError, UpstreamRejectedError, ValidationError } from '../../../shared/runtime/errors';
 import type { AmazonOrder, AmazonOrderItem } from '../../../shared/schemas/amazon-orders';
 import type { AmazonOrderMessage, OrderEventMessage, StockEventMessage } from '../../../shared/schemas/queue-messages';
 import type { ScayleOrder, ScayleOrderCreate } from '../../../shared/schemas/scayle';
 import { ghostsAmong, makeGhostMonitor } from '../../../shared/use-cases/amazon-orders/ghost-monitor';
-import { GET_ORDERS_LAG_MS, makePollAmazonOrders } from '../../../shared/use-cases/amazon-orders/poll-orders';
+import {
+  AMAZON_ORDERS_CURSOR,
+  GET_ORDERS_LAG_MS,
+  makePollAmazonOrders,
+} from '../../../shared/use-cases/amazon-orders/poll-orders';
 import {
   type ExternalOrderTarget,
   makeProcessAmazonOrder,
@@ -22,6 +20,7 @@ import {
 import { makeReceiveNotifications } from '../../../shared/use-cases/amazon-orders/receive-notifications';
 import { makeReserveStock } from '../../../shared/use-cases/amazon-orders/reserve-stock';
 import { FakeClock } from '../../helpers/fake-clock';
+import { memoryCursors as sharedMemoryCursors } from '../../helpers/memory-cursors';
 import { amazonOrderMessageOf, externalOrderOf, FakeExceptions, FakeLedger, MORNING } from '../../helpers/order-fakes';
 import { InMemoryStock } from '../../helpers/stock-fakes';
 
@@ -272,26 +271,10 @@ describe('the getOrders poll', () => {
     FulfillmentChannel: channel,
   });
 
-  /** A cursor store in memory with the conditions of the DynamoDB one. */
+  /** The poll's cursor in memory; `state` is its live state. */
   const memoryCursors = (at?: string) => {
-    const state: { at?: string; resume?: CursorResume } = at ? { at } : {};
-    const check = (from: string | undefined) => {
-      if (state.at !== from) throw new ConditionFailedError('moved', undefined);
-    };
-    return {
-      state,
-      read: async () => ({ ...state }),
-      advance: async (_name: string, from: string | undefined, to: string) => {
-        check(from);
-        state.at = to;
-        delete state.resume;
-      },
-      saveResume: async (_name: string, from: string | undefined, resume: CursorResume | undefined) => {
-        check(from);
-        if (resume) state.resume = resume;
-        else delete state.resume;
-      },
-    };
+    const store = sharedMemoryCursors({ [AMAZON_ORDERS_CURSOR]: at ? { at } : {} });
+    return { ...store, state: store.state(AMAZON_ORDERS_CURSOR) };
   };
   const settings = { marketplaceIds: [UK], overlapMinutes: 5, firstLookbackHours: 24, runBudgetMs: 180_000 };
 

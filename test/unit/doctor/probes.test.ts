@@ -46,6 +46,8 @@ const scayle = (overrides: Partial<ScayleDoctorInput['reader']> = {}) =>
       shops: [{ key: 'ac', countries: [{ countryCode: 'DE', id: 1 }, { countryCode: 'GB' }] }],
       webhookUrl: WEBHOOK_URL,
       carrierKeys: ['DHL', 'OTHER', 'DHL'],
+      sweepFilter: 'filters[minUpdatedAt]',
+      now: NOW,
     }),
   );
 
@@ -58,6 +60,7 @@ describe('scayleProbes', () => {
       ['scayle.webhook-subscriptions', 'pass'],
       ['scayle.recent-order', 'cannot-check'],
       ['scayle.public-key-filter', 'cannot-check'],
+      ['scayle.order-sweep-filter', 'cannot-check'],
       ['scayle.external-order-create', 'cannot-check'],
       ['scayle.item-statuses', 'cannot-check'],
       ['scayle.carriers', 'pass'],
@@ -110,6 +113,8 @@ describe('scayleProbes', () => {
         webhookUrl: WEBHOOK_URL,
         carrierKeys: [],
         merchantReferenceKey: 'merchant-1',
+        sweepFilter: 'filters[minUpdatedAt]',
+        now: NOW,
       }),
     );
 
@@ -138,27 +143,36 @@ describe('scayleProbes', () => {
     });
   });
 
-  it('trusts filters[publicKey] only when SCAYLE answers the order with that public key alone', async () => {
+  it('trusts filters[publicKey] and the sweep time filter only when SCAYLE narrows the list by them', async () => {
     const order = scayleFixture<Record<string, unknown>>('admin-api/OrderGetResponse.json');
     const other = { ...order, id: 902, publicKey: 'someone-else' };
-    const asked: (string | undefined)[] = [];
+    const asked: Readonly<Record<string, string>>[] = [];
     const filtering = await scayle({
-      recentOrders: async (_shop, _country, _limit, publicKey) => {
-        asked.push(publicKey);
-        return [order];
+      recentOrders: async (_shop, _country, _limit, filters = {}) => {
+        asked.push(filters);
+        return filters['filters[minUpdatedAt]'] ? [] : [order];
       },
     });
     const ignoring = await scayle({
-      recentOrders: async (_shop, _country, _limit, publicKey) => (publicKey ? [other, order] : [order]),
+      recentOrders: async (_shop, _country, _limit, filters = {}) =>
+        filters['filters[publicKey]'] ? [other, order] : [order],
     });
 
     expect(statusOf(filtering, 'scayle.recent-order')).toBe('pass');
     expect(statusOf(filtering, 'scayle.public-key-filter')).toBe('pass');
-    expect(asked).toEqual([undefined, order.publicKey]);
+    expect(statusOf(filtering, 'scayle.order-sweep-filter')).toBe('pass');
+    expect(asked).toEqual([
+      {},
+      { 'filters[publicKey]': order.publicKey },
+      { 'filters[minUpdatedAt]': '2027-12-08T10:00:00.000Z' },
+    ]);
     expect(lineOf(ignoring, 'scayle.public-key-filter')).toMatchObject({
       status: 'fail',
       detail: `filters[publicKey]=${order.publicKey} answers 2 orders (someone-else, ${order.publicKey}): SCAYLE does not filter by public key as assumed`,
     });
+    expect(lineOf(ignoring, 'scayle.order-sweep-filter')?.detail).toBe(
+      "filters[minUpdatedAt]=2027-12-08T10:00:00.000Z still answers orders: SCAYLE ignores the sweep's time filter, so each sweep would read every order",
+    );
   });
 
   it('names carrier keys SCAYLE does not have, once each', async () => {
