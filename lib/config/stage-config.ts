@@ -160,6 +160,13 @@ export const stageConfigSchema = z
     }),
   })
   .superRefine((config, ctx) => {
+    // Only dev may lose its data with its stack: every other stage holds orders, journals and stock history.
+    if (config.stage !== 'dev' && !config.retainData)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['retainData'],
+        message: `stage '${config.stage}' must keep its data (retainData: true); only dev may be deleted with its stack`,
+      });
     const mapping = LISTING_MAPPINGS[config.catalogue.mapping];
     if (!mapping) {
       ctx.addIssue({

@@ -2,7 +2,7 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { devStage } from '../../lib/config/stages';
-import { LOCAL_WEBHOOK_CREDENTIALS } from '../../local/hub/hub';
+import { LOCAL_ORDERWISE_EXPORT_CREDENTIALS, LOCAL_WEBHOOK_CREDENTIALS } from '../../local/hub/hub';
 import { readScayleWebhook } from '../../shared/adapters/scayle/webhook-events';
 import { basicAuthHeader } from '../../shared/runtime/basic-auth';
 import { useHub } from '../helpers/hub';
@@ -84,13 +84,13 @@ const headerFor = (kind: string): string | undefined => {
   }
 };
 
-const rejectedCount = async (): Promise<number> => {
+const rejectedCount = async (prefix = 'rejected/scayle-webhook/'): Promise<number> => {
   const { engines, bucket } = hub();
   let count = 0;
   let token: string | undefined;
   do {
     const page = await engines.s3.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: 'rejected/scayle-webhook/', ContinuationToken: token }),
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
     );
     count += page.KeyCount ?? 0;
     token = page.NextContinuationToken;
@@ -151,4 +151,47 @@ describe('POST /webhooks/scayle under fuzzing', () => {
     expect(response.status).toBe(202);
     expect(await response.json()).toEqual({ accepted: true, eventId: 'evt-fuzz-2', ignored: true });
   });
+});
+
+/** XML an OrderWise export must never be: declarations, entities, prototype keys, broken or huge documents. */
+const hostileXml = fc.oneof(
+  fc.constant(
+    '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><StockExport>&x;</StockExport>',
+  ),
+  fc.constant(
+    '<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><StockExport>&lol2;</StockExport>',
+  ),
+  fc.constant('<StockExport><Variant><__proto__><polluted>1</polluted></__proto__></Variant></StockExport>'),
+  fc.constant('<StockExport><constructor><prototype>1</prototype></constructor></StockExport>'),
+  fc.string({ maxLength: 200 }).map((text) => `<StockExport>${text}`),
+  fc.constant(`<StockExport>${'<Variant><vad_id>1</vad_id></Variant>'.repeat(160_000)}</StockExport>`),
+);
+
+describe('POST /webhooks/orderwise/stock and /despatch under hostile XML', () => {
+  it('answers every hostile export with a 4xx naming the problem, never a 5xx, and keeps every body', async () => {
+    const before = await rejectedCount('rejected/orderwise-');
+    let kept = 0;
+    await fc.assert(
+      fc.asyncProperty(hostileXml, fc.constantFrom('stock', 'despatch'), async (xml, route) => {
+        const response = await fetch(`${hub().urls.api}/webhooks/orderwise/${route}`, {
+          method: 'POST',
+          headers: {
+            authorization: basicAuthHeader(LOCAL_ORDERWISE_EXPORT_CREDENTIALS),
+            'content-type': 'application/x-www-form-urlencoded',
+          },
+          body: new URLSearchParams({ ExportData: xml }).toString(),
+        });
+        expect({ route, status: response.status, xml: xml.slice(0, 80) }).toEqual({
+          route,
+          status: expect.toSatisfy((s: number) => s >= 400 && s < 500),
+          xml: xml.slice(0, 80),
+        });
+        const error = (await response.json()) as { error: string; message: string };
+        expect(error.error).toMatch(/Error$/);
+        kept++;
+      }),
+      { numRuns: 40 },
+    );
+    expect(await rejectedCount('rejected/orderwise-')).toBe(before + kept);
+  }, 120_000);
 });

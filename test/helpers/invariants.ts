@@ -127,6 +127,9 @@ export const bucketsAreProtected = (template: TemplateJson): string[] => {
       violations.push(`bucket ${id} does not block public access`);
     }
     if (!bucket.Properties?.BucketEncryption) violations.push(`bucket ${id} is not encrypted`);
+    // ACLs off: only the bucket policy grants access, and every object is the account's.
+    const ownership = bucket.Properties?.OwnershipControls?.Rules?.[0]?.ObjectOwnership;
+    if (ownership !== 'BucketOwnerEnforced') violations.push(`bucket ${id} does not enforce bucket-owner ownership`);
     const tls = policies.some(
       ([, p]) =>
         referenced(p.Properties?.Bucket) === id &&

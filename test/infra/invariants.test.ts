@@ -71,6 +71,7 @@ describe('operational invariants', () => {
     const violations = bucketsAreProtected(template);
     expect(violations).toContainEqual(expect.stringMatching(/does not enforce TLS/));
     expect(violations).toContainEqual(expect.stringMatching(/is not versioned/));
+    expect(violations).toContainEqual(expect.stringMatching(/does not enforce bucket-owner ownership/));
   });
 
   it('finds a dead-letter queue nobody is alarmed about', () => {

@@ -28,6 +28,15 @@ describe('stage configuration', () => {
     );
   });
 
+  it('refuses any stage but dev that would lose its data with its stack, naming retainData', () => {
+    // What `cdk synth -c stageOverrides=...` resolves: the synth fails before any construct is built.
+    expect(() => resolveStage('dev', { stage: 'prod' })).toThrow(
+      /retainData: stage 'prod' must keep its data \(retainData: true\); only dev may be deleted with its stack/,
+    );
+    expect(resolveStage('dev', { stage: 'prod', retainData: true }).retainData).toBe(true);
+    expect(resolveStage('dev').retainData).toBe(false);
+  });
+
   it('refuses an unknown stage and overrides that are not JSON', () => {
     expect(() => resolveStage('qa')).toThrow(/unknown stage 'qa'; known stages: dev/);
     expect(() => resolveStage('dev', '{oops')).toThrow(/stageOverrides is not JSON/);

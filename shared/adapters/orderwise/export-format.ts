@@ -92,8 +92,13 @@ const repeated = new Set([
 const parser = new XMLParser({
   parseTagValue: false,
   ignoreAttributes: true,
+  // No entity is ever expanded: an export has no use for them, and an entity is how XML bombs and file reads start.
+  processEntities: false,
   isArray: (_name, jpath) => repeated.has(String(jpath)),
 });
+
+/** A document type declaration: OrderWise's exports carry none, so one is refused before anything is parsed. */
+const DOCTYPE = /<!DOCTYPE|<!ENTITY/i;
 
 const text = z.string().trim().min(1);
 const wholeNumber = z
@@ -164,15 +169,21 @@ const despatchOrderSchema = z.object({
 
 const despatchExportSchema = z.object({ orders: wrapped('order', despatchOrderSchema) });
 
-/** Parses XML into a plain object, or throws a ValidationError saying where the XML is broken. */
+/**
+ * Parses XML into a plain object, or throws a ValidationError saying where the XML is broken or why it is refused (a
+ * DOCTYPE or entity declaration; anything the parser itself chokes on): never a plain error, so a sender's mistake is
+ * a 400 with its body kept, not a 500.
+ */
 const readXml = (xml: string, what: string): unknown => {
+  const refuse = (message: string) => new ValidationError(`${what} ${message}`, [{ field: '(root)', message }]);
+  if (DOCTYPE.test(xml)) throw refuse('has a DOCTYPE or ENTITY declaration, which an export never carries');
   const valid = XMLValidator.validate(xml);
-  if (valid !== true) {
-    throw new ValidationError(`${what} is not well-formed XML: ${valid.err.msg} (line ${valid.err.line})`, [
-      { field: '(root)', message: `not well-formed XML: ${valid.err.msg} at line ${valid.err.line}` },
-    ]);
+  if (valid !== true) throw refuse(`is not well-formed XML: ${valid.err.msg} at line ${valid.err.line}`);
+  try {
+    return parser.parse(xml);
+  } catch (error) {
+    throw refuse(`could not be read as XML: ${(error as Error).message}`);
   }
-  return parser.parse(xml);
 };
 
 /** Reads a pushed stock export. @throws ValidationError naming the row and field, e.g. `StockExport.Variant.3.last_changed`. */
