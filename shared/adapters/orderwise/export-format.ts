@@ -92,12 +92,14 @@ const repeated = new Set([
 const parser = new XMLParser({
   parseTagValue: false,
   ignoreAttributes: true,
-  // No entity is ever expanded: an export has no use for them, and an entity is how XML bombs and file reads start.
-  processEntities: false,
   isArray: (_name, jpath) => repeated.has(String(jpath)),
 });
 
-/** A document type declaration: OrderWise's exports carry none, so one is refused before anything is parsed. */
+/**
+ * A document type declaration: OrderWise's exports carry none, so one is refused before anything is parsed. Without
+ * one no entity but XML's five predefined ones (`&amp;` ...) can exist, which a courier name may well need; declared
+ * entities are how XML bombs and file reads start.
+ */
 const DOCTYPE = /<!DOCTYPE|<!ENTITY/i;
 
 const text = z.string().trim().min(1);

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ExceptionsRepository } from '../../../shared/adapters/aws/exceptions-repository';
 import type { LedgerRepository } from '../../../shared/adapters/aws/ledger-repository';
 import { isRetryable, TimeoutError } from '../../../shared/runtime/errors';
@@ -33,11 +33,18 @@ const scenario = (orderId: number, erp: FakeErp) => {
 
 describe('makePostOrder racing on the DynamoDB ledger', () => {
   it('lets one of several simultaneous deliveries post the order; the others are busy, then duplicates', async () => {
-    const erp = new FakeErp(50);
+    const erp = new FakeErp();
     const { poster, message, commerce } = scenario(30_001, erp);
     const posters = Array.from({ length: 4 }, () => poster());
+    // The winner's create is held until the three others have run into its lease, however the machine schedules
+    // them: a create that merely takes a while lets a slow loser arrive after it and find a duplicate instead.
+    const release = erp.holdCreates();
+    let settled = 0;
+    const runs = posters.map((postOrder) => postOrder(message).finally(() => settled++));
+    await vi.waitFor(() => expect(settled).toBe(3), { timeout: 10_000 });
+    release();
 
-    const results = await Promise.allSettled(posters.map((postOrder) => postOrder(message)));
+    const results = await Promise.allSettled(runs);
 
     const won = results.filter((r) => r.status === 'fulfilled');
     const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');

@@ -95,6 +95,8 @@ describe('OrderWise simulator: FreeStockChangedSince', () => {
   });
 
   it('dates a change now when no changedAt is given', async () => {
+    // Past the reset, which dated every variant's stock at its own millisecond.
+    await new Promise((resolve) => setTimeout(resolve, 5));
     const before = new Date(Date.now() - 1).toISOString();
     await orderwise.changeStock([{ variantCode: V1.variantCode, quantity: 4 }], false);
 
