@@ -143,7 +143,7 @@ export class FulfilmentLoop extends Construct {
     })
       .bindQueue('DESPATCH_QUEUE_URL', this.despatchQueue.queue)
       .bindBucket('DATA_BUCKET', stateful.dataBucketName, 'rejected/', 'put')
-      .bindTable('EXCEPTIONS_TABLE', stateful.exceptionsTable, 'readWrite')
+      .bindTable('EXCEPTIONS_TABLE', stateful.exceptionsTable, 'record')
       .bindSecret('WEBHOOK_SECRET', config.secrets.orderwiseWebhook);
     api.addRoute('POST', '/webhooks/orderwise/despatch', this.webhook);
 
@@ -184,6 +184,12 @@ export class FulfilmentLoop extends Construct {
       metric: this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }),
       description:
         'A despatch execution failed (a window passed, or a despatch the hub cannot match). See RUNBOOK.md#despatch-executions-failed.',
+      topic,
+    });
+    alarmOnFirst(this, 'DespatchExecutionsTimedOutAlarm', {
+      metric: this.stateMachine.metricTimedOut({ period: Duration.minutes(5), statistic: 'Sum' }),
+      description:
+        'A despatch execution ran past both windows and an hour, and was stopped. See RUNBOOK.md#despatch-executions-failed.',
       topic,
     });
     dashboard.addMetrics('Fulfilment: despatches, shipments acknowledged, Amazon confirmed, unacked', [
@@ -266,9 +272,13 @@ export class FulfilmentLoop extends Construct {
       retention: config.logRetentionDays,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    // Both windows in turn and an hour for retries: an execution stuck past that (a task that never returns) ends
+    // as TimedOut, alarmed, instead of running for Standard's year.
+    const { fulfilmentAckMinutes, amazonConfirmationAckMinutes } = config.windows;
     const machine = new StateMachine(this, 'Despatch', {
       stateMachineType: StateMachineType.STANDARD,
       definitionBody: DefinitionBody.fromChainable(definition),
+      timeout: Duration.minutes(Math.ceil(fulfilmentAckMinutes + amazonConfirmationAckMinutes) + 60),
       logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },
       tracingEnabled: true,
       comment: 'One package of an OrderWise despatch: SCAYLE shipment, then the Amazon confirmation, within windows',

@@ -48,6 +48,12 @@ const TABLE_READ_ACTIONS = [
   'dynamodb:ConditionCheckItem',
   'dynamodb:DescribeTable',
 ];
+/**
+ * Writing single items and nothing else: what a function facing the internet needs to record an exception. Were it
+ * ever turned, it could neither read the table back (Scan, Query) nor delete from it.
+ */
+const TABLE_RECORD_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
+
 const TABLE_WRITE_ACTIONS = [
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
@@ -171,11 +177,16 @@ export class HubFunction extends LambdaFunction {
   }
 
   /**
-   * Grants read or read-write on a table and each of its indexes by name (no wildcard) and sets `envName` to
-   * the table name.
+   * Grants read, read-write, or `record` (put and update items only, for functions facing the internet) on a table
+   * and each of its indexes by name (no wildcard) and sets `envName` to the table name.
    */
-  bindTable(envName: string, table: HubTable, access: 'read' | 'readWrite'): this {
-    const actions = access === 'read' ? TABLE_READ_ACTIONS : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS];
+  bindTable(envName: string, table: HubTable, access: 'read' | 'readWrite' | 'record'): this {
+    const actions =
+      access === 'read'
+        ? TABLE_READ_ACTIONS
+        : access === 'record'
+          ? TABLE_RECORD_ACTIONS
+          : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS];
     const indexArns = Object.keys(table.schema.indexes).map((name) => `${table.tableArn}/index/${name}`);
     this.addToRolePolicy(new PolicyStatement({ actions, resources: [table.tableArn, ...indexArns] }));
     this.addEnvironment(envName, table.tableName);

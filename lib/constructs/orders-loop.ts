@@ -72,7 +72,7 @@ export class OrdersLoop extends Construct {
     )
       .bindQueue('ORDER_EVENTS_QUEUE_URL', this.queue.queue)
       .bindBucket('DATA_BUCKET', stateful.dataBucketName, 'rejected/', 'put')
-      .bindTable('EXCEPTIONS_TABLE', stateful.exceptionsTable, 'readWrite')
+      .bindTable('EXCEPTIONS_TABLE', stateful.exceptionsTable, 'record')
       .bindSecret('WEBHOOK_SECRET', config.secrets.scayleWebhook);
     api.addRoute('POST', '/webhooks/scayle', this.webhook);
 

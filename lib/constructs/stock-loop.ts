@@ -92,7 +92,7 @@ export class StockLoop extends Construct {
     })
       .bindQueue('STOCK_EVENTS_QUEUE_URL', this.queue.queue)
       .bindBucket('DATA_BUCKET', stateful.dataBucketName, 'rejected/', 'put')
-      .bindTable('EXCEPTIONS_TABLE', stateful.exceptionsTable, 'readWrite')
+      .bindTable('EXCEPTIONS_TABLE', stateful.exceptionsTable, 'record')
       .bindSecret('WEBHOOK_SECRET', config.secrets.orderwiseWebhook);
     api.addRoute('POST', '/webhooks/orderwise/stock', this.webhook);
 

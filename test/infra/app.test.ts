@@ -163,7 +163,15 @@ describe('the scayle-hub app', () => {
     const [, parts] = (machine.Properties.DefinitionString as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
     const definition = JSON.parse(parts.map((p) => (typeof p === 'string' ? p : 'arn:function')).join('')) as {
       States: Record<string, { Type: string; Retry?: unknown[]; Catch?: unknown[]; Next?: string; Seconds?: number }>;
+      TimeoutSeconds?: number;
     };
+    // The dev stage's windows (120 + 240 minutes) and an hour: no execution runs on unseen.
+    expect(definition.TimeoutSeconds).toBe((120 + 240 + 60) * 60);
+    stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ExecutionsTimedOut',
+      Namespace: 'AWS/States',
+      AlarmDescription: Match.stringLikeRegexp('RUNBOOK.md#despatch-executions-failed'),
+    });
     const tasks = Object.entries(definition.States).filter(([, state]) => state.Type === 'Task');
     expect(tasks.map(([name]) => name).sort()).toEqual([
       'CheckAmazon',
@@ -184,6 +192,34 @@ describe('the scayle-hub app', () => {
         .map((s) => (s as { Error?: string }).Error)
         .sort(),
     ).toEqual(['AMAZON_CONFIRMATION_UNACKED', 'FULFILMENT_UNACKED']);
+  });
+
+  it('lets no function behind a webhook route scan, query, read or delete a table: it can only record', () => {
+    type Resource = { Type: string; Properties: Record<string, unknown> };
+    const resources = stateless.toJSON().Resources as Record<string, Resource>;
+    const ids = Object.keys(resources);
+    const intake = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::ApiGateway::Method' && r.Properties.HttpMethod === 'POST')
+      .map((r) => JSON.stringify((r.Properties.Integration as { Uri?: unknown } | undefined)?.Uri))
+      .map((uri) => ids.find((id) => resources[id]?.Type === 'AWS::Lambda::Function' && uri.includes(`"${id}"`)));
+    expect(intake).toHaveLength(3);
+    for (const fn of intake) {
+      const role = ((resources[fn as string] as Resource).Properties.Role as { 'Fn::GetAtt': [string, string] })[
+        'Fn::GetAtt'
+      ][0];
+      const statements = Object.values(resources)
+        .filter(
+          (r) =>
+            r.Type === 'AWS::IAM::Policy' && (r.Properties.Roles as { Ref?: string }[]).some((x) => x.Ref === role),
+        )
+        .flatMap((p) => (p.Properties.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement);
+      const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+      expect(actions, String(fn)).toContain('dynamodb:UpdateItem');
+      expect(
+        actions.filter((a) => /^dynamodb:(Scan|Query|GetItem|BatchGetItem|DeleteItem|BatchWriteItem)$/.test(a)),
+        String(fn),
+      ).toEqual([]);
+    }
   });
 
   it('serves the exceptions list read-only behind IAM, and the webhooks without it', () => {
