@@ -1,6 +1,7 @@
 import type { ObjectStore } from '../adapters/aws/object-store';
 import { toDecimal } from '../domain/money';
 import type { ErpGateway, ExceptionSink, OrderLedger } from '../ports';
+import { toCsv } from '../runtime/csv';
 
 /** The ports the money check needs. */
 export interface ReconcileDeps {
@@ -29,10 +30,16 @@ interface Comparison {
   fields: { name: 'gross' | 'net' | 'tax'; scayle: number; orderwise: number }[];
 }
 
-/** Text for one CSV cell: quoted, since a reason may hold commas. */
-const csvText = (text: string) => `"${text.replaceAll('"', '""')}"`;
-
-const CSV_HEADER = 'scayle_order_id,orderwise_order_number,currency,field,scayle,orderwise,difference,result';
+const CSV_HEADER = [
+  'scayle_order_id',
+  'orderwise_order_number',
+  'currency',
+  'field',
+  'scayle',
+  'orderwise',
+  'difference',
+  'result',
+];
 
 /**
  * The daily money check (loop 10): for every order acknowledged in the window, compares SCAYLE's total with
@@ -47,7 +54,7 @@ export const makeReconcileOrderTotals =
     // An Amazon order's own entry (channel amazon) is acknowledged once SCAYLE has it and holds no OrderWise order:
     // its SCAYLE-channel entry is the one OrderWise holds a sales order for, and is checked like any web order.
     const entries = (await ledger.listByStatus('acknowledged', window)).filter((entry) => entry.channel === 'scayle');
-    const rows: string[] = [CSV_HEADER];
+    const rows: string[][] = [];
     let mismatches = 0;
     let unchecked = 0;
     for (const entry of entries) {
@@ -59,18 +66,7 @@ export const makeReconcileOrderTotals =
       const currency = String(entry.data.currency ?? '');
       if ('unavailable' in state) {
         unchecked++;
-        rows.push(
-          [
-            entry.orderId,
-            state.orderNumber,
-            currency,
-            'all',
-            '',
-            '',
-            '',
-            csvText(`unchecked: ${state.unavailable}`),
-          ].join(','),
-        );
+        rows.push([entry.orderId, state.orderNumber, currency, 'all', '', '', '', `unchecked: ${state.unavailable}`]);
         continue;
       }
       const scayleGross = Number(entry.data.scayleTotalMinor);
@@ -90,18 +86,16 @@ export const makeReconcileOrderTotals =
       for (const field of comparison.fields) {
         const difference = field.orderwise - field.scayle;
         const result = off.includes(field) ? 'mismatch' : 'ok';
-        rows.push(
-          [
-            comparison.orderId,
-            comparison.orderwiseOrderNumber,
-            comparison.currency,
-            field.name,
-            toDecimal(field.scayle),
-            toDecimal(field.orderwise),
-            toDecimal(difference),
-            result,
-          ].join(','),
-        );
+        rows.push([
+          comparison.orderId,
+          comparison.orderwiseOrderNumber,
+          comparison.currency,
+          field.name,
+          toDecimal(field.scayle),
+          toDecimal(field.orderwise),
+          toDecimal(difference),
+          result,
+        ]);
       }
       if (off.length > 0) {
         mismatches++;
@@ -123,6 +117,6 @@ export const makeReconcileOrderTotals =
       }
     }
     const reportKey = `reports/reconciliation/${reportDate}.csv`;
-    await reports.put(reportKey, `${rows.join('\n')}\n`, 'text/csv');
+    await reports.put(reportKey, toCsv(CSV_HEADER, rows), 'text/csv');
     return { checked: entries.length - unchecked, mismatches, unchecked, reportKey };
   };

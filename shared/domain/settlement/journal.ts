@@ -9,6 +9,7 @@
  * loop raises SETTLEMENT_UNBALANCED and posts nothing when they do not.
  */
 
+import { toCsv } from '../../runtime/csv';
 import { toDecimal } from '../money';
 import { type AccountMapping, type AmountKind, accountFor, DEFAULT_ACCOUNT_MAPPING } from './account-mapping';
 import {
@@ -217,9 +218,6 @@ export const JOURNAL_CSV_COLUMNS = [
   'settlement-id',
 ] as const;
 
-// RFC 4180: a field holding a comma, quote or line break is quoted, with quotes doubled.
-const csvField = (value: string): string => (/[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
-
 /**
  * The journal as CSV a ledger can import: one row per line plus the deposit line, dated on the deposit date,
  * with positive decimals in either debit or credit. Zero lines are left out: ledgers refuse a line with neither
@@ -227,7 +225,7 @@ const csvField = (value: string): string => (/[",\r\n]/.test(value) ? `"${value.
  */
 export const renderJournalCsv = (journal: SettlementJournal): string => {
   const postingDate = journal.depositDate.slice(0, 10);
-  const row = (account: string, description: string, debit: number): string => {
+  const row = (account: string, description: string, debit: number): string[] => {
     const decimal = toDecimal(Math.abs(debit));
     return [
       postingDate,
@@ -237,14 +235,12 @@ export const renderJournalCsv = (journal: SettlementJournal): string => {
       debit < 0 ? decimal : '',
       journal.currency,
       journal.settlementId,
-    ]
-      .map(csvField)
-      .join(',');
+    ];
   };
   // A settlement credit (money owed to the seller) is a credit on its account, so it is a negative debit here.
   const rows = journal.lines.filter((line) => line.amount !== 0).map((l) => row(l.account, l.description, -l.amount));
   if (journal.totalAmount !== 0) {
     rows.push(row(journal.depositAccount, `Amazon settlement ${journal.settlementId} deposit`, journal.totalAmount));
   }
-  return `${[JOURNAL_CSV_COLUMNS.join(','), ...rows].join('\n')}\n`;
+  return toCsv(JOURNAL_CSV_COLUMNS, rows);
 };

@@ -43,6 +43,7 @@ import { CsvError, parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import type { CatalogueEntry, CatalogueRepository } from '../../adapters/aws/catalogue-repository';
 import { MARKETPLACE_CURRENCIES } from '../../domain/marketplaces';
+import { fromInertCell, toCsv } from '../../runtime/csv';
 
 /** The columns of a catalogue CSV, in the order `catalogueCsvOf` writes them. */
 export const CATALOGUE_CSV_COLUMNS = [
@@ -205,6 +206,8 @@ const readRecords = (csvText: string) => {
         return names;
       },
       trim: true,
+      // The catalogue export (and a careful spreadsheet) writes a formula-looking cell with a leading `'`.
+      cast: (value) => fromInertCell(value),
       skip_empty_lines: true,
       skip_records_with_error: true,
       on_skip: skip,
@@ -398,22 +401,20 @@ export const planCatalogueImport = (
   };
 };
 
-const csvValue = (value: string | number | undefined): string => {
-  const text = value === undefined ? '' : String(value);
-  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-};
-
-/** The catalogue map as a catalogue CSV (format above): one line per variant per marketplace, in entry order. */
+/**
+ * The catalogue map as a catalogue CSV (format above): one line per variant per marketplace, in entry order. A cell
+ * a spreadsheet would take for a formula is written with a leading `'`, which the import takes off again.
+ */
 export const catalogueCsvOf = (entries: readonly CatalogueEntry[]): string => {
-  const lines = [CATALOGUE_CSV_COLUMNS.join(',')];
+  const rows: (string | number | undefined)[][] = [];
   for (const entry of entries) {
     const variant = [entry.sku, entry.scayleVariantId, entry.orderwiseVariantCode];
     const listings = Object.entries(entry.amazon ?? {});
-    if (listings.length === 0) lines.push([...variant, '', '', ''].map(csvValue).join(','));
+    if (listings.length === 0) rows.push([...variant, '', '', '']);
     for (const [marketplaceId, { sellerSku, asin }] of listings)
-      lines.push([...variant, marketplaceId, sellerSku, asin].map(csvValue).join(','));
+      rows.push([...variant, marketplaceId, sellerSku, asin]);
   }
-  return `${lines.join('\n')}\n`;
+  return toCsv(CATALOGUE_CSV_COLUMNS, rows);
 };
 
 /** What importing the catalogue reads and writes. */

@@ -245,6 +245,16 @@ describe('catalogueCsvOf', () => {
   });
 });
 
+describe('catalogueCsvOf against formula injection', () => {
+  it('writes values a spreadsheet would run as formulas inert, and the import reads them back as they were', () => {
+    const entries: CatalogueEntry[] = [{ sku: '=HYPERLINK("x")', amazon: { [UK]: { sellerSku: '-SKU+1' } } }];
+    const text = catalogueCsvOf(entries);
+
+    expect(text.split('\n')[1]).toBe(`"'=HYPERLINK(""x"")",,,${UK},'-SKU+1,`);
+    expect(planCatalogueImport(text)).toMatchObject({ problems: [], entries });
+  });
+});
+
 describe('makeImportCatalogue', () => {
   const storedMap = (...entries: CatalogueEntry[]) => {
     const written: CatalogueEntry[][] = [];

@@ -211,7 +211,7 @@ describe('makeReconcileOrderTotals', () => {
     expect(result).toMatchObject({ checked: 1, mismatches: 0, unchecked: 1 });
     const rows = (await reports.getText(result.reportKey)).trim().split('\n').slice(1);
     expect(rows[0]).toBe(
-      '10001,SO000001,EUR,all,,,,"unchecked: OrderWise could not be read: OrderWise getOrderStatus answered 404"',
+      '10001,SO000001,EUR,all,,,,unchecked: OrderWise could not be read: OrderWise getOrderStatus answered 404',
     );
     expect(rows.slice(1).every((row) => row.startsWith('10002,SO000002,EUR,') && row.endsWith(',ok'))).toBe(true);
   });
