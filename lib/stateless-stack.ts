@@ -42,7 +42,7 @@ export class StatelessStack extends Stack {
     this.config = props.config;
     this.stateful = props.stateful;
     this.operations = new OperationsDashboard(this, 'Operations', { stage: props.config.stage });
-    this.api = new HubApi(this, 'Api', { stage: props.config.stage });
+    this.api = new HubApi(this, 'Api', { stage: props.config.stage, alarmTopic: props.stateful.alarmTopic });
     this.orders = new OrdersLoop(this, 'Orders', {
       config: props.config,
       stateful: props.stateful,
@@ -96,7 +96,7 @@ export class StatelessStack extends Stack {
       logRetentionDays: props.config.logRetentionDays,
       timeout: Duration.seconds(20),
     }).bindTable('EXCEPTIONS_TABLE', props.stateful.exceptionsTable, 'read');
-    this.api.addRoute('GET', '/ops/exceptions', opsExceptions, { iam: true });
+    this.api.addRoute('GET', '/ops/exceptions', opsExceptions, { iam: true, rateLimit: 5 });
     this.monitor = new OperationsMonitor(this, 'Monitor', {
       config: props.config,
       stateful: props.stateful,

@@ -145,7 +145,7 @@ export class FulfilmentLoop extends Construct {
       .bindBucket('DATA_BUCKET', stateful.dataBucketName, 'rejected/', 'put')
       .bindTable('EXCEPTIONS_TABLE', stateful.exceptionsTable, 'record')
       .bindSecret('WEBHOOK_SECRET', config.secrets.orderwiseWebhook);
-    api.addRoute('POST', '/webhooks/orderwise/despatch', this.webhook);
+    api.addRoute('POST', '/webhooks/orderwise/despatch', this.webhook, { service: FULFILMENT_SERVICE });
 
     this.pull = bindOrderwise(
       new HubFunction(this, 'DespatchPull', {

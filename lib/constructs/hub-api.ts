@@ -2,22 +2,41 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
   AuthorizationType,
+  type CfnStage,
   EndpointType,
   LambdaIntegration,
   LogGroupLogDestination,
   MethodLoggingLevel,
-  RequestValidator,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { hubMetric } from './alarms';
 
 /** Properties of the hub's API. */
 export interface HubApiProps {
   readonly stage: string;
   /** Requests per second across the API before API Gateway answers 429 (bursts of twice that). */
   readonly rateLimit?: number;
+  /** Where the API's alarms (server errors, refused credentials) go. */
+  readonly alarmTopic: ITopic;
+}
+
+/** How a route is served: IAM-signed (operations), its own throttle, the loop whose function answers it. */
+export interface RouteOptions {
+  /** A SigV4-signed request from a principal allowed `execute-api:Invoke` (the read-only operations routes). */
+  readonly iam?: boolean;
+  /** Requests per second this route takes before API Gateway answers 429 (bursts of twice that); default 20. */
+  readonly rateLimit?: number;
+  /**
+   * The Powertools service of the route's function: refused credentials it counts (`HttpUnauthorized`) raise an
+   * alarm from 20 in five minutes, a sender guessing or a rotated secret.
+   */
+  readonly service?: string;
 }
 
 /**
@@ -26,7 +45,7 @@ export interface HubApiProps {
  */
 export class HubApi extends Construct {
   readonly api: RestApi;
-  readonly #validator: RequestValidator;
+  readonly #topic: ITopic;
 
   constructor(scope: Construct, id: string, props: HubApiProps) {
     super(scope, id);
@@ -50,11 +69,24 @@ export class HubApi extends Construct {
         throttlingBurstLimit: rate * 2,
       },
     });
-    // Bodies are validated by zod in the functions (with field-level errors); no API Gateway models are attached.
-    this.#validator = new RequestValidator(this, 'Validator', {
-      restApi: this.api,
-      validateRequestParameters: true,
-      validateRequestBody: true,
+    this.#topic = props.alarmTopic;
+    // A 5xx is a sender told to try again, or a body that never reached a function (over Lambda's 6 MB): either way
+    // someone looks. The functions' own errors alarms do not see it: a handler maps its errors to responses.
+    const serverErrors = new Alarm(this, 'ServerErrorsAlarm', {
+      alarmDescription: `The API of stage ${props.stage} answered 5xx (5 or more in 5 minutes). See RUNBOOK.md#api-server-errors.`,
+      metric: this.api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 5,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    serverErrors.addAlarmAction(new SnsAction(props.alarmTopic));
+    // Bodies are validated by zod in the functions, each failing field named; a request validator without models
+    // would check nothing.
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-APIG2',
+      reason:
+        'Every body is validated by zod in its function, which answers 400 naming each failing field and keeps the body.',
     });
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-APIG3',
@@ -81,11 +113,34 @@ export class HubApi extends Construct {
    * check their sender's Basic credentials in the function; `iam` routes (the read-only operations routes) need a
    * SigV4-signed request from a principal allowed `execute-api:Invoke` on them.
    */
-  addRoute(method: 'GET' | 'POST' | 'PUT', path: string, handler: IFunction, options: { iam?: boolean } = {}): void {
+  addRoute(method: 'GET' | 'POST' | 'PUT', path: string, handler: IFunction, options: RouteOptions = {}): void {
     const resource = this.api.root.resourceForPath(path);
     resource.addMethod(method, new LambdaIntegration(handler, { timeout: Duration.seconds(29) }), {
-      requestValidator: this.#validator,
       ...(options.iam ? { authorizationType: AuthorizationType.IAM } : {}),
     });
+    // Its own throttle, so one sender flooding its route cannot starve another's (SCAYLE's of OrderWise's).
+    const rate = options.rateLimit ?? 20;
+    const stage = this.api.deploymentStage.node.defaultChild as CfnStage;
+    stage.addPropertyOverride(`MethodSettings.${this.#routes++ + 1}`, {
+      // As API Gateway names a resource in a method setting: a slash, then the path with its slashes escaped.
+      ResourcePath: `/${path.replaceAll('/', '~1')}`,
+      HttpMethod: method,
+      ThrottlingRateLimit: rate,
+      ThrottlingBurstLimit: rate * 2,
+    });
+    if (options.service) {
+      const refused = new Alarm(this, `Unauthorized${this.#routes}Alarm`, {
+        alarmDescription: `${method} ${path} refused 20 or more requests for their credentials in 5 minutes. See RUNBOOK.md#api-unauthorized.`,
+        metric: hubMetric(options.service, 'HttpUnauthorized'),
+        threshold: 20,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      refused.addAlarmAction(new SnsAction(this.#topic));
+    }
   }
+
+  /** Routes added so far: each one's throttle is a method setting after the stage-wide one (index 0). */
+  #routes = 0;
 }

@@ -74,7 +74,7 @@ export class OrdersLoop extends Construct {
       .bindBucket('DATA_BUCKET', stateful.dataBucketName, 'rejected/', 'put')
       .bindTable('EXCEPTIONS_TABLE', stateful.exceptionsTable, 'record')
       .bindSecret('WEBHOOK_SECRET', config.secrets.scayleWebhook);
-    api.addRoute('POST', '/webhooks/scayle', this.webhook);
+    api.addRoute('POST', '/webhooks/scayle', this.webhook, { service: ORDERS_SERVICE });
 
     this.reconciliation = orderwise(
       new HubFunction(this, 'OrderReconciliation', {

@@ -94,7 +94,7 @@ export class StockLoop extends Construct {
       .bindBucket('DATA_BUCKET', stateful.dataBucketName, 'rejected/', 'put')
       .bindTable('EXCEPTIONS_TABLE', stateful.exceptionsTable, 'record')
       .bindSecret('WEBHOOK_SECRET', config.secrets.orderwiseWebhook);
-    api.addRoute('POST', '/webhooks/orderwise/stock', this.webhook);
+    api.addRoute('POST', '/webhooks/orderwise/stock', this.webhook, { service: STOCK_SERVICE });
 
     this.jobs = scayle(
       new HubFunction(this, 'StockJobs', {

@@ -15,7 +15,7 @@ import type { z } from 'zod';
 import { isRetryable, ValidationError } from './errors';
 import { toHttpResponse } from './http-errors';
 import { logger as defaultLogger } from './logger';
-import { metrics } from './metrics';
+import { count, metrics } from './metrics';
 import { parseWith } from './validation';
 
 /** Where a queue consumer records why a message failed (for `hub redrive --dry-run`). */
@@ -55,6 +55,10 @@ export const httpHandler = (
     .use({
       onError: async (request) => {
         const response = toHttpResponse(request.error);
+        // Counted before logMetrics flushes (its onError runs after this one): API Gateway alarms on the 5xx it
+        // answered; refused credentials are the function's to count.
+        if (response.statusCode === 401) count('HttpUnauthorized');
+        if (response.statusCode >= 500) count('HttpServerErrors');
         if (response.statusCode >= 500) log.error('request failed', { error: request.error as Error });
         else log.warn('request refused', { statusCode: response.statusCode, reason: (request.error as Error).message });
         request.response = response;

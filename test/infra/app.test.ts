@@ -222,6 +222,36 @@ describe('the scayle-hub app', () => {
     }
   });
 
+  it("throttles every route on its own, and alarms on the API's 5xx and on each webhook's refused credentials", () => {
+    const stage = Object.values(stateless.findResources('AWS::ApiGateway::Stage'))[0] as {
+      Properties: { MethodSettings: { ResourcePath: string; HttpMethod: string; ThrottlingRateLimit?: number }[] };
+    };
+    const throttled = stage.Properties.MethodSettings.map(
+      (m) => `${m.HttpMethod} ${m.ResourcePath.replaceAll('~1', '/').slice(1)} ${m.ThrottlingRateLimit}`,
+    );
+    expect(throttled.sort()).toEqual([
+      // The stage-wide limit (every route at once), then each route's own.
+      '* * 50',
+      'GET /ops/exceptions 5',
+      'POST /webhooks/orderwise/despatch 20',
+      'POST /webhooks/orderwise/stock 20',
+      'POST /webhooks/scayle 20',
+    ]);
+    stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: '5XXError',
+      Namespace: 'AWS/ApiGateway',
+      AlarmDescription: Match.stringLikeRegexp('RUNBOOK.md#api-server-errors'),
+    });
+    const refused = stateless.findResources('AWS::CloudWatch::Alarm', {
+      Properties: { MetricName: 'HttpUnauthorized' },
+    });
+    expect(
+      Object.values(refused)
+        .map((a) => (a as { Properties: { Dimensions: { Value: string }[] } }).Properties.Dimensions[0]?.Value)
+        .sort(),
+    ).toEqual(['fulfilment', 'orders', 'stock']);
+  });
+
   it('serves the exceptions list read-only behind IAM, and the webhooks without it', () => {
     const methods = Object.values(stateless.findResources('AWS::ApiGateway::Method')) as {
       Properties: { HttpMethod: string; AuthorizationType?: string };

@@ -22,7 +22,7 @@ describe('toCsv', () => {
       [['=HYPERLINK("http://x")'], ['+1+1'], ['-2+3'], ['@SUM(A1)'], ['\tx'], ['-3.50'], [-7]],
     );
 
-    expect(parse(csv, { columns: true }).map((r: { cell: string }) => r.cell)).toEqual([
+    expect((parse(csv, { columns: true }) as { cell: string }[]).map((r) => r.cell)).toEqual([
       `'=HYPERLINK("http://x")`,
       "'+1+1",
       "'-2+3",

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { UpstreamError, ValidationError } from '../../shared/runtime/errors';
+import { UnauthorizedError, UpstreamError, ValidationError } from '../../shared/runtime/errors';
 import { httpHandler, sqsFifoBatchHandler, sqsFifoHandler } from '../../shared/runtime/handler';
 import { apiEvent, fifoRecord, lambdaContext, sqsEvent } from '../helpers/events';
 
@@ -27,6 +27,37 @@ describe('httpHandler', () => {
     const response = await handler(apiEvent(), lambdaContext());
     expect(response.statusCode).toBe(400);
     expect(JSON.parse(response.body).issues).toEqual([{ field: 'event', message: 'required' }]);
+  });
+});
+
+describe('httpHandler metrics', () => {
+  /** The metric names of the EMF lines the handler flushed to standard output. */
+  const emitted = (write: { mock: { calls: unknown[][] } }): string[] =>
+    write.mock.calls.flatMap(([line]) => {
+      const text = String(line);
+      if (!text.includes('"_aws"')) return [];
+      const emf = JSON.parse(text) as { _aws: { CloudWatchMetrics: { Metrics: { Name: string }[] }[] } };
+      return emf._aws.CloudWatchMetrics.flatMap((m) => m.Metrics.map((metric) => metric.Name));
+    });
+
+  it('counts refused credentials and the 5xx it maps, which API Gateway and Lambda Errors would not tell apart', async () => {
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const refusing = httpHandler(
+      async () => {
+        throw new UnauthorizedError('wrong credentials');
+      },
+      { timeoutEarlyInMillis: 0 },
+    );
+    const failing = httpHandler(
+      async () => {
+        throw new UpstreamError('SQS answered 503', 503);
+      },
+      { timeoutEarlyInMillis: 0 },
+    );
+
+    expect((await refusing(apiEvent(), lambdaContext())).statusCode).toBe(401);
+    expect((await failing(apiEvent(), lambdaContext())).statusCode).toBeGreaterThanOrEqual(500);
+    expect(emitted(write)).toEqual(expect.arrayContaining(['HttpUnauthorized', 'HttpServerErrors']));
   });
 });
 
