@@ -1,7 +1,15 @@
 import { Duration, type IAspect } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, type IMetric, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IMetric,
+  MathExpression,
+  Metric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
 import { HubFunction } from './hub-function';
 
@@ -25,6 +33,34 @@ export const alarmOnFirst = (
   });
   alarm.addAlarmAction(new SnsAction(props.topic));
   return alarm;
+};
+
+/**
+ * The two alarms of a dead-letter queue: one while it holds anything (what the runbook's redrive clears), and one on
+ * every new dead letter. The first stays in ALARM while letters wait, so on its own it would say nothing of the
+ * tenth letter after the first; the second compares the depth with a minute before (`DIFF`) and notifies again each
+ * time it grows.
+ */
+export const alarmOnDeadLetters = (
+  scope: Construct,
+  id: string,
+  props: { queue: IQueue; description: string; topic: ITopic },
+): Alarm => {
+  const depth = props.queue.metricApproximateNumberOfMessagesVisible({
+    period: Duration.minutes(1),
+    statistic: 'Maximum',
+  });
+  alarmOnFirst(scope, `${id}New`, {
+    description: `New dead letters: ${props.description}`,
+    metric: new MathExpression({
+      expression: 'DIFF(depth)',
+      usingMetrics: { depth },
+      period: Duration.minutes(1),
+      label: 'dead letters added',
+    }),
+    topic: props.topic,
+  });
+  return alarmOnFirst(scope, id, { description: props.description, metric: depth, topic: props.topic });
 };
 
 /** A hub business metric (namespace ScayleHub, dimension `service` as Powertools sets it), summed over 5 minutes. */

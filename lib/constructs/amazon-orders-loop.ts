@@ -7,7 +7,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config/stage-config';
 import type { StatefulResources } from '../stateful-stack';
-import { alarmOnFirst, hubMetric } from './alarms';
+import { alarmOnDeadLetters, alarmOnFirst, hubMetric } from './alarms';
 import { FifoConsumer, VISIBILITY_TIMEOUT_FACTOR } from './fifo-consumer';
 import { HubFunction } from './hub-function';
 import { HubSchedule } from './hub-schedule';
@@ -123,13 +123,10 @@ export class AmazonOrdersLoop extends Construct {
     this.notifications.addEventSource(
       new SqsEventSource(this.notificationsQueue, { batchSize: 10, reportBatchItemFailures: true }),
     );
-    alarmOnFirst(this, 'NotificationsDlqAlarm', {
+    alarmOnDeadLetters(this, 'NotificationsDlqAlarm', {
       description:
         'ORDER_CHANGE notifications could not be queued 5 times and are in the dead-letter queue; the poll still finds their orders. See RUNBOOK.md#dead-letter-queues.',
-      metric: this.notificationsDlq.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(1),
-        statistic: 'Maximum',
-      }),
+      queue: this.notificationsDlq,
       topic,
     });
     dashboard.addQueue('Amazon notifications', this.notificationsQueue, this.notificationsDlq);

@@ -5,7 +5,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { HubTable } from '../stateful-stack';
-import { alarmOnFirst } from './alarms';
+import { alarmOnDeadLetters } from './alarms';
 import type { HubFunction } from './hub-function';
 import type { OperationsDashboard } from './operations-dashboard';
 
@@ -82,12 +82,9 @@ export class FifoConsumer extends Construct {
         ...(props.maxConcurrency ? { maxConcurrency: props.maxConcurrency } : {}),
       }),
     );
-    this.dlqAlarm = alarmOnFirst(this, 'DlqAlarm', {
+    this.dlqAlarm = alarmOnDeadLetters(this, 'DlqAlarm', {
       description: `${props.purpose}: a message failed ${maxReceiveCount} times and is in the dead-letter queue. See RUNBOOK.md#dead-letter-queues.`,
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(1),
-        statistic: 'Maximum',
-      }),
+      queue: this.deadLetterQueue,
       topic: props.alarmTopic,
     });
     props.dashboard?.addQueue(props.purpose, this.queue, this.deadLetterQueue);

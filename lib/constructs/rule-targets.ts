@@ -4,7 +4,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { alarmOnFirst } from './alarms';
+import { alarmOnDeadLetters } from './alarms';
 import type { HubFunction } from './hub-function';
 
 /** Properties of a loop's rule targets. */
@@ -32,12 +32,9 @@ export class RuleTargets extends Construct {
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is itself the dead-letter queue of EventBridge targets (DeadLetterConfig), with an alarm.',
     });
-    alarmOnFirst(this, 'EventDlqAlarm', {
+    alarmOnDeadLetters(this, 'EventDlqAlarm', {
       description: `${props.what} could not be delivered to its function. See RUNBOOK.md#dead-letter-queues.`,
-      metric: this.deadLetters.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(1),
-        statistic: 'Maximum',
-      }),
+      queue: this.deadLetters,
       topic: props.alarmTopic,
     });
   }

@@ -157,6 +157,16 @@ export const dlqsHaveAlarms = (template: TemplateJson): string[] => {
         (a.Properties?.AlarmActions ?? []).length > 0,
     );
     if (!alarmed) violations.push(`dead-letter queue ${dlqId} has no depth alarm with an action`);
+    // The depth alarm stays in ALARM while letters wait: a second one must notify on every new letter.
+    const onEachNew = alarms.some(
+      ([, a]) =>
+        (a.Properties?.Metrics ?? []).some((m: any) => /^DIFF\(/.test(m.Expression ?? '')) &&
+        (a.Properties?.Metrics ?? []).some((m: any) =>
+          (m.MetricStat?.Metric?.Dimensions ?? []).some((d: any) => referenced(d.Value) === dlqId),
+        ) &&
+        (a.Properties?.AlarmActions ?? []).length > 0,
+    );
+    if (!onEachNew) violations.push(`dead-letter queue ${dlqId} has no alarm on each new dead letter`);
   }
   return violations;
 };

@@ -77,6 +77,7 @@ describe('operational invariants', () => {
   it('finds a dead-letter queue nobody is alarmed about', () => {
     expect(dlqsHaveAlarms(template)).toEqual([
       expect.stringMatching(/dead-letter queue StandardDlq\w+ has no depth alarm/),
+      expect.stringMatching(/dead-letter queue StandardDlq\w+ has no alarm on each new dead letter/),
     ]);
   });
 });
