@@ -115,7 +115,12 @@ export class StatefulStack extends Stack {
       // Settlement files arriving under settlements/incoming/ trigger the parser through EventBridge, which keeps
       // the bucket free of references to functions in the stateless stack.
       eventBridgeEnabled: true,
-      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(90) }],
+      lifecycleRules: [
+        { noncurrentVersionExpiration: Duration.days(90) },
+        // Bodies refused at the edge may hold buyers' data: kept long enough to replay a fix, no longer (Amazon's
+        // data protection policy allows 30 days after delivery).
+        { prefix: 'rejected/', expiration: Duration.days(30), noncurrentVersionExpiration: Duration.days(1) },
+      ],
       removalPolicy,
     });
 

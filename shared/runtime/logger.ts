@@ -4,9 +4,10 @@ import { Logger } from '@aws-lambda-powertools/logger';
 export const REDACTED = '[REDACTED]';
 
 // Keys (compared lower-case, without separators) whose values identify a person. Objects under an
-// address-like key are dropped whole: street, name and phone travel together there.
+// address-like key are dropped whole: street, name and phone travel together there. A bare `name` goes too: Amazon's
+// ShippingAddress carries the buyer as `Name`, and a product or carrier name logged under it is no loss.
 const personKey =
-  /^(first|last|full|middle|buyer|customer|delivery|recipient|statement|contact|billing|shipping|invoice)name$|email|phone|telephone|mobile|fax|address|street|postcode|postalcode|zipcode|^(city|town|county)$|^buyerinfo$/;
+  /^(first|last|full|middle|buyer|customer|delivery|recipient|statement|contact|billing|shipping|invoice)?name$|email|phone|telephone|mobile|fax|address|street|postcode|postalcode|zipcode|^(city|town|county)$|^buyerinfo$/;
 const emailInText = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 
 /**
@@ -14,6 +15,8 @@ const emailInText = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
  * log line. Order payloads from SCAYLE, OrderWise and Amazon carry all four; the logs must not.
  */
 export const redactPii = (key: string, value: unknown): unknown => {
+  // An error's class name (`name: 'UpstreamError'`) is what a log line is read for, never a person's.
+  if (key === 'name' && typeof value === 'string' && /^[A-Z]\w*Error$/.test(value)) return value;
   if (key !== '' && personKey.test(key.toLowerCase().replace(/[^a-z0-9]/g, ''))) {
     return value === null || value === undefined ? value : REDACTED;
   }

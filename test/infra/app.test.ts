@@ -75,6 +75,10 @@ describe('the scayle-hub app', () => {
         IgnorePublicAcls: true,
         RestrictPublicBuckets: true,
       },
+      // Refused bodies may hold buyers' data: gone after 30 days.
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([Match.objectLike({ Prefix: 'rejected/', ExpirationInDays: 30, Status: 'Enabled' })]),
+      },
     });
     stateful.hasResourceProperties('Custom::S3BucketNotifications', {
       NotificationConfiguration: { EventBridgeConfiguration: {} },

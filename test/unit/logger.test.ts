@@ -78,11 +78,19 @@ describe('redactPii', () => {
     'city',
     'Town',
     'BuyerInfo',
+    // Amazon's ShippingAddress.Name is the buyer.
+    'Name',
+    'name',
   ])('redacts %s', (key) => {
     expect(redactPii(key, 'value')).toBe(REDACTED);
   });
 
-  it.each(['sku', 'orderId', 'name', 'status', 'carrierName', 'quantity'])('keeps %s', (key) => {
+  it("keeps an error's class name under name, and nothing else there", () => {
+    expect(redactPii('name', 'UpstreamRejectedError')).toBe('UpstreamRejectedError');
+    expect(redactPii('name', 'Jane Error')).toBe(REDACTED);
+  });
+
+  it.each(['sku', 'orderId', 'status', 'carrierName', 'productName', 'quantity'])('keeps %s', (key) => {
     expect(redactPii(key, 'value')).toBe('value');
   });
 });
