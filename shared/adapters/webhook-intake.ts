@@ -7,7 +7,20 @@ import { count } from '../runtime/metrics';
 import type { ObjectStore } from './aws/object-store';
 import { readSecret } from './aws/secrets';
 
-const credentialsSchema = z.object({ username: z.string().min(1), password: z.string().min(1) });
+const pair = z.object({
+  username: z.string().min(1),
+  password: z.string().min(16, 'must be at least 16 characters: a long random string'),
+});
+
+/**
+ * A webhook sender's secret: one `{username, password}`, or `{current, previous?}` while a rotation is under way, so
+ * the sender can move to the new pair at its own pace without a window of 401s; drop `previous` once it has.
+ */
+export const webhookCredentialsSchema = z
+  .union([pair, z.object({ current: pair, previous: pair.optional() })])
+  .transform((secret) =>
+    'current' in secret ? [secret.current, ...(secret.previous ? [secret.previous] : [])] : [secret],
+  );
 
 /** A request header, whatever case the sender wrote its name in. */
 export const headerOf = (event: APIGatewayProxyEvent, name: string): string | undefined =>
@@ -37,7 +50,10 @@ export class WebhookIntake {
    * @throws UnauthorizedError before anything is stored; the parse error (a 4xx naming the field) after keeping the body.
    */
   async accept<T>(event: APIGatewayProxyEvent, context: Context, parse: (raw: string) => T): Promise<T> {
-    verifyBasicAuth(headerOf(event, 'authorization'), await readSecret(this.options.secretName, credentialsSchema));
+    verifyBasicAuth(
+      headerOf(event, 'authorization'),
+      await readSecret(this.options.secretName, webhookCredentialsSchema),
+    );
     const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
     try {
       return parse(raw);

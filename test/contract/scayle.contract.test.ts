@@ -138,7 +138,7 @@ describe('SCAYLE webhook samples through readScayleWebhook', () => {
 describe('SCAYLE webhook samples through the webhook function (POST /webhooks/scayle)', () => {
   const sqs = mockClient(SQSClient);
   const secrets = mockClient(SecretsManagerClient);
-  const credentials = { username: 'scayle', password: 'contract-secret' };
+  const credentials = { username: 'scayle', password: 'contract-secret-long' };
   let handler: (event: APIGatewayProxyEvent, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
 
   beforeAll(async () => {

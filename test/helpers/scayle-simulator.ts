@@ -7,9 +7,9 @@ export const scayleFixture = <T = Record<string, unknown>>(path: string): T =>
   JSON.parse(readFileSync(new URL(`../fixtures/scayle/${path}`, import.meta.url), 'utf8')) as T;
 
 /** The Basic credentials the harness's webhook receiver is given. */
-export const WEBHOOK_USER = { username: 'scayle', password: 'webhook-secret' };
+export const WEBHOOK_USER = { username: 'scayle', password: 'webhook-secret-local' };
 /** The Authorization header of a delivery with {@link WEBHOOK_USER}. */
-export const WEBHOOK_AUTHORIZATION = `Basic ${Buffer.from('scayle:webhook-secret').toString('base64')}`;
+export const WEBHOOK_AUTHORIZATION = `Basic ${Buffer.from('scayle:webhook-secret-local').toString('base64')}`;
 
 /** One JSON answer of the simulator. */
 export interface Answer {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { webhookCredentialsSchema } from '../../shared/adapters/webhook-intake';
 import { basicAuthHeader, verifyBasicAuth } from '../../shared/runtime/basic-auth';
 import { parseEnv } from '../../shared/runtime/env';
 import {
@@ -123,5 +124,35 @@ describe('verifyBasicAuth', () => {
     ['empty credentials', basicAuthHeader({ username: '', password: '' })],
   ])('refuses %s', (_, header) => {
     expect(() => verifyBasicAuth(header, expected)).toThrow(UnauthorizedError);
+  });
+
+  it('accepts the current or the previous pair during a rotation, and refuses a pair that is neither', () => {
+    const current = { username: 'scayle', password: 'the-new-long-password' };
+    const previous = { username: 'scayle', password: 'the-old-long-password' };
+
+    expect(() => verifyBasicAuth(basicAuthHeader(current), [current, previous])).not.toThrow();
+    expect(() => verifyBasicAuth(basicAuthHeader(previous), [current, previous])).not.toThrow();
+    expect(() => verifyBasicAuth(basicAuthHeader(previous), [current])).toThrow(UnauthorizedError);
+    expect(() =>
+      verifyBasicAuth(basicAuthHeader({ username: 'scayle', password: 'the-new-old-password' }), [current, previous]),
+    ).toThrow(UnauthorizedError);
+  });
+});
+
+describe('webhookCredentialsSchema', () => {
+  const pair = { username: 'scayle', password: 'a-long-random-string' };
+
+  it('reads one pair, or the current and previous pairs of a rotation, as the pairs to accept', () => {
+    expect(webhookCredentialsSchema.parse(pair)).toEqual([pair]);
+    const next = { username: 'scayle', password: 'another-long-random-one' };
+    expect(webhookCredentialsSchema.parse({ current: next, previous: pair })).toEqual([next, pair]);
+    expect(webhookCredentialsSchema.parse({ current: next })).toEqual([next]);
+  });
+
+  it('refuses a password shorter than 16 characters', () => {
+    const result = webhookCredentialsSchema.safeParse({ username: 'scayle', password: 'short' });
+    expect(result.error?.issues.map((i) => i.message)).toContain(
+      'must be at least 16 characters: a long random string',
+    );
   });
 });

@@ -86,7 +86,7 @@ describe('OrderWise simulator exports read by the hub parser', () => {
       stockUrl: `${receiver.url}/stock`,
       despatchUrl: `${receiver.url}/despatch`,
       username: 'orderwise',
-      password: 'export-secret',
+      password: 'export-secret-local',
     });
   });
   afterAll(async () => {
