@@ -83,5 +83,10 @@ export const handler = sqsFifoHandler(
     if (outcome === 'acknowledged') milliseconds('OrderPostLatency', Date.now() - Date.parse(message.receivedAt));
     logger.info('order event handled', { orderId: message.orderId, event: message.event, outcome });
   },
-  { failures: new FailuresRepository(documentClient, env.FAILURES_TABLE) },
+  {
+    failures: new FailuresRepository(documentClient, env.FAILURES_TABLE),
+    // Against a slow peer one order takes up to about 75 s (SCAYLE reads and OrderWise's look-up, create and
+    // status, each with its timeout and retries): none is started with less than that left.
+    messageTimeMs: 80_000,
+  },
 );

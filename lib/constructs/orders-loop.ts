@@ -44,7 +44,9 @@ export class OrdersLoop extends Construct {
         ...common,
         entry: 'functions/order-events',
         description: 'Posts confirmed SCAYLE orders to OrderWise once and carries cancellations',
-        timeout: Duration.seconds(60),
+        // Room for a batch of ten at the usual pace, and for one order against a slow peer (about 75 s): the
+        // handler starts no order with less than 80 s left and returns the rest.
+        timeout: Duration.minutes(3),
       })
         .bindTable('LEDGER_TABLE', stateful.ledgerTable, 'readWrite')
         .bindTable('EXCEPTIONS_TABLE', stateful.exceptionsTable, 'readWrite')

@@ -89,6 +89,9 @@ export class ThrottledError extends RetryableError {
 /** A call to a peer did not answer within its timeout. */
 export class TimeoutError extends RetryableError {}
 
+/** A queue consumer left a message untouched: too little of its invocation was left to finish it. */
+export class OutOfTimeError extends RetryableError {}
+
 /** A peer answered 5xx or the connection failed. */
 export class UpstreamError extends RetryableError {
   constructor(

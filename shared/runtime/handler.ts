@@ -12,7 +12,7 @@ import type {
   SQSRecord,
 } from 'aws-lambda';
 import type { z } from 'zod';
-import { isRetryable, ValidationError } from './errors';
+import { isRetryable, OutOfTimeError, ValidationError } from './errors';
 import { toHttpResponse } from './http-errors';
 import { logger as defaultLogger } from './logger';
 import { count, metrics } from './metrics';
@@ -36,6 +36,9 @@ export interface HandlerOptions {
   /** Passed to middy; tests set 0 so that a context without a deadline never times out early. */
   readonly timeoutEarlyInMillis?: number;
 }
+
+/** What a queue consumer leaves untouched: no message is started with less time left than one may take. */
+export const DEFAULT_MESSAGE_TIME_MS = 20_000;
 
 const middyOptions = (options: HandlerOptions) =>
   options.timeoutEarlyInMillis === undefined ? {} : { timeoutEarlyInMillis: options.timeoutEarlyInMillis };
@@ -168,11 +171,26 @@ export type MessageHandler<T> = (message: T, record: SQSRecord) => Promise<void>
 export const sqsFifoHandler = <S extends z.ZodType>(
   schema: S,
   handle: MessageHandler<z.output<S>>,
-  options: HandlerOptions & { failures?: FailureRecorder } = {},
+  options: HandlerOptions & {
+    failures?: FailureRecorder;
+    /**
+     * The longest one message may take (default {@link DEFAULT_MESSAGE_TIME_MS}). With less than that left of the
+     * invocation, a message is not started but returned as a batch item failure, with the rest of the batch: one
+     * that would time out half done would fail the whole batch and spend a receive of every message in it.
+     */
+    messageTimeMs?: number;
+  } = {},
 ) => {
   const log = options.logger ?? defaultLogger;
   const processor = new SqsFifoPartialProcessorAsync();
-  const recordHandler = async (record: SQSRecord): Promise<void> => {
+  const reserve = options.messageTimeMs ?? DEFAULT_MESSAGE_TIME_MS;
+  const recordHandler = async (record: SQSRecord, context?: Context): Promise<void> => {
+    const left = context?.getRemainingTimeInMillis();
+    if (left !== undefined && left < reserve) {
+      // Not a failure of the message: nothing is recorded against it, SQS brings it back at once-visible.
+      log.info('message left for the next invocation', { messageId: record.messageId, remainingMs: left });
+      throw new OutOfTimeError(`${left} ms left of the invocation, less than a message may take (${reserve} ms)`);
+    }
     try {
       await handle(messageOf(schema, record), record);
     } catch (error) {

@@ -64,6 +64,32 @@ describe('httpHandler metrics', () => {
 describe('sqsFifoHandler', () => {
   const schema = z.object({ orderId: z.string(), fail: z.boolean().optional() });
 
+  it('starts no message with less of the invocation left than one may take, and returns the rest untouched', async () => {
+    const handled: string[] = [];
+    const left = [30_000, 25_000, 9_000, 8_000];
+    const context = { ...lambdaContext(), getRemainingTimeInMillis: () => left.shift() ?? 0 };
+    const handler = sqsFifoHandler(
+      schema,
+      async (message) => {
+        handled.push(message.orderId);
+      },
+      { timeoutEarlyInMillis: 0, messageTimeMs: 10_000 },
+    );
+
+    const response = await handler(
+      sqsEvent(
+        fifoRecord('m1', 'g1', { orderId: '1' }),
+        fifoRecord('m2', 'g2', { orderId: '2' }),
+        fifoRecord('m3', 'g3', { orderId: '3' }),
+        fifoRecord('m4', 'g4', { orderId: '4' }),
+      ),
+      context,
+    );
+
+    expect(handled).toEqual(['1', '2']);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm3' }, { itemIdentifier: 'm4' }]);
+  });
+
   it('fails the failing message and the rest of its group, and lets other groups go on', async () => {
     const handled: string[] = [];
     const handler = sqsFifoHandler(
