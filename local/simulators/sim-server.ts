@@ -42,6 +42,11 @@ export const faultSpecSchema = z.object({
   latencyMs: z.number().int().min(0).max(60_000).default(0),
   /** Share of calls (0..1) that are performed and then get no answer: the connection is dropped. */
   timeoutAfterCommitRate: z.number().min(0).max(1).default(0),
+  /**
+   * The peer down for a while, then back: from `afterMs` after the faults were set, every call for `forMs` answers
+   * `status`, whatever `errorRate` says (an outage, not a flaky peer).
+   */
+  outage: z.object({ afterMs: z.number().int().min(0).default(0), forMs: z.number().int().positive() }).optional(),
 });
 
 /** One operation's faults. */
@@ -102,6 +107,8 @@ export type SimEnv = { Bindings: HttpBindings };
 export class Simulator {
   readonly app = new Hono<SimEnv>();
   readonly #faults = new Map<string, FaultSpec>();
+  /** When the faults in force were set: the start of their outage windows. */
+  #faultsSetAt = 0;
   readonly #stats = new Map<string, CallStats>();
   #buckets = new Map<string, TokenBucket>();
   #random: () => number;
@@ -117,10 +124,18 @@ export class Simulator {
       return c.json({ reset: true });
     });
     this.app.get('/_sim/faults', (c) => c.json(Object.fromEntries(this.#faults)));
+    // `?seed=N` starts the fault generator again from that seed: a chaos run prints its seed, and the same seed
+    // injects the same faults in the same calls again.
     this.app.post('/_sim/faults', async (c) => {
       const parsed = faultsBodySchema.safeParse(await c.req.json().catch(() => undefined));
       if (!parsed.success) return c.json({ error: 'invalid faults', issues: parsed.error.issues }, 400);
+      const seed = c.req.query('seed');
+      if (seed !== undefined) {
+        if (!/^\d+$/.test(seed)) return c.json({ error: 'seed must be a whole number' }, 400);
+        this.#random = seededRandom(Number(seed));
+      }
       this.#faults.clear();
+      this.#faultsSetAt = Date.now();
       for (const [operation, spec] of Object.entries(parsed.data)) this.#faults.set(operation, spec);
       return c.json(Object.fromEntries(this.#faults));
     });
@@ -149,7 +164,7 @@ export class Simulator {
       }
       const fault = this.#faults.get(name) ?? this.#faults.get('*');
       if (fault?.latencyMs) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
-      if (fault && this.#random() < fault.errorRate) {
+      if (fault && (this.#inOutage(fault) || this.#random() < fault.errorRate)) {
         stats.injectedErrors++;
         return this.options.errors.injected(c, name, fault.status);
       }
@@ -177,6 +192,13 @@ export class Simulator {
           server.close(() => resolve());
         }),
     };
+  }
+
+  /** Whether the fault's outage window holds now. */
+  #inOutage(fault: FaultSpec): boolean {
+    if (!fault.outage) return false;
+    const since = Date.now() - this.#faultsSetAt;
+    return since >= fault.outage.afterMs && since < fault.outage.afterMs + fault.outage.forMs;
   }
 
   #statsOf(name: string): CallStats {

@@ -25,7 +25,10 @@ const post = async (path: string, body: unknown) => {
 describe('SCAYLE orders into OrderWise through the local hub', () => {
   it('posts 500 orders exactly once while webhooks repeat and OrderWise fails and drops answers', async () => {
     const { simulators, ledger, urls } = hub();
-    await post(`${urls.orderwise}/_sim/faults`, {
+    // A new fault pattern each run, printed so a failing one can be replayed with CHAOS_SEED.
+    const seed = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
+    console.info(`orders chaos seed ${seed} (CHAOS_SEED=${seed} replays it)`);
+    await post(`${urls.orderwise}/_sim/faults?seed=${seed}`, {
       createSalesOrder: { errorRate: 0.2, status: 500, timeoutAfterCommitRate: 0.1 },
     });
     try {

@@ -410,6 +410,31 @@ describe('OrderWise simulator: control surface', () => {
     expect((await create('1001')).status).toBe(409);
   });
 
+  it('injects the same faults in the same calls again from the same seed, and others from another', async () => {
+    const run = async (seed: number) => {
+      await control('POST', `/_sim/faults?seed=${seed}`, { getFreeStock: { errorRate: 0.5, status: 503 } });
+      const statuses: number[] = [];
+      for (let i = 0; i < 20; i++)
+        statuses.push((await api('GET', `stock/${VARIANT_A.orderwise?.variantId}/free-stock`)).status);
+      return statuses.join(',');
+    };
+
+    const first = await run(7);
+    expect(first).toMatch(/503/);
+    expect(first).toMatch(/200/);
+    expect(await run(7)).toBe(first);
+    expect(await run(8)).not.toBe(first);
+  });
+
+  it('goes down for an outage window and comes back', async () => {
+    await control('POST', '/_sim/faults', { getFreeStock: { status: 503, outage: { afterMs: 0, forMs: 300 } } });
+    const read = async () => (await api('GET', `stock/${VARIANT_A.orderwise?.variantId}/free-stock`)).status;
+
+    expect(await read()).toBe(503);
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    expect(await read()).toBe(200);
+  });
+
   it("applies '*' faults to every operation, the token call included", async () => {
     await control('POST', '/_sim/faults', { '*': { errorRate: 1, status: 500 } });
 
