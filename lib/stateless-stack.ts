@@ -1,7 +1,7 @@
 import { Aspects, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { StageConfig } from './config/stage-config';
-import { FunctionAlarms } from './constructs/alarms';
+import { FunctionAlarms, RetainQueuesAndLogs } from './constructs/alarms';
 import { AmazonOrdersLoop } from './constructs/amazon-orders-loop';
 import { CatalogueLoop } from './constructs/catalogue-loop';
 import { FulfilmentLoop } from './constructs/fulfilment-loop';
@@ -103,6 +103,7 @@ export class StatelessStack extends Stack {
       dashboard: this.operations,
     });
     Aspects.of(this).add(new FunctionAlarms(props.stateful.alarmTopic));
+    if (props.config.retainData) Aspects.of(this).add(new RetainQueuesAndLogs());
     // Read by the `hub` command line to work against a deployed stage (`hub doctor` checks SCAYLE calls this API).
     new CfnOutput(this, 'ApiUrl', { value: this.api.api.url });
     new CfnOutput(this, 'OrderEventsQueueUrl', { value: this.orders.queue.queue.queueUrl });

@@ -462,3 +462,21 @@ describe('cdk-nag on synth', () => {
     expect(() => app.synth()).not.toThrow();
   });
 });
+
+describe('a stage that keeps its data', () => {
+  it('keeps every queue, dead-letter queue and log group when its stacks are deleted; dev keeps none', () => {
+    const kept = synthDevStage({ stage: 'prod', retainData: true }).stateless.toJSON().Resources as Record<
+      string,
+      { Type: string; DeletionPolicy?: string }
+    >;
+    const dev = synthDevStage().stateless.toJSON().Resources as typeof kept;
+    const policies = (resources: typeof kept) =>
+      Object.values(resources)
+        .filter((r) => r.Type === 'AWS::SQS::Queue' || r.Type === 'AWS::Logs::LogGroup')
+        .map((r) => r.DeletionPolicy ?? 'Delete');
+
+    expect(policies(kept).length).toBeGreaterThan(20);
+    expect(new Set(policies(kept))).toEqual(new Set(['Retain']));
+    expect(new Set(policies(dev))).not.toContain('Retain');
+  });
+});
