@@ -13,7 +13,7 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -122,7 +122,24 @@ export class HubFunction extends LambdaFunction {
       retention: retentionOf(props.logRetentionDays),
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    // A role of its own that writes only to its own log group: the managed basic execution policy would let the
+    // function write to (and create) any log group of the account.
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs ${id}: its own log group, and what its bind* calls grant`,
+      inlinePolicies: {
+        OwnLogGroup: new PolicyDocument({
+          statements: [
+            new PolicyStatement({
+              actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+              resources: [logGroup.logGroupArn],
+            }),
+          ],
+        }),
+      },
+    });
     super(scope, id, {
+      role,
       // The asset is the function's folder; what is uploaded is its bundle, named by the bundle's own hash.
       code: Code.fromAsset(path.dirname(entry), {
         assetHashType: AssetHashType.OUTPUT,
@@ -157,17 +174,19 @@ export class HubFunction extends LambdaFunction {
     this.entryPath = entryPath;
     (this.node.defaultChild as CfnResource).addMetadata(ENTRY_METADATA_KEY, entryPath);
     Validations.of(this).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      reason: 'The AWS managed basic execution policy only allows writing to CloudWatch Logs.',
-    });
-    Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',
       reason: 'Pinned to nodejs22.x on purpose: tests and the local hub run on Node 22 too (README "Runtime").',
     });
-    Validations.of(this).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions.',
-    });
+    this.#acknowledge(
+      'AwsSolutions-IAM5[Resource::*]',
+      'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions.',
+    );
+  }
+
+  /** Acknowledges a finding on the function and on its role, which sits beside it (it is made before the function). */
+  #acknowledge(id: string, reason: string): void {
+    Validations.of(this).acknowledge({ id, reason });
+    if (this.role) Validations.of(this.role).acknowledge({ id, reason });
   }
 
   /** Sets a plain (non-secret) environment variable. */
@@ -205,10 +224,10 @@ export class HubFunction extends LambdaFunction {
     const objects = `arn:${Aws.PARTITION}:s3:::${bucketName}/${prefix}*`;
     this.addToRolePolicy(new PolicyStatement({ actions, resources: [objects] }));
     this.addEnvironment(envName, bucketName);
-    Validations.of(this).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${renderForNag(Stack.of(this), bucketName)}/${prefix}*]`,
-      reason: `Object access is limited to the ${prefix} prefix the function works in; object keys are not known in advance.`,
-    });
+    this.#acknowledge(
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${renderForNag(Stack.of(this), bucketName)}/${prefix}*]`,
+      `Object access is limited to the ${prefix} prefix the function works in; object keys are not known in advance.`,
+    );
     return this;
   }
 

@@ -256,6 +256,41 @@ describe('the scayle-hub app', () => {
     ).toEqual(['fulfilment', 'orders', 'stock']);
   });
 
+  it("lets each function write only its own logs, and grants '*' only to X-Ray, which has no resources", () => {
+    type Resource = { Type: string; Properties: Record<string, unknown> };
+    type Statement = { Action: string | string[]; Resource: unknown };
+    const resources = stateless.toJSON().Resources as Record<string, Resource>;
+    const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+    const hubFunctions = Object.entries(resources).filter(
+      ([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.Handler === 'index.handler',
+    );
+    expect(hubFunctions.length).toBeGreaterThan(20);
+    for (const [id, fn] of hubFunctions) {
+      const roleId = (fn.Properties.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+      const role = resources[roleId] as Resource;
+      expect(role.Properties.ManagedPolicyArns, `${id} has a managed policy`).toBeUndefined();
+      const logGroupId = (fn.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+      const inline = (role.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap(
+        (p) => p.PolicyDocument.Statement,
+      );
+      const attached = Object.values(resources)
+        .filter(
+          (r) =>
+            r.Type === 'AWS::IAM::Policy' && (r.Properties.Roles as { Ref?: string }[]).some((x) => x.Ref === roleId),
+        )
+        .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+      for (const statement of [...inline, ...attached]) {
+        if (actionsOf(statement).some((a) => a.startsWith('logs:')))
+          expect(JSON.stringify(statement.Resource), id).toContain(logGroupId);
+        if (statement.Resource === '*')
+          expect(
+            actionsOf(statement).every((a) => a.startsWith('xray:')),
+            `${id}: ${actionsOf(statement)}`,
+          ).toBe(true);
+      }
+    }
+  });
+
   it('serves the exceptions list read-only behind IAM, and the webhooks without it', () => {
     const methods = Object.values(stateless.findResources('AWS::ApiGateway::Method')) as {
       Properties: { HttpMethod: string; AuthorizationType?: string };
