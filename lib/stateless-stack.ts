@@ -42,7 +42,14 @@ export class StatelessStack extends Stack {
     this.config = props.config;
     this.stateful = props.stateful;
     this.operations = new OperationsDashboard(this, 'Operations', { stage: props.config.stage });
-    this.api = new HubApi(this, 'Api', { stage: props.config.stage, alarmTopic: props.stateful.alarmTopic });
+    this.api = new HubApi(this, 'Api', {
+      stage: props.config.stage,
+      alarmTopic: props.stateful.alarmTopic,
+      waf: {
+        rateLimitPer5Minutes: props.config.edge.wafRateLimitPer5Minutes,
+        orderwiseAllowList: props.config.edge.orderwiseAllowList,
+      },
+    });
     this.orders = new OrdersLoop(this, 'Orders', {
       config: props.config,
       stateful: props.stateful,

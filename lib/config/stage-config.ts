@@ -154,6 +154,25 @@ export const stageConfigSchema = z
     catalogue: z.object({ mapping: z.string().min(1).default('apparel') }).default({ mapping: 'apparel' }),
     /** Replaces the default settlement account mapping (shared/domain/settlement/account-mapping.ts) when set. */
     settlementAccountMapping: accountMappingSchema.optional(),
+    /** What stands between the internet and the webhook routes. */
+    edge: z
+      .object({
+        /** Requests one IP address may send in five minutes before AWS WAF blocks it (WAF's minimum is 10). */
+        wafRateLimitPer5Minutes: z.number().int().min(10).default(3_000),
+        /**
+         * OrderWise's addresses (CIDRs) when known: its export routes then refuse every other sender at the WAF.
+         * Empty: any address with the right Basic credentials.
+         */
+        orderwiseAllowList: z
+          .array(z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'must be an IPv4 CIDR such as 203.0.113.7/32'))
+          .default([]),
+        /**
+         * Reserved concurrency of each webhook function: a flood of one route can take no more than this of the
+         * account's concurrency from the consumers. An account below AWS's default limit (1,000) may need less.
+         */
+        intakeConcurrency: z.number().int().min(1).default(10),
+      })
+      .prefault({}),
     reconciliation: z.object({
       /** Largest difference in minor units between SCAYLE and OrderWise totals that is not a mismatch. */
       toleranceMinor: z.number().int().min(0),

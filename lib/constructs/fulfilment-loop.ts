@@ -140,6 +140,8 @@ export class FulfilmentLoop extends Construct {
       entry: 'functions/orderwise-despatch-webhook',
       description: 'Accepts OrderWise despatch exports and queues one message per order',
       timeout: Duration.seconds(29),
+      // A flood of this route takes no more of the account's concurrency than this from the consumers.
+      reservedConcurrentExecutions: config.edge.intakeConcurrency,
     })
       .bindQueue('DESPATCH_QUEUE_URL', this.despatchQueue.queue)
       .bindBucket('DATA_BUCKET', stateful.dataBucketName, 'rejected/', 'put')

@@ -14,6 +14,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { CfnIPSet, CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { hubMetric } from './alarms';
 
@@ -24,6 +25,8 @@ export interface HubApiProps {
   readonly rateLimit?: number;
   /** Where the API's alarms (server errors, refused credentials) go. */
   readonly alarmTopic: ITopic;
+  /** The AWS WAF in front of the API (stage config `edge`). */
+  readonly waf: { readonly rateLimitPer5Minutes: number; readonly orderwiseAllowList: readonly string[] };
 }
 
 /** How a route is served: IAM-signed (operations), its own throttle, the loop whose function answers it. */
@@ -70,6 +73,7 @@ export class HubApi extends Construct {
       },
     });
     this.#topic = props.alarmTopic;
+    this.#webAcl(props);
     // A 5xx is a sender told to try again, or a body that never reached a function (over Lambda's 6 MB): either way
     // someone looks. The functions' own errors alarms do not see it: a handler maps its errors to responses.
     const serverErrors = new Alarm(this, 'ServerErrorsAlarm', {
@@ -87,11 +91,6 @@ export class HubApi extends Construct {
       id: 'AwsSolutions-APIG2',
       reason:
         'Every body is validated by zod in its function, which answers 400 naming each failing field and keeps the body.',
-    });
-    Validations.of(this.api).acknowledge({
-      id: 'AwsSolutions-APIG3',
-      reason:
-        'Callers are SCAYLE and OrderWise with Basic credentials checked in the function; a WAF can be added per stage.',
     });
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-APIG4',
@@ -139,6 +138,80 @@ export class HubApi extends Construct {
       });
       refused.addAlarmAction(new SnsAction(this.#topic));
     }
+  }
+
+  /**
+   * AWS WAF on the stage: AWS's list of addresses known for bots and attacks, a per-address rate limit (no single
+   * sender can flood the webhooks, whatever credentials it guesses), and, when the stage knows OrderWise's addresses,
+   * its export routes closed to every other address.
+   */
+  #webAcl(props: HubApiProps): void {
+    const visibility = (name: string) => ({
+      cloudWatchMetricsEnabled: true,
+      metricName: `scayle-hub-${props.stage}-${name}`,
+      sampledRequestsEnabled: true,
+    });
+    const allowList = props.waf.orderwiseAllowList;
+    const orderwise = allowList.length
+      ? new CfnIPSet(this, 'OrderwiseAddresses', {
+          scope: 'REGIONAL',
+          ipAddressVersion: 'IPV4',
+          addresses: [...allowList],
+          description: 'OrderWise export senders, stage config edge.orderwiseAllowList',
+        })
+      : undefined;
+    const acl = new CfnWebACL(this, 'WebAcl', {
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: visibility('waf'),
+      rules: [
+        {
+          name: 'AwsIpReputation',
+          priority: 0,
+          overrideAction: { none: {} },
+          statement: {
+            managedRuleGroupStatement: { vendorName: 'AWS', name: 'AWSManagedRulesAmazonIpReputationList' },
+          },
+          visibilityConfig: visibility('ip-reputation'),
+        },
+        {
+          name: 'RatePerAddress',
+          priority: 1,
+          action: { block: {} },
+          statement: { rateBasedStatement: { limit: props.waf.rateLimitPer5Minutes, aggregateKeyType: 'IP' } },
+          visibilityConfig: visibility('rate'),
+        },
+        ...(orderwise
+          ? [
+              {
+                name: 'OrderwiseExportsFromOrderwiseOnly',
+                priority: 2,
+                action: { block: {} },
+                statement: {
+                  andStatement: {
+                    statements: [
+                      {
+                        byteMatchStatement: {
+                          fieldToMatch: { uriPath: {} },
+                          positionalConstraint: 'CONTAINS',
+                          searchString: '/webhooks/orderwise/',
+                          textTransformations: [{ priority: 0, type: 'NONE' }],
+                        },
+                      },
+                      { notStatement: { statement: { ipSetReferenceStatement: { arn: orderwise.attrArn } } } },
+                    ],
+                  },
+                },
+                visibilityConfig: visibility('orderwise-allow-list'),
+              },
+            ]
+          : []),
+      ],
+    });
+    new CfnWebACLAssociation(this, 'WebAclAssociation', {
+      resourceArn: this.api.deploymentStage.stageArn,
+      webAclArn: acl.attrArn,
+    });
   }
 
   /** Routes added so far: each one's throttle is a method setting after the stage-wide one (index 0). */

@@ -69,6 +69,8 @@ export class OrdersLoop extends Construct {
         entry: 'functions/scayle-webhook',
         description: 'Accepts SCAYLE webhooks and queues them',
         timeout: Duration.seconds(10),
+        // A flood of this route takes no more of the account's concurrency than this from the consumers.
+        reservedConcurrentExecutions: config.edge.intakeConcurrency,
       }),
       config,
     )

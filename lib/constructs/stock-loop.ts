@@ -89,6 +89,8 @@ export class StockLoop extends Construct {
       entry: 'functions/orderwise-stock-webhook',
       description: 'Accepts OrderWise stock exports and queues one message per stock code',
       timeout: Duration.seconds(29),
+      // A flood of this route takes no more of the account's concurrency than this from the consumers.
+      reservedConcurrentExecutions: config.edge.intakeConcurrency,
     })
       .bindQueue('STOCK_EVENTS_QUEUE_URL', this.queue.queue)
       .bindBucket('DATA_BUCKET', stateful.dataBucketName, 'rejected/', 'put')

@@ -291,6 +291,46 @@ describe('the scayle-hub app', () => {
     }
   });
 
+  it('puts AWS WAF in front of the stage: AWS IP reputation, a rate per address, and reserved intake concurrency', () => {
+    stateless.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
+    stateless.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'REGIONAL',
+      DefaultAction: { Allow: {} },
+      Rules: [
+        Match.objectLike({
+          Name: 'AwsIpReputation',
+          Statement: {
+            ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesAmazonIpReputationList' },
+          },
+        }),
+        Match.objectLike({
+          Name: 'RatePerAddress',
+          Action: { Block: {} },
+          Statement: { RateBasedStatement: { Limit: 3_000, AggregateKeyType: 'IP' } },
+        }),
+      ],
+    });
+    const intake = Object.values(stateless.findResources('AWS::Lambda::Function')).filter((f) =>
+      /Accepts (SCAYLE webhooks|OrderWise)/.test((f as { Properties: { Description: string } }).Properties.Description),
+    );
+    expect(
+      intake.map(
+        (f) => (f as { Properties: { ReservedConcurrentExecutions?: number } }).Properties.ReservedConcurrentExecutions,
+      ),
+    ).toEqual([10, 10, 10]);
+  });
+
+  it("closes OrderWise's export routes to every other address when the stage lists OrderWise's", () => {
+    const { stateless: listed } = synthDevStage({ edge: { orderwiseAllowList: ['203.0.113.7/32'] } });
+    listed.hasResourceProperties('AWS::WAFv2::IPSet', { Addresses: ['203.0.113.7/32'], Scope: 'REGIONAL' });
+    listed.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Rules: Match.arrayWith([Match.objectLike({ Name: 'OrderwiseExportsFromOrderwiseOnly', Action: { Block: {} } })]),
+    });
+    expect(() => synthDevStage({ edge: { orderwiseAllowList: ['orderwise.example'] } })).toThrow(
+      /edge\.orderwiseAllowList\.0: must be an IPv4 CIDR/,
+    );
+  });
+
   it('serves the exceptions list read-only behind IAM, and the webhooks without it', () => {
     const methods = Object.values(stateless.findResources('AWS::ApiGateway::Method')) as {
       Properties: { HttpMethod: string; AuthorizationType?: string };
