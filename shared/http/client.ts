@@ -220,7 +220,25 @@ export class HttpClient {
   }
 }
 
-const summarise = (payload: unknown): string => {
-  const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
+/** Keys of a peer's error body that say what went wrong, and nothing about whom (SP-API, SCAYLE, OrderWise). */
+const ERROR_KEYS = new Set(['error', 'errors', 'code', 'errorKey', 'errorCode', 'message', 'field']);
+
+/** Only the codes and messages of an error body, however deep: what is stored and logged of a peer's refusal. */
+const codesAndMessages = (value: unknown, depth = 0): unknown => {
+  if (depth > 4 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.slice(0, 5).map((item) => codesAndMessages(item, depth + 1));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => ERROR_KEYS.has(key))
+      .map(([key, item]) => [key, codesAndMessages(item, depth + 1)]),
+  );
+};
+
+/**
+ * A refusal's body as its error message carries it into logs and the failures table: a JSON body reduced to its
+ * codes and messages (a peer may echo the order it refused, names and addresses included), text cut short.
+ */
+export const summarise = (payload: unknown): string => {
+  const text = typeof payload === 'string' ? payload : JSON.stringify(codesAndMessages(payload));
   return text.length > 300 ? `${text.slice(0, 300)}...` : text;
 };

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { HttpClient, parseRetryAfter, type RetryPolicy } from '../../shared/http/client';
+import { HttpClient, parseRetryAfter, type RetryPolicy, summarise } from '../../shared/http/client';
 import { RateLimiters } from '../../shared/http/rate-limiter';
 import { ThrottledError, TimeoutError, UpstreamError, UpstreamRejectedError } from '../../shared/runtime/errors';
 import { recordingClock } from '../helpers/fake-clock';
@@ -146,5 +146,25 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('Thu, 01 Jan 1970 00:00:10 GMT', 4_000)).toBe(6_000);
     expect(parseRetryAfter('soon', 0)).toBeUndefined();
     expect(parseRetryAfter(null, 0)).toBeUndefined();
+  });
+});
+
+describe('summarise (what a refusal leaves in logs and the failures table)', () => {
+  it('keeps only the codes and messages of a JSON error body, however the peer nests them', () => {
+    expect(
+      summarise({
+        errors: [{ code: 'InvalidInput', message: 'Invalid postal code', details: 'Jane Doe, 1 High St, SW1A 1AA' }],
+      }),
+    ).toBe('{"errors":[{"code":"InvalidInput","message":"Invalid postal code"}]}');
+    expect(
+      summarise({ errors: [{ errorKey: 'VALIDATION_ERROR', message: 'bad', context: { address: 'Domstrasse 10' } }] }),
+    ).toBe('{"errors":[{"errorKey":"VALIDATION_ERROR","message":"bad"}]}');
+    expect(summarise({ error: 'Duplicate eCommerceOrderNumber', order: { deliveryName: 'Anna' } })).toBe(
+      '{"error":"Duplicate eCommerceOrderNumber"}',
+    );
+  });
+
+  it('cuts a text body short', () => {
+    expect(summarise('x'.repeat(400))).toBe(`${'x'.repeat(300)}...`);
   });
 });
