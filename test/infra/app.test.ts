@@ -85,6 +85,13 @@ describe('the scayle-hub app', () => {
     });
   });
 
+  it('lets DynamoDB delete resolved exceptions by their expiresAt', () => {
+    stateful.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+  });
+
   it('has a stage-named event bus with a replay archive, and an encrypted alarm topic CloudWatch can use', () => {
     stateful.hasResourceProperties('AWS::Events::EventBus', { Name: 'scayle-hub-dev' });
     stateful.resourceCountIs('AWS::Events::Archive', 1);

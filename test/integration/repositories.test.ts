@@ -75,6 +75,21 @@ describe('repositories against DynamoDB Local', () => {
     ]);
   });
 
+  it('lets DynamoDB delete a resolved exception 30 days on, and keeps one raised again before then', async () => {
+    const { exceptions } = tables();
+    const raised = await exceptions.raise('ORDER_REJECTED', '5005', { orderId: '5005' });
+    expect(raised.expiresAt).toBeUndefined();
+
+    const resolved = await exceptions.resolve(raised.id);
+    const thirtyDays = Date.now() / 1000 + 30 * 86_400;
+    expect(resolved.expiresAt).toBeGreaterThan(thirtyDays - 60);
+    expect(resolved.expiresAt).toBeLessThan(thirtyDays + 60);
+
+    const again = await exceptions.raise('ORDER_REJECTED', '5005', { orderId: '5005' });
+    expect(again).toMatchObject({ status: 'open', count: 2 });
+    expect(again.expiresAt).toBeUndefined();
+  });
+
   it('heals only the exception a loop raised itself when it names itself', async () => {
     const { exceptions } = tables();
     await exceptions.raise('AMAZON_LISTING_REJECTED', 'AMZ-9@UK', { loop: 'stock', via: 'patchListingsItem' });

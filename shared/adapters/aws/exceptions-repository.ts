@@ -31,6 +31,8 @@ export interface ExceptionItem {
   readonly firstSeenAt: string;
   readonly lastSeenAt: string;
   readonly resolvedAt?: string;
+  /** When DynamoDB may delete a resolved exception (epoch seconds); absent while open. */
+  readonly expiresAt?: number;
   readonly summary: string;
   readonly runbook: string;
   /** What the raiser knew: the SKU, the order, the amounts... the latest occurrence wins. */
@@ -43,6 +45,9 @@ export interface ExceptionFilter {
   readonly owner?: Owner;
   readonly status?: ExceptionStatus;
 }
+
+/** Days a resolved exception is kept before DynamoDB's time to live deletes it. */
+export const RESOLVED_KEPT_DAYS = 30;
 
 /** The id of the exception of `type` about `key`. */
 export const exceptionId = (type: ExceptionType, key: string): string => `${type}#${key}`;
@@ -69,7 +74,7 @@ export class ExceptionsRepository {
         UpdateExpression:
           'SET #type = :type, #key = :key, #owner = :owner, #status = :open, #summary = :summary, #runbook = :runbook, ' +
           '#details = :details, #lastSeenAt = :at, #firstSeenAt = if_not_exists(#firstSeenAt, :at) ' +
-          'REMOVE #resolvedAt ADD #count :one',
+          'REMOVE #resolvedAt, #expiresAt ADD #count :one',
         ExpressionAttributeNames: {
           '#type': 'type',
           '#key': 'key',
@@ -81,6 +86,7 @@ export class ExceptionsRepository {
           '#lastSeenAt': 'lastSeenAt',
           '#firstSeenAt': 'firstSeenAt',
           '#resolvedAt': 'resolvedAt',
+          '#expiresAt': EXCEPTIONS_TABLE.timeToLive,
           '#count': 'count',
         },
         ExpressionAttributeValues: {
@@ -107,14 +113,19 @@ export class ExceptionsRepository {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { [EXCEPTIONS_TABLE.partitionKey]: id },
-          UpdateExpression: 'SET #status = :resolved, #resolvedAt = :at',
+          UpdateExpression: 'SET #status = :resolved, #resolvedAt = :at, #expiresAt = :expires',
           ConditionExpression: 'attribute_exists(#id)',
           ExpressionAttributeNames: {
             '#status': 'status',
             '#resolvedAt': 'resolvedAt',
+            '#expiresAt': EXCEPTIONS_TABLE.timeToLive,
             '#id': EXCEPTIONS_TABLE.partitionKey,
           },
-          ExpressionAttributeValues: { ':resolved': 'resolved', ':at': new Date(this.clock.now()).toISOString() },
+          ExpressionAttributeValues: {
+            ':resolved': 'resolved',
+            ':at': new Date(this.clock.now()).toISOString(),
+            ':expires': this.#expiresAt(),
+          },
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -138,11 +149,12 @@ export class ExceptionsRepository {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { [EXCEPTIONS_TABLE.partitionKey]: exceptionId(type, key) },
-          UpdateExpression: 'SET #status = :resolved, #resolvedAt = :at',
+          UpdateExpression: 'SET #status = :resolved, #resolvedAt = :at, #expiresAt = :expires',
           ConditionExpression: ['#status = :open', ...matches.map((_, i) => `#details.#m${i} = :m${i}`)].join(' AND '),
           ExpressionAttributeNames: {
             '#status': 'status',
             '#resolvedAt': 'resolvedAt',
+            '#expiresAt': EXCEPTIONS_TABLE.timeToLive,
             ...(matches.length > 0 ? { '#details': 'details' } : {}),
             ...Object.fromEntries(matches.map(([name], i) => [`#m${i}`, name])),
           },
@@ -150,6 +162,7 @@ export class ExceptionsRepository {
             ':resolved': 'resolved',
             ':open': 'open',
             ':at': new Date(this.clock.now()).toISOString(),
+            ':expires': this.#expiresAt(),
             ...Object.fromEntries(matches.map(([, value], i) => [`:m${i}`, value])),
           },
         }),
@@ -157,6 +170,14 @@ export class ExceptionsRepository {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
+  }
+
+  /**
+   * When DynamoDB may delete a resolved exception (epoch seconds): 30 days on, as Amazon's data protection policy
+   * allows for buyer data; raised again before then, it stays.
+   */
+  #expiresAt(): number {
+    return Math.floor(this.clock.now() / 1000) + RESOLVED_KEPT_DAYS * 86_400;
   }
 
   /** One exception by id, or undefined. */

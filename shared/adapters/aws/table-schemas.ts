@@ -28,6 +28,8 @@ export const STOCK_TABLE = {
 export const EXCEPTIONS_TABLE = {
   partitionKey: 'id',
   indexes: { byStatus: { partitionKey: 'status', sortKey: 'lastSeenAt' } },
+  // A resolved exception's details may name a buyer: DynamoDB deletes it 30 days after it was resolved.
+  timeToLive: 'expiresAt',
 } as const satisfies TableSchema;
 
 /** Catalogue map: one item per SCAYLE variant plus alias items for the OrderWise and Amazon identifiers. */
