@@ -1,7 +1,7 @@
 import { Aspects, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { StageConfig } from './config/stage-config';
-import { FunctionAlarms, RetainQueuesAndLogs } from './constructs/alarms';
+import { FunctionAlarms } from './constructs/alarms';
 import { AmazonOrdersLoop } from './constructs/amazon-orders-loop';
 import { CatalogueLoop } from './constructs/catalogue-loop';
 import { FulfilmentLoop } from './constructs/fulfilment-loop';
@@ -10,6 +10,7 @@ import { HubFunction } from './constructs/hub-function';
 import { OperationsDashboard } from './constructs/operations-dashboard';
 import { OperationsMonitor } from './constructs/operations-monitor';
 import { OrdersLoop } from './constructs/orders-loop';
+import { RetainQueuesAndLogs } from './constructs/retention';
 import { SettlementsLoop } from './constructs/settlements-loop';
 import { StockLoop } from './constructs/stock-loop';
 import type { StatefulResources } from './stateful-stack';

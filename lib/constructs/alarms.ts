@@ -1,4 +1,4 @@
-import { Duration, type IAspect, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, type IAspect } from 'aws-cdk-lib';
 import {
   Alarm,
   ComparisonOperator,
@@ -8,9 +8,8 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { CfnLogGroup } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import { CfnQueue, type IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
 import { HubFunction } from './hub-function';
 
@@ -96,16 +95,5 @@ export class FunctionAlarms implements IAspect {
       description: `${node.node.path} was throttled. See RUNBOOK.md#function-throttles.`,
       topic: this.topic,
     });
-  }
-}
-
-/**
- * On a stage that keeps its data, every queue and log group of the stack it is applied to outlives the stack: the
- * queues (and their dead letters) live beside their consumers in the stateless stack, so a stack deleted, or a
- * queue replaced by a change, must not take the letters with it; nor the logs that explain them.
- */
-export class RetainQueuesAndLogs implements IAspect {
-  visit(node: IConstruct): void {
-    if (node instanceof CfnQueue || node instanceof CfnLogGroup) node.applyRemovalPolicy(RemovalPolicy.RETAIN);
   }
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { ScayleClient } from '../../shared/adapters/scayle/client';
 import { ScayleSetupReader } from '../../shared/adapters/scayle/setup';
 import { scayleOrderSchema } from '../../shared/schemas/scayle';
 import { startScriptedServer } from '../helpers/scripted-server';
@@ -65,6 +66,33 @@ describe("hub doctor's SCAYLE reader on the Admin API SDK's fixtures", () => {
         expect(parsed.error?.issues ?? []).toEqual([]);
       }
       expect(server.seen[0]?.url).toBe('/shops/ac/countries/DE/orders?limit=5');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("reads the order list as the order sweep does: each order's id and confirmedAt, and the next page's cursor", async () => {
+    const server = await startScriptedServer([
+      { status: 200, headers: { 'content-type': 'application/json' }, body: fixture('OrderAllResponse') },
+    ]);
+    try {
+      const client = new ScayleClient({ baseUrl: server.url, credentials: async () => ({ accessToken: 'token' }) });
+      const page = await client.listOrdersUpdatedSince('ac', 'DE', {
+        filter: 'filters[minUpdatedAt]',
+        since: '2026-12-08T04:00:00.000Z',
+      });
+      const sample = JSON.parse(fixture('OrderAllResponse')) as {
+        entities: { id: number; confirmedAt?: string }[];
+        cursor: { next: string };
+      };
+      expect(page).toEqual({
+        orders: sample.entities.map((o) => ({ id: o.id, ...(o.confirmedAt ? { confirmedAt: o.confirmedAt } : {}) })),
+        next: sample.cursor.next,
+      });
+      expect(page.orders.every((o) => o.confirmedAt)).toBe(true);
+      expect(decodeURIComponent(server.seen[0]?.url ?? '')).toBe(
+        '/shops/ac/countries/DE/orders?filters[minUpdatedAt]=2026-12-08T04:00:00.000Z&limit=100',
+      );
     } finally {
       await server.close();
     }
