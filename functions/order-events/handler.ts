@@ -50,7 +50,9 @@ const deps = {
   catalogue: new CatalogueRepository(documentClient, env.CATALOGUE_TABLE),
   exceptions: new ExceptionsRepository(documentClient, env.EXCEPTIONS_TABLE),
 };
-const postOrder = makePostOrder(deps);
+// The lease outlives the consumer's 3-minute timeout, so a worker cut off mid-post never has its order taken by
+// another while it may still be creating it.
+const postOrder = makePostOrder({ ...deps, leaseMs: 240_000 });
 const cancelOrder = makeCancelOrder(deps);
 const withdrawItems = makeWithdrawItems({ ...deps, cancelOrder });
 

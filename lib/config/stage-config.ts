@@ -157,8 +157,12 @@ export const stageConfigSchema = z
     /** What stands between the internet and the webhook routes. */
     edge: z
       .object({
-        /** Requests one IP address may send in five minutes before AWS WAF blocks it (WAF's minimum is 10). */
-        wafRateLimitPer5Minutes: z.number().int().min(10).default(3_000),
+        /**
+         * Requests one IP address may send in five minutes before AWS WAF blocks it (WAF's minimum is 10). The
+         * default is a webhook route's own throttle (20 a second) held for five minutes: a peer sending from one
+         * address meets the throttle's 429, which it retries, before the WAF's 403.
+         */
+        wafRateLimitPer5Minutes: z.number().int().min(10).default(6_000),
         /**
          * OrderWise's addresses (CIDRs) when known: its export routes then refuse every other sender at the WAF.
          * Empty: any address with the right Basic credentials.

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
   AuthorizationType,
@@ -9,7 +9,7 @@ import {
   MethodLoggingLevel,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -212,6 +212,27 @@ export class HubApi extends Construct {
       resourceArn: this.api.deploymentStage.stageArn,
       webAclArn: acl.attrArn,
     });
+    // A block is a 403 that neither the 5xx alarm nor the refused-credentials count sees: if it is SCAYLE or
+    // OrderWise, their deliveries stop, so someone looks at once.
+    const blocked = new Alarm(this, 'WafRateBlocksAlarm', {
+      alarmDescription: `AWS WAF blocked an address sending over its rate to stage ${props.stage}. See RUNBOOK.md#waf-rate-blocks.`,
+      metric: new Metric({
+        namespace: 'AWS/WAFV2',
+        metricName: 'BlockedRequests',
+        dimensionsMap: {
+          WebACL: visibility('waf').metricName,
+          Rule: visibility('rate').metricName,
+          Region: Aws.REGION,
+        },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    blocked.addAlarmAction(new SnsAction(props.alarmTopic));
   }
 
   /** Routes added so far: each one's throttle is a method setting after the stage-wide one (index 0). */

@@ -60,6 +60,9 @@ export class OrdersLoop extends Construct {
       purpose: 'SCAYLE order events',
       // An OrderWise outage of a few minutes must not dead-letter orders: posting is idempotent, so retry more.
       maxReceiveCount: 10,
+      // Two orders of up to 80 s each fit the 3-minute timeout: a message left for lack of time still spends a
+      // receive, so a batch must not hold more than the function can finish against a slow peer.
+      batchSize: 2,
       dashboard,
     });
 

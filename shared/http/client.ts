@@ -201,7 +201,8 @@ export class HttpClient {
     }
     if (retryableStatus(res.status)) return { error: new UpstreamError(what, res.status), status: res.status };
     return {
-      error: new UpstreamRejectedError(`${what}: ${summarise(payload)}`, res.status, payload),
+      // The body kept on the error is reduced too: loggers copy an error's fields into the line.
+      error: new UpstreamRejectedError(`${what}: ${summarise(payload)}`, res.status, reduced(payload)),
       status: res.status,
     };
   }
@@ -233,6 +234,9 @@ const codesAndMessages = (value: unknown, depth = 0): unknown => {
       .map(([key, item]) => [key, codesAndMessages(item, depth + 1)]),
   );
 };
+
+/** A refusal's body as an error keeps it: JSON reduced to its codes and messages, text as it came. */
+const reduced = (payload: unknown): unknown => (typeof payload === 'string' ? payload : codesAndMessages(payload));
 
 /**
  * A refusal's body as its error message carries it into logs and the failures table: a JSON body reduced to its

@@ -187,7 +187,8 @@ export const sqsFifoHandler = <S extends z.ZodType>(
   const recordHandler = async (record: SQSRecord, context?: Context): Promise<void> => {
     const left = context?.getRemainingTimeInMillis();
     if (left !== undefined && left < reserve) {
-      // Not a failure of the message: nothing is recorded against it, SQS brings it back at once-visible.
+      // Not a failure of the message, so nothing is recorded against it; it comes back after the queue's visibility
+      // timeout and has spent a receive (hence consumers keep batches they can finish).
       log.info('message left for the next invocation', { messageId: record.messageId, remainingMs: left });
       throw new OutOfTimeError(`${left} ms left of the invocation, less than a message may take (${reserve} ms)`);
     }

@@ -313,9 +313,14 @@ describe('the scayle-hub app', () => {
         Match.objectLike({
           Name: 'RatePerAddress',
           Action: { Block: {} },
-          Statement: { RateBasedStatement: { Limit: 3_000, AggregateKeyType: 'IP' } },
+          Statement: { RateBasedStatement: { Limit: 6_000, AggregateKeyType: 'IP' } },
         }),
       ],
+    });
+    stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/WAFV2',
+      MetricName: 'BlockedRequests',
+      AlarmDescription: Match.stringLikeRegexp('RUNBOOK.md#waf-rate-blocks'),
     });
     const intake = Object.values(stateless.findResources('AWS::Lambda::Function')).filter((f) =>
       /Accepts (SCAYLE webhooks|OrderWise)/.test((f as { Properties: { Description: string } }).Properties.Description),

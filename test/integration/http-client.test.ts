@@ -65,8 +65,10 @@ describe('HttpClient', () => {
     expect(server.seen).toHaveLength(1);
   });
 
-  it('does not retry a 4xx and keeps the peer error for the exception', async () => {
-    const { server, client } = await setup([{ status: 400, body: { errors: [{ code: 'InvalidInput' }] } }]);
+  it('does not retry a 4xx and keeps the peer error for the exception, its codes and messages only', async () => {
+    const { server, client } = await setup([
+      { status: 400, body: { errors: [{ code: 'InvalidInput', details: 'Jane Doe, 1 High St' }] } },
+    ]);
     const error = await client
       .send({ operation: 'confirmShipment', method: 'POST', path: '/x', json: {} })
       .catch((e) => e);
